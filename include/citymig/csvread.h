@@ -1,0 +1,102 @@
+/*
+ * csvread.h - reading CSV with libcsv, with the place of every field.
+ *
+ * libcsv parses (CSV_STRICT | CSV_STRICT_FINI, no trimming of spaces); a
+ * scanner that mirrors its state machine runs just ahead of it and records
+ * where each field starts, because libcsv reports no positions. The scanner
+ * also rejects what libcsv accepts or cannot see: NUL bytes, invalid UTF-8,
+ * UTF-16/UTF-32 files, fields over a size cap (libcsv would grow one buffer
+ * without limit on an unterminated quote) and records with too many fields.
+ *
+ * Line ends may be LF, CRLF or CR, mixed; a UTF-8 BOM is skipped; a last line
+ * without a line end is read whole; blank lines are skipped. Lines and columns
+ * count from 1; a column counts characters, not bytes.
+ *
+ * Errors in the CSV structure are reported through the cm_diag with their
+ * place and end the reading of that input (CM_ERR_DATA): past a broken quote
+ * nothing that follows can be trusted. Records before the error are delivered
+ * first, so messages come out in input order.
+ *
+ * Memory: the current field (at most max_field bytes) plus the positions of
+ * one buffer's fields; never the whole file.
+ */
+#ifndef CITYMIG_CSVREAD_H
+#define CITYMIG_CSVREAD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "citymig/diag.h"
+#include "citymig/status.h"
+
+/** Default cap on one field's size in bytes (1 MiB). */
+#define CM_CSV_DEFAULT_MAX_FIELD ((size_t)1 << 20)
+/** Default cap on the number of fields in one record. */
+#define CM_CSV_DEFAULT_MAX_FIELDS ((size_t)16384)
+
+typedef struct cm_csv_pos {
+    uint64_t line;
+    uint32_t col;
+} cm_csv_pos;
+
+typedef struct cm_csv_handler {
+    /*
+     * One field of the current record, index counting from 0. s is not
+     * NUL-terminated and is valid only during the call. Return CM_OK to go
+     * on; any other status stops the reading and is returned by the reader.
+     */
+    cm_status (*field)(void *ctx, size_t index, const char *s, size_t len, const cm_csv_pos *pos);
+    /* The end of a record of nfields fields that started at *start. */
+    cm_status (*record)(void *ctx, size_t nfields, const cm_csv_pos *start);
+} cm_csv_handler;
+
+typedef struct cm_csv_options {
+    unsigned char delimiter; /* 0: ',' */
+    unsigned char quote;     /* 0: '"' */
+    size_t max_field;        /* 0: CM_CSV_DEFAULT_MAX_FIELD */
+    size_t max_fields;       /* 0: CM_CSV_DEFAULT_MAX_FIELDS */
+} cm_csv_options;
+
+typedef struct cm_csv_stats {
+    uint64_t bytes;   /* bytes fed, BOM included */
+    uint64_t lines;   /* physical lines, the last one even without a line end */
+    uint64_t records; /* records delivered (the header included) */
+    int bom;          /* a UTF-8 BOM was skipped */
+} cm_csv_stats;
+
+typedef struct cm_csv cm_csv;
+
+/*
+ * A reader for one input named file (used in messages; the string must
+ * outlive the reader). opts may be NULL. Returns NULL when out of memory or
+ * when the options are invalid (a delimiter or quote that is a line end, or
+ * the two equal).
+ */
+cm_csv *cm_csv_new(const cm_csv_options *opts, const cm_csv_handler *handler, void *ctx,
+                   cm_diag *diag, const char *file);
+
+/** Frees the reader; NULL is a no-op. */
+void cm_csv_free(cm_csv *csv);
+
+/*
+ * Feeds the next len bytes of the input, which may be cut anywhere. Returns
+ * CM_OK, or the first failure (then sticky: later calls return it again).
+ */
+cm_status cm_csv_feed(cm_csv *csv, const void *data, size_t len);
+
+/** Ends the input: delivers a last record without a line end. */
+cm_status cm_csv_finish(cm_csv *csv);
+
+/** Counts so far. */
+cm_csv_stats cm_csv_get_stats(const cm_csv *csv);
+
+/*
+ * Reads a whole file with read() in fixed-size chunks (no mapping, so
+ * resident memory stays small) and finishes it. An open or read failure is
+ * reported through diag and gives CM_ERR_NOINPUT. stats may be NULL.
+ */
+cm_status cm_csv_read_file(const char *path, const char *display_name, const cm_csv_options *opts,
+                           const cm_csv_handler *handler, void *ctx, cm_diag *diag,
+                           cm_csv_stats *stats);
+
+#endif

@@ -1,0 +1,91 @@
+/*
+ * dataset.h - a dataset: the four input tables of one directory, loaded and
+ * checked.
+ *
+ * A dataset directory holds any of areas.csv, stocks.csv, flows.csv and
+ * services.csv (SPEC 1). Loading reads each file that is present, checks
+ * every value, and reports every problem through the cm_diag, in file order
+ * and line order, until the diag's error limit is reached. The dataset owns
+ * its string pool, tables and flow aggregate; cm_dataset_free frees them.
+ */
+#ifndef CITYMIG_DATASET_H
+#define CITYMIG_DATASET_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "citymig/csvread.h"
+#include "citymig/diag.h"
+#include "citymig/flows.h"
+#include "citymig/status.h"
+#include "citymig/strpool.h"
+#include "citymig/table.h"
+
+typedef enum cm_table_id {
+    CM_TABLE_AREAS,
+    CM_TABLE_STOCKS,
+    CM_TABLE_FLOWS,
+    CM_TABLE_SERVICES,
+    CM_TABLE_COUNT
+} cm_table_id;
+
+/** Tolerance of the age-group check: the groups may exceed the population by
+    at most this fraction of it (rounding in published estimates). */
+#define CM_AGE_SUM_TOLERANCE 0.01
+
+typedef struct cm_load_options {
+    bool strict;            /* unknown columns are errors, not notes */
+    cm_csv_options csv;     /* delimiter, quote, caps */
+} cm_load_options;
+
+/** What loading one input file found. */
+typedef struct cm_source {
+    bool present;           /* the file exists in the dataset */
+    char *path;             /* as opened */
+    char *name;             /* as shown in messages (dataset/areas.csv) */
+    cm_status status;       /* CM_OK, or why reading stopped */
+    cm_csv_stats csv;       /* bytes, lines, records */
+    uint64_t rows;          /* data rows read (not the header) */
+    uint64_t rows_rejected; /* rows with an error */
+    uint64_t duplicates_merged;
+    uint64_t errors;        /* errors reported for this file */
+    uint64_t unknown_columns;
+} cm_source;
+
+typedef struct cm_dataset {
+    char *dir;
+    cm_strpool *pool;
+    cm_table *areas;
+    cm_table *stocks;
+    cm_table *services;
+    cm_flows *flows;
+    cm_source sources[CM_TABLE_COUNT];
+} cm_dataset;
+
+/** The file name of a table ("areas.csv"). */
+const char *cm_table_file(cm_table_id id);
+
+/*
+ * Loads the dataset in directory dir. On return *out holds whatever was
+ * loaded, even on error (for a summary), unless it is CM_ERR_NOMEM with
+ * *out NULL; free it with cm_dataset_free. Returns CM_OK when every file
+ * was read without error, CM_ERR_NOINPUT when dir is missing or holds no
+ * table or a file cannot be read, CM_ERR_DATA when a value or structure is
+ * invalid (the worst status wins: NOMEM, then NOINPUT, then DATA).
+ */
+cm_status cm_dataset_load(const char *dir, const cm_load_options *opts, cm_diag *diag,
+                          cm_dataset **out);
+
+/** Frees a dataset; NULL is a no-op. */
+void cm_dataset_free(cm_dataset *ds);
+
+/*
+ * Loads one table file into a table or, for flows, into a flow aggregate
+ * (exactly one of table and flows is non-NULL). Used by cm_dataset_load and
+ * the tests. src receives the counts.
+ */
+cm_status cm_load_file(const char *path, const char *name, const cm_table_def *def,
+                       cm_strpool *pool, cm_table *table, cm_flows *flows,
+                       const cm_load_options *opts, cm_diag *diag, cm_source *src);
+
+#endif

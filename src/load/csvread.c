@@ -1,0 +1,541 @@
+/*
+ * csvread.c - libcsv with positions, caps and encoding checks.
+ *
+ * Each buffer goes through two passes. The scanner walks it first, following
+ * the same states as libcsv's strict parser (ROW_NOT_BEGUN, FIELD_NOT_BEGUN,
+ * FIELD_BEGUN quoted or not, FIELD_MIGHT_HAVE_ENDED), and queues the line and
+ * column where each field starts. Then libcsv parses the bytes the scanner
+ * accepted, and its field callback takes the next queued position. Because
+ * both walk the same states, the n-th field libcsv submits is the n-th field
+ * the scanner saw start. When the scanner meets an error it stops there;
+ * libcsv is given only the records that ended before it.
+ */
+#include "citymig/csvread.h"
+
+#include <csv.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "citymig/utf8.h"
+
+/* Buffers are scanned in slices of at most this size, which bounds the
+   position queue. */
+enum { SLICE = 64 * 1024, READ_CHUNK = 256 * 1024 };
+
+enum scan_state { ROW_NOT_BEGUN, FIELD_NOT_BEGUN, FIELD_UNQUOTED, FIELD_QUOTED, QUOTE_IN_QUOTED };
+
+struct cm_csv {
+    struct csv_parser parser;
+    cm_csv_handler handler;
+    void *ctx;
+    cm_diag *diag;
+    const char *file;
+    unsigned char delim, quote;
+    size_t max_field, max_fields;
+
+    /* Encoding sniffing: the first bytes are held until four are known. */
+    unsigned char head[4];
+    size_t head_len;
+    bool sniffed;
+
+    /* Scanner state. */
+    enum scan_state state;
+    uint64_t line;    /* line of the next byte */
+    uint32_t col;     /* characters already on that line */
+    bool prev_cr;     /* the last byte was a CR (a following LF joins it) */
+    bool ended_term;  /* the last byte was a line end */
+    cm_utf8_state u8; /* pending multi-byte sequence */
+    cm_csv_pos u8_start;
+    cm_csv_pos field_start;
+    size_t field_len; /* bytes in the current field so far */
+    size_t rec_fields;
+
+    /* Field start positions, scanned but not yet submitted by libcsv. */
+    cm_csv_pos *queue;
+    size_t q_head, q_tail, q_cap;
+
+    /* Delivery state (inside libcsv's callbacks). */
+    size_t field_index;
+    cm_csv_pos rec_start;
+    cm_status status;
+    bool stop;
+
+    cm_csv_stats stats;
+};
+
+static int never_space(unsigned char c)
+{
+    (void)c;
+    return 0;
+}
+
+cm_csv *cm_csv_new(const cm_csv_options *opts, const cm_csv_handler *handler, void *ctx,
+                   cm_diag *diag, const char *file)
+{
+    cm_csv_options o = {0};
+    if (opts)
+        o = *opts;
+    if (!o.delimiter)
+        o.delimiter = ',';
+    if (!o.quote)
+        o.quote = '"';
+    if (!o.max_field)
+        o.max_field = CM_CSV_DEFAULT_MAX_FIELD;
+    if (!o.max_fields)
+        o.max_fields = CM_CSV_DEFAULT_MAX_FIELDS;
+    if (o.delimiter == o.quote || o.delimiter == '\r' || o.delimiter == '\n' || o.quote == '\r' ||
+        o.quote == '\n' || o.delimiter >= 0x80 || o.quote >= 0x80)
+        return NULL;
+
+    cm_csv *csv = calloc(1, sizeof *csv);
+    if (!csv)
+        return NULL;
+    if (csv_init(&csv->parser, CSV_STRICT | CSV_STRICT_FINI) != 0) {
+        free(csv);
+        return NULL;
+    }
+    csv_set_delim(&csv->parser, o.delimiter);
+    csv_set_quote(&csv->parser, o.quote);
+    /* Keep spaces: " 12" must reach the value parser as it is written. */
+    csv_set_space_func(&csv->parser, never_space);
+    csv_set_blk_size(&csv->parser, 4096);
+
+    csv->handler = *handler;
+    csv->ctx = ctx;
+    csv->diag = diag;
+    csv->file = file;
+    csv->delim = o.delimiter;
+    csv->quote = o.quote;
+    csv->max_field = o.max_field;
+    csv->max_fields = o.max_fields;
+    csv->line = 1;
+    csv->state = ROW_NOT_BEGUN;
+    return csv;
+}
+
+void cm_csv_free(cm_csv *csv)
+{
+    if (!csv)
+        return;
+    csv_free(&csv->parser);
+    free(csv->queue);
+    free(csv);
+}
+
+cm_csv_stats cm_csv_get_stats(const cm_csv *csv)
+{
+    cm_csv_stats s = csv->stats;
+    s.lines = csv->stats.bytes == 0 ? 0 : csv->line - (csv->ended_term ? 1 : 0);
+    return s;
+}
+
+static cm_status fail(cm_csv *csv, cm_csv_pos pos, const char *message)
+{
+    cm_loc loc = {csv->file, pos.line, pos.col};
+    cm_diag_report(csv->diag, CM_SEV_ERROR, &loc, "%s", message);
+    csv->status = CM_ERR_DATA;
+    return CM_ERR_DATA;
+}
+
+/* libcsv callbacks: hand each field and record on with its position. */
+static void on_field(void *s, size_t len, void *data)
+{
+    cm_csv *csv = data;
+    if (csv->stop)
+        return;
+    if (csv->q_head == csv->q_tail) {
+        cm_loc loc = {csv->file, csv->line, 0};
+        cm_diag_report(csv->diag, CM_SEV_ERROR, &loc,
+                       "internal error: CSV scanner and parser disagree on fields");
+        csv->status = CM_ERR_INTERNAL;
+        csv->stop = true;
+        return;
+    }
+    cm_csv_pos pos = csv->queue[csv->q_head++];
+    if (csv->field_index == 0)
+        csv->rec_start = pos;
+    cm_status st = csv->handler.field(csv->ctx, csv->field_index++, s ? s : "", len, &pos);
+    if (st != CM_OK) {
+        csv->status = st;
+        csv->stop = true;
+    }
+}
+
+static void on_record(int c, void *data)
+{
+    cm_csv *csv = data;
+    (void)c;
+    if (csv->stop)
+        return;
+    size_t n = csv->field_index;
+    csv->field_index = 0;
+    csv->stats.records++;
+    cm_status st = csv->handler.record(csv->ctx, n, &csv->rec_start);
+    if (st != CM_OK) {
+        csv->status = st;
+        csv->stop = true;
+    }
+}
+
+static int push_pos(cm_csv *csv, cm_csv_pos pos)
+{
+    if (csv->q_tail == csv->q_cap) {
+        if (csv->q_head > 0) {
+            memmove(csv->queue, csv->queue + csv->q_head,
+                    (csv->q_tail - csv->q_head) * sizeof *csv->queue);
+            csv->q_tail -= csv->q_head;
+            csv->q_head = 0;
+        }
+        if (csv->q_tail == csv->q_cap) {
+            size_t cap = csv->q_cap ? csv->q_cap * 2 : 1024;
+            cm_csv_pos *q = realloc(csv->queue, cap * sizeof *q);
+            if (!q)
+                return -1;
+            csv->queue = q;
+            csv->q_cap = cap;
+        }
+    }
+    csv->queue[csv->q_tail++] = pos;
+    return 0;
+}
+
+/* Hands bytes the scanner accepted to libcsv. */
+static cm_status parse(cm_csv *csv, const unsigned char *p, size_t len)
+{
+    if (len == 0 || csv->stop)
+        return csv->status;
+    size_t done = csv_parse(&csv->parser, p, len, on_field, on_record, csv);
+    if (csv->stop)
+        return csv->status;
+    if (done != len) {
+        if (csv_error(&csv->parser) == CSV_ENOMEM) {
+            csv->status = CM_ERR_NOMEM;
+        } else {
+            cm_loc loc = {csv->file, csv->line, 0};
+            cm_diag_report(csv->diag, CM_SEV_ERROR, &loc, "malformed CSV: %s",
+                           csv_strerror(csv_error(&csv->parser)));
+            csv->status = CM_ERR_DATA;
+        }
+        csv->stop = true;
+    }
+    return csv->status;
+}
+
+static const char *describe_byte(unsigned char c, char *buf, size_t size)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    if (c >= 0x20 && c < 0x7f) {
+        snprintf(buf, size, "'%c'", c);
+    } else {
+        snprintf(buf, size, "byte 0x%c%c", hex[c >> 4], hex[c & 15]);
+    }
+    return buf;
+}
+
+/*
+ * Scans p[0..len), queueing field starts; then lets libcsv parse what was
+ * accepted. On an error, libcsv gets only the records before the bad one.
+ */
+static cm_status scan_slice(cm_csv *csv, const unsigned char *p, size_t len)
+{
+    const unsigned char delim = csv->delim, quote = csv->quote;
+    size_t rec_off = csv->state == ROW_NOT_BEGUN ? 0 : SIZE_MAX; /* where the record began */
+    size_t i;
+    const char *err = NULL; /* points at msg once an error is found */
+    cm_csv_pos err_pos = {0};
+    char arg[32];
+    char msg[512];
+
+    for (i = 0; i < len; i++) {
+        unsigned char c = p[i];
+        cm_csv_pos here = {csv->line, csv->col + 1};
+
+        if (c == 0) {
+            err = "NUL byte in a text file (is it binary, or UTF-16?)";
+            err_pos = here;
+            snprintf(msg, sizeof msg, "%s", err);
+            break;
+        }
+        if (c >= 0x80 || csv->u8.need) {
+            if (csv->u8.need == 0)
+                csv->u8_start = here;
+            if (!cm_utf8_step(&csv->u8, c)) {
+                err_pos = (c & 0xc0) == 0x80 || csv->u8.need ? csv->u8_start : here;
+                err = msg;
+                snprintf(msg, sizeof msg,
+                         "invalid UTF-8 (%s); the file must be UTF-8: convert it first, for "
+                         "example with iconv -f LATIN1 -t UTF-8 if it is Latin-1",
+                         describe_byte(c, arg, sizeof arg));
+                break;
+            }
+        }
+
+        switch (csv->state) {
+        case ROW_NOT_BEGUN:
+        case FIELD_NOT_BEGUN:
+            if (c == '\r' || c == '\n') {
+                if (csv->state == FIELD_NOT_BEGUN) {
+                    /* An empty last field after a delimiter. */
+                    if (push_pos(csv, here) != 0)
+                        return csv->status = CM_ERR_NOMEM;
+                    csv->state = ROW_NOT_BEGUN;
+                    rec_off = i + 1;
+                }
+                /* In ROW_NOT_BEGUN this is a blank line: libcsv skips it too. */
+                break;
+            }
+            if (csv->state == ROW_NOT_BEGUN) {
+                csv->rec_fields = 0;
+                rec_off = i;
+            }
+            if (++csv->rec_fields > csv->max_fields) {
+                err = msg;
+                snprintf(msg, sizeof msg, "record has more than %zu fields", csv->max_fields);
+                err_pos = here;
+                break;
+            }
+            if (push_pos(csv, here) != 0)
+                return csv->status = CM_ERR_NOMEM;
+            csv->field_start = here;
+            csv->field_len = 0;
+            if (c == delim) {
+                csv->state = FIELD_NOT_BEGUN;
+            } else if (c == quote) {
+                csv->state = FIELD_QUOTED;
+            } else {
+                csv->state = FIELD_UNQUOTED;
+                csv->field_len = 1;
+            }
+            break;
+        case FIELD_UNQUOTED:
+            if (c == delim) {
+                csv->state = FIELD_NOT_BEGUN;
+            } else if (c == '\r' || c == '\n') {
+                csv->state = ROW_NOT_BEGUN;
+                rec_off = i + 1;
+            } else if (c == quote) {
+                err = msg;
+                snprintf(msg, sizeof msg, "%s",
+                         "quote inside an unquoted field (quote the whole field and double "
+                         "the quote, as in \"a \"\"b\"\"\")");
+                err_pos = here;
+            } else {
+                csv->field_len++;
+            }
+            break;
+        case FIELD_QUOTED:
+            if (c == quote)
+                csv->state = QUOTE_IN_QUOTED;
+            else
+                csv->field_len++;
+            break;
+        case QUOTE_IN_QUOTED:
+            if (c == delim) {
+                csv->state = FIELD_NOT_BEGUN;
+            } else if (c == '\r' || c == '\n') {
+                csv->state = ROW_NOT_BEGUN;
+                rec_off = i + 1;
+            } else if (c == quote) {
+                csv->state = FIELD_QUOTED; /* "" stands for one quote */
+                csv->field_len++;
+            } else {
+                err = msg;
+                snprintf(msg, sizeof msg,
+                         "%s after a closing quote (expected a delimiter or a line end; "
+                         "a quote inside a quoted field must be doubled)",
+                         describe_byte(c, arg, sizeof arg));
+                err_pos = here;
+            }
+            break;
+        }
+        if (err)
+            break;
+        if (csv->field_len > csv->max_field) {
+            err = msg;
+            snprintf(msg, sizeof msg, "field is longer than %zu bytes%s", csv->max_field,
+                     csv->state == FIELD_QUOTED ? " (a quote opened here and never closed?)"
+                                                : "");
+            err_pos = csv->field_start;
+            break;
+        }
+
+        /* Advance the position past c. */
+        if (c == '\n') {
+            if (!csv->prev_cr) {
+                csv->line++;
+                csv->col = 0;
+            }
+            csv->prev_cr = false;
+            csv->ended_term = true;
+        } else if (c == '\r') {
+            csv->line++;
+            csv->col = 0;
+            csv->prev_cr = true;
+            csv->ended_term = true;
+        } else {
+            csv->prev_cr = false;
+            csv->ended_term = false;
+            if ((c & 0xc0) != 0x80)
+                csv->col++;
+        }
+    }
+
+    if (!err)
+        return parse(csv, p, len);
+
+    /* Deliver the records that ended before the bad one, then report. */
+    cm_status st = parse(csv, p, rec_off == SIZE_MAX ? 0 : rec_off);
+    if (st != CM_OK)
+        return st;
+    csv->stop = true;
+    return fail(csv, err_pos, msg);
+}
+
+static cm_status scan(cm_csv *csv, const unsigned char *p, size_t len)
+{
+    while (len > 0) {
+        size_t n = len < SLICE ? len : SLICE;
+        cm_status st = scan_slice(csv, p, n);
+        if (st != CM_OK)
+            return st;
+        p += n;
+        len -= n;
+    }
+    return CM_OK;
+}
+
+/* Decides the encoding from the first bytes; skips a UTF-8 BOM. */
+static cm_status sniff(cm_csv *csv)
+{
+    const unsigned char *h = csv->head;
+    size_t n = csv->head_len;
+    const char *name = NULL;
+
+    csv->sniffed = true;
+    if (n >= 4 && h[0] == 0 && h[1] == 0 && h[2] == 0xfe && h[3] == 0xff)
+        name = "UTF-32 (big-endian)";
+    else if (n >= 4 && h[0] == 0xff && h[1] == 0xfe && h[2] == 0 && h[3] == 0)
+        name = "UTF-32 (little-endian)";
+    else if (n >= 2 && h[0] == 0xff && h[1] == 0xfe)
+        name = "UTF-16 (little-endian)";
+    else if (n >= 2 && h[0] == 0xfe && h[1] == 0xff)
+        name = "UTF-16 (big-endian)";
+    else if (n >= 2 && h[0] != 0 && h[1] == 0)
+        name = "UTF-16 (little-endian, no byte order mark)";
+    else if (n >= 2 && h[0] == 0 && h[1] != 0)
+        name = "UTF-16 (big-endian, no byte order mark)";
+    if (name) {
+        cm_csv_pos pos = {1, 1};
+        char msg[256];
+        snprintf(msg, sizeof msg,
+                 "file is %s; citymig reads UTF-8: convert it first, for example with "
+                 "iconv -f UTF-16 -t UTF-8",
+                 name);
+        csv->stop = true;
+        return fail(csv, pos, msg);
+    }
+    size_t skip = 0;
+    if (n >= 3 && h[0] == 0xef && h[1] == 0xbb && h[2] == 0xbf) {
+        skip = 3;
+        csv->stats.bom = 1;
+    }
+    return scan(csv, h + skip, n - skip);
+}
+
+cm_status cm_csv_feed(cm_csv *csv, const void *data, size_t len)
+{
+    const unsigned char *p = data;
+    if (csv->status != CM_OK)
+        return csv->status;
+    csv->stats.bytes += len;
+    if (!csv->sniffed) {
+        while (len > 0 && csv->head_len < sizeof csv->head) {
+            csv->head[csv->head_len++] = *p++;
+            len--;
+        }
+        if (csv->head_len < sizeof csv->head)
+            return CM_OK;
+        cm_status st = sniff(csv);
+        if (st != CM_OK)
+            return st;
+    }
+    return scan(csv, p, len);
+}
+
+cm_status cm_csv_finish(cm_csv *csv)
+{
+    if (csv->status != CM_OK)
+        return csv->status;
+    if (!csv->sniffed) {
+        cm_status st = sniff(csv);
+        if (st != CM_OK)
+            return st;
+    }
+    if (csv->u8.need) {
+        csv->stop = true;
+        return fail(csv, csv->u8_start,
+                    "invalid UTF-8 (a truncated character) at the end of the file");
+    }
+    if (csv->state == FIELD_QUOTED) {
+        csv->stop = true;
+        return fail(csv, csv->field_start,
+                    "unterminated quoted field: the quote opened here is never closed");
+    }
+    if (csv_fini(&csv->parser, on_field, on_record, csv) != 0 && !csv->stop) {
+        cm_loc loc = {csv->file, csv->line, 0};
+        cm_diag_report(csv->diag, CM_SEV_ERROR, &loc, "malformed CSV at the end of the file: %s",
+                       csv_strerror(csv_error(&csv->parser)));
+        csv->status = CM_ERR_DATA;
+    }
+    return csv->status;
+}
+
+cm_status cm_csv_read_file(const char *path, const char *display_name, const cm_csv_options *opts,
+                           const cm_csv_handler *handler, void *ctx, cm_diag *diag,
+                           cm_csv_stats *stats)
+{
+    cm_loc loc = {display_name, 0, 0};
+    cm_status st = CM_OK;
+    unsigned char *buf = NULL;
+    cm_csv *csv = NULL;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+    if (fd < 0) {
+        cm_diag_report(diag, CM_SEV_ERROR, &loc, "cannot open: %s", strerror(errno));
+        return CM_ERR_NOINPUT;
+    }
+    buf = malloc(READ_CHUNK);
+    csv = cm_csv_new(opts, handler, ctx, diag, display_name);
+    if (!buf || !csv) {
+        st = CM_ERR_NOMEM;
+        goto done;
+    }
+    for (;;) {
+        ssize_t n = read(fd, buf, READ_CHUNK);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            cm_diag_report(diag, CM_SEV_ERROR, &loc, "cannot read: %s", strerror(errno));
+            st = CM_ERR_NOINPUT;
+            goto done;
+        }
+        if (n == 0)
+            break;
+        st = cm_csv_feed(csv, buf, (size_t)n);
+        if (st != CM_OK)
+            goto done;
+    }
+    st = cm_csv_finish(csv);
+done:
+    if (stats && csv)
+        *stats = cm_csv_get_stats(csv);
+    cm_csv_free(csv);
+    free(buf);
+    close(fd);
+    return st;
+}

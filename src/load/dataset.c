@@ -1,0 +1,135 @@
+/*
+ * dataset.c - loading the tables of a dataset directory.
+ */
+#include "citymig/dataset.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static const char *const table_files[CM_TABLE_COUNT] = {"areas.csv", "stocks.csv", "flows.csv",
+                                                        "services.csv"};
+
+const char *cm_table_file(cm_table_id id)
+{
+    return (unsigned)id < CM_TABLE_COUNT ? table_files[id] : "?";
+}
+
+void cm_dataset_free(cm_dataset *ds)
+{
+    if (!ds)
+        return;
+    cm_table_free(ds->areas);
+    cm_table_free(ds->stocks);
+    cm_table_free(ds->services);
+    cm_flows_free(ds->flows);
+    cm_strpool_free(ds->pool);
+    for (int i = 0; i < CM_TABLE_COUNT; i++) {
+        free(ds->sources[i].path);
+        free(ds->sources[i].name);
+    }
+    free(ds->dir);
+    free(ds);
+}
+
+static char *join(const char *dir, const char *file)
+{
+    size_t n = strlen(dir);
+    bool slash = n > 0 && dir[n - 1] == '/';
+    size_t size = n + 1 + strlen(file) + 1;
+    char *p = malloc(size);
+    if (p)
+        snprintf(p, size, "%s%s%s", dir, slash ? "" : "/", file);
+    return p;
+}
+
+/* The worse of two statuses, for the dataset's overall result. */
+static cm_status worse(cm_status a, cm_status b)
+{
+    static const int rank[CM_STATUS_COUNT] = {
+        [CM_OK] = 0,          [CM_ERR_DATA] = 1,   [CM_ERR_NOINPUT] = 2, [CM_ERR_IO] = 3,
+        [CM_ERR_INTERNAL] = 4, [CM_ERR_NOMEM] = 5, [CM_ERR_USAGE] = 1,   [CM_ERR_CANTCREAT] = 3,
+        [CM_ERR_CHECK] = 1,
+    };
+    return rank[b] > rank[a] ? b : a;
+}
+
+cm_status cm_dataset_load(const char *dir, const cm_load_options *opts, cm_diag *diag,
+                          cm_dataset **out)
+{
+    static const cm_table_def *const defs[CM_TABLE_COUNT] = {&cm_areas_def, &cm_stocks_def,
+                                                             &cm_flows_def, &cm_services_def};
+    cm_loc loc = {dir, 0, 0};
+    struct stat sb;
+    cm_status st = CM_OK;
+
+    *out = NULL;
+    if (stat(dir, &sb) != 0) {
+        cm_diag_report(diag, CM_SEV_ERROR, &loc, "cannot open dataset: %s", strerror(errno));
+        return CM_ERR_NOINPUT;
+    }
+    if (!S_ISDIR(sb.st_mode)) {
+        cm_diag_report(diag, CM_SEV_ERROR, &loc,
+                       "not a directory: a dataset is a directory holding areas.csv, "
+                       "stocks.csv, flows.csv or services.csv");
+        return CM_ERR_NOINPUT;
+    }
+
+    cm_dataset *ds = calloc(1, sizeof *ds);
+    if (!ds)
+        return CM_ERR_NOMEM;
+    *out = ds;
+    ds->dir = strdup(dir);
+    ds->pool = cm_strpool_new();
+    ds->areas = cm_table_new(&cm_areas_def, ds->pool);
+    ds->stocks = cm_table_new(&cm_stocks_def, ds->pool);
+    ds->services = cm_table_new(&cm_services_def, ds->pool);
+    ds->flows = cm_flows_new();
+    if (!ds->dir || !ds->pool || !ds->areas || !ds->stocks || !ds->services || !ds->flows)
+        return CM_ERR_NOMEM;
+
+    int found = 0;
+    for (int t = 0; t < CM_TABLE_COUNT; t++) {
+        cm_source *src = &ds->sources[t];
+        src->path = join(dir, table_files[t]);
+        if (!src->path)
+            return CM_ERR_NOMEM;
+        /* lstat-free: a symbolic link to a table is followed, as a user expects. */
+        if (stat(src->path, &sb) != 0) {
+            if (errno == ENOENT)
+                continue;
+            cm_loc floc = {src->path, 0, 0};
+            cm_diag_report(diag, CM_SEV_ERROR, &floc, "cannot open: %s", strerror(errno));
+            src->present = true;
+            src->status = CM_ERR_NOINPUT;
+            st = worse(st, CM_ERR_NOINPUT);
+            found++;
+            continue;
+        }
+        src->present = true;
+        src->name = strdup(src->path);
+        if (!src->name)
+            return CM_ERR_NOMEM;
+        found++;
+        if (cm_diag_full(diag))
+            continue;
+        cm_table *table = t == CM_TABLE_AREAS    ? ds->areas
+                          : t == CM_TABLE_STOCKS ? ds->stocks
+                          : t == CM_TABLE_FLOWS  ? NULL
+                                                 : ds->services;
+        cm_status fst = cm_load_file(src->path, src->name, defs[t], ds->pool, table,
+                                     t == CM_TABLE_FLOWS ? ds->flows : NULL, opts, diag, src);
+        if (fst == CM_ERR_NOMEM)
+            return CM_ERR_NOMEM;
+        st = worse(st, fst);
+    }
+    if (found == 0) {
+        cm_diag_report(diag, CM_SEV_ERROR, &loc,
+                       "no tables: a dataset holds at least one of areas.csv, stocks.csv, "
+                       "flows.csv, services.csv");
+        return CM_ERR_NOINPUT;
+    }
+    return st;
+}

@@ -1,0 +1,588 @@
+/*
+ * loader.c - from CSV records to checked rows: the header, every value, the
+ * cross-field checks, duplicate keys, and the flow aggregate.
+ *
+ * The loader is a cm_csv handler. The first record is the header: its
+ * names are matched to the schema's columns case-insensitively. Each later
+ * field is parsed as soon as libcsv hands it over (no copy of the record);
+ * the row is judged when the record ends, so that a ragged row is reported
+ * as such rather than as a string of misaligned values. Problems are
+ * reported in input order.
+ */
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "citymig/dataset.h"
+
+enum { MAX_COLS = CM_TABLE_MAX_COLS };
+
+typedef struct pending {
+    size_t col;
+    cm_csv_pos pos;
+    char text[CM_QUOTE_SIZE + 256];
+} pending;
+
+typedef struct loader {
+    const cm_table_def *def;
+    const char *file;
+    cm_diag *diag;
+    const cm_load_options *opts;
+    cm_strpool *pool;
+    cm_table *table;
+    cm_flows *flows;
+    cm_source *src;
+
+    /* Header. */
+    bool have_header;
+    size_t nheader;
+    size_t names_cap;
+    char **names;
+    cm_csv_pos *name_pos;
+    int *map; /* header field -> schema column, or -1 */
+    bool mapped[MAX_COLS];
+
+    /* Current row. */
+    cm_cell cells[MAX_COLS];
+    cm_csv_pos pos[MAX_COLS];
+    bool field_seen[MAX_COLS];
+    pending errs[MAX_COLS];
+    size_t nerrs;
+    bool has_extra;
+    cm_csv_pos extra_pos;
+} loader;
+
+static cm_loc loc_of(const loader *ld, cm_csv_pos pos)
+{
+    cm_loc loc = {ld->file, pos.line, pos.col};
+    return loc;
+}
+
+/* Reports an error; says whether reading may go on. */
+static cm_status report(loader *ld, cm_csv_pos pos, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static cm_status report(loader *ld, cm_csv_pos pos, const char *fmt, ...)
+{
+    char text[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    cm_loc loc = loc_of(ld, pos);
+    cm_diag_report(ld->diag, CM_SEV_ERROR, &loc, "%s", text);
+    ld->src->errors++;
+    return cm_diag_full(ld->diag) ? CM_ERR_DATA : CM_OK;
+}
+
+static int ieq(const char *a, const char *b)
+{
+    for (; *a && *b; a++, b++) {
+        int x = (unsigned char)*a, y = (unsigned char)*b;
+        if (x >= 'A' && x <= 'Z')
+            x += 'a' - 'A';
+        if (y >= 'A' && y <= 'Z')
+            y += 'a' - 'A';
+        if (x != y)
+            return 0;
+    }
+    return *a == *b;
+}
+
+static cm_status header_field(loader *ld, size_t index, const char *s, size_t len,
+                              const cm_csv_pos *pos)
+{
+    if (index >= ld->names_cap) {
+        size_t cap = ld->names_cap ? ld->names_cap * 2 : 32;
+        char **names = realloc(ld->names, cap * sizeof *names);
+        if (!names)
+            return CM_ERR_NOMEM;
+        ld->names = names;
+        cm_csv_pos *np = realloc(ld->name_pos, cap * sizeof *np);
+        if (!np)
+            return CM_ERR_NOMEM;
+        ld->name_pos = np;
+        ld->names_cap = cap;
+    }
+    char *name = malloc(len + 1);
+    if (!name)
+        return CM_ERR_NOMEM;
+    memcpy(name, s, len);
+    name[len] = '\0';
+    ld->names[index] = name;
+    ld->name_pos[index] = *pos;
+    ld->nheader = index + 1;
+    return CM_OK;
+}
+
+/* Does the header have what this table needs? */
+static bool header_has(const loader *ld, size_t col)
+{
+    return ld->mapped[col];
+}
+
+static cm_status header_end(loader *ld, size_t nfields)
+{
+    bool ok = true;
+    cm_status st = CM_OK;
+    char q[CM_QUOTE_SIZE];
+    size_t first_pos[MAX_COLS];
+
+    ld->have_header = true;
+    ld->nheader = nfields;
+    ld->map = malloc((nfields ? nfields : 1) * sizeof *ld->map);
+    if (!ld->map)
+        return CM_ERR_NOMEM;
+
+    for (size_t j = 0; j < nfields && st == CM_OK; j++) {
+        const char *name = ld->names[j];
+        ld->map[j] = -1;
+        size_t c = 0;
+        while (c < ld->def->ncols && !ieq(ld->def->cols[c].name, name))
+            c++;
+        if (c < ld->def->ncols) {
+            if (ld->mapped[c]) {
+                ok = false;
+                st = report(ld, ld->name_pos[j],
+                            "column '%s' appears twice in the header (first at line %" PRIu64
+                            ", column %" PRIu32 "); each column must appear once",
+                            ld->def->cols[c].name, ld->name_pos[first_pos[c]].line,
+                            ld->name_pos[first_pos[c]].col);
+                continue;
+            }
+            ld->mapped[c] = true;
+            first_pos[c] = j;
+            ld->map[j] = (int)c;
+            continue;
+        }
+        ld->src->unknown_columns++;
+        cm_loc loc = loc_of(ld, ld->name_pos[j]);
+        cm_quote(q, sizeof q, name, strlen(name));
+        if (ld->opts->strict) {
+            ok = false;
+            st = report(ld, ld->name_pos[j],
+                        "unknown column %s (--strict: every column must be one of %s's)", q,
+                        ld->def->file);
+        } else {
+            cm_diag_report(ld->diag, CM_SEV_NOTE, &loc, "column %s is not used by %s; ignored", q,
+                           ld->def->file);
+        }
+    }
+
+    /* Required columns. */
+    for (size_t c = 0; c < ld->def->ncols && st == CM_OK; c++) {
+        bool required = (ld->def->cols[c].flags & CM_COL_REQUIRED) != 0;
+        if (ld->def == &cm_areas_def && c == CM_AREAS_POPULATION)
+            required = true;
+        if (!required || header_has(ld, c))
+            continue;
+        ok = false;
+        cm_csv_pos pos = {1, 0};
+        if (nfields)
+            pos = ld->name_pos[0];
+        pos.col = 0;
+        st = report(ld, pos, "missing required column '%s'", ld->def->cols[c].name);
+    }
+    if (ld->def == &cm_services_def && st == CM_OK) {
+        bool counts = header_has(ld, CM_SERVICES_POPULATION) && header_has(ld, CM_SERVICES_WITH_ACCESS);
+        if (!counts && !header_has(ld, CM_SERVICES_ACCESS_RATE)) {
+            ok = false;
+            cm_csv_pos pos = {nfields ? ld->name_pos[0].line : 1, 0};
+            st = report(ld, pos,
+                        "missing required columns: services.csv needs 'population' and "
+                        "'with_access', or 'access_rate'");
+        }
+    }
+    if (st != CM_OK)
+        return st;
+    return ok ? CM_OK : CM_ERR_DATA;
+}
+
+static void add_pending(loader *ld, size_t col, const cm_csv_pos *pos, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void add_pending(loader *ld, size_t col, const cm_csv_pos *pos, const char *fmt, ...)
+{
+    if (ld->nerrs == MAX_COLS)
+        return;
+    pending *p = &ld->errs[ld->nerrs++];
+    va_list ap;
+    p->col = col;
+    p->pos = *pos;
+    va_start(ap, fmt);
+    vsnprintf(p->text, sizeof p->text, fmt, ap);
+    va_end(ap);
+}
+
+static bool has_outer_space(const char *s, size_t len)
+{
+    unsigned char a = (unsigned char)s[0], z = (unsigned char)s[len - 1];
+    return a == ' ' || a == '\t' || z == ' ' || z == '\t';
+}
+
+static cm_status parse_field(loader *ld, size_t col, const char *s, size_t len,
+                             const cm_csv_pos *pos)
+{
+    const cm_column_def *cd = &ld->def->cols[col];
+    cm_cell *cell = &ld->cells[col];
+    char q[CM_QUOTE_SIZE];
+    cm_parse_error e = CM_PARSE_OK;
+
+    ld->field_seen[col] = true;
+    ld->pos[col] = *pos;
+    cell->present = false;
+
+    switch (cd->type) {
+    case CM_VALUE_TEXT:
+        if (len == 0)
+            return CM_OK;
+        if ((cd->flags & CM_COL_ID) && has_outer_space(s, len)) {
+            add_pending(ld, col, pos,
+                        "column '%s': %s has a leading or trailing space (an identifier must "
+                        "match exactly)",
+                        cd->name, cm_quote(q, sizeof q, s, len));
+            return CM_OK;
+        }
+        cell->v.text = cm_strpool_intern(ld->pool, s, len);
+        if (!cell->v.text)
+            return CM_ERR_NOMEM;
+        cell->present = true;
+        return CM_OK;
+    case CM_VALUE_ENUM: {
+        if (len == 0) {
+            if (cd->enumdef->default_code >= 0) {
+                cell->present = true;
+                cell->v.code = (uint8_t)cd->enumdef->default_code;
+            }
+            return CM_OK;
+        }
+        int code = cm_enum_lookup(cd->enumdef, s, len);
+        if (code < 0) {
+            char list[256];
+            add_pending(ld, col, pos, "column '%s': unknown value %s (expected one of %s)",
+                        cd->name, cm_quote(q, sizeof q, s, len),
+                        cm_enum_list(cd->enumdef, list, sizeof list));
+            return CM_OK;
+        }
+        cell->present = true;
+        cell->v.code = (uint8_t)code;
+        return CM_OK;
+    }
+    case CM_VALUE_COUNT:
+        e = cm_parse_count(s, len, &cell->v.count);
+        break;
+    case CM_VALUE_SIGNED_COUNT:
+        e = cm_parse_signed_count(s, len, &cell->v.count);
+        break;
+    case CM_VALUE_PERCENT:
+        e = cm_parse_percent(s, len, &cell->v.percent);
+        break;
+    case CM_VALUE_YEAR:
+        e = cm_parse_year(s, len, &cell->v.year);
+        break;
+    }
+    if (e == CM_PARSE_OK) {
+        cell->present = true;
+    } else if (e != CM_PARSE_EMPTY) {
+        add_pending(ld, col, pos, "column '%s': %s is not %s (%s; expected %s)", cd->name,
+                    cm_quote(q, sizeof q, s, len), cm_value_type_noun(cd->type),
+                    cm_parse_error_str(e), cm_value_type_expected(cd->type));
+    }
+    return CM_OK;
+}
+
+static cm_status on_field(void *ctx, size_t index, const char *s, size_t len,
+                          const cm_csv_pos *pos)
+{
+    loader *ld = ctx;
+    if (!ld->have_header)
+        return header_field(ld, index, s, len, pos);
+    if (index == 0) {
+        /* A new row: reset the staging area. */
+        memset(ld->cells, 0, sizeof ld->cells);
+        memset(ld->field_seen, 0, sizeof ld->field_seen);
+        ld->nerrs = 0;
+        ld->has_extra = false;
+    }
+    if (index >= ld->nheader) {
+        if (!ld->has_extra) {
+            ld->has_extra = true;
+            ld->extra_pos = *pos;
+        }
+        return CM_OK;
+    }
+    int col = ld->map[index];
+    if (col < 0)
+        return CM_OK;
+    return parse_field(ld, (size_t)col, s, len, pos);
+}
+
+/* Where to point at a column of the current row (its field, or the row). */
+static cm_csv_pos col_pos(const loader *ld, size_t col, const cm_csv_pos *row)
+{
+    return ld->field_seen[col] ? ld->pos[col] : *row;
+}
+
+static int64_t count_of(const loader *ld, size_t col, bool *present)
+{
+    *present = ld->cells[col].present;
+    return ld->cells[col].v.count;
+}
+
+/* Cross-field checks of an areas row. Returns false if the row is bad. */
+static bool check_areas(loader *ld, const cm_csv_pos *row, cm_status *st)
+{
+    bool ok = true, has_pop, has_fb, has_fbf, has;
+    int64_t pop = count_of(ld, CM_AREAS_POPULATION, &has_pop);
+    int64_t fb = count_of(ld, CM_AREAS_FOREIGN_BORN, &has_fb);
+    int64_t fbf = count_of(ld, CM_AREAS_FOREIGN_BORN_FEMALE, &has_fbf);
+
+    if (!has_pop && !ld->cells[CM_AREAS_FOREIGN_BORN_SHARE].present) {
+        ok = false;
+        *st = report(ld, col_pos(ld, CM_AREAS_POPULATION, row),
+                     "column 'population': a value is required (a row may leave it empty only "
+                     "when it gives a published foreign_born_share)");
+        if (*st != CM_OK)
+            return false;
+    }
+    if (has_pop && has_fb && fb > pop) {
+        ok = false;
+        *st = report(ld, col_pos(ld, CM_AREAS_FOREIGN_BORN, row),
+                     "column 'foreign_born': %" PRId64 " is greater than population %" PRId64
+                     " (expected foreign_born <= population)",
+                     fb, pop);
+        if (*st != CM_OK)
+            return false;
+    }
+    if (has_fb && has_fbf && fbf > fb) {
+        ok = false;
+        *st = report(ld, col_pos(ld, CM_AREAS_FOREIGN_BORN_FEMALE, row),
+                     "column 'foreign_born_female': %" PRId64
+                     " is greater than foreign_born %" PRId64
+                     " (expected foreign_born_female <= foreign_born)",
+                     fbf, fb);
+        if (*st != CM_OK)
+            return false;
+    }
+    static const size_t parts[] = {CM_AREAS_INTERNAL_MIGRANTS, CM_AREAS_URBAN_POPULATION,
+                                   CM_AREAS_POP_0_14, CM_AREAS_POP_15_64, CM_AREAS_POP_65_PLUS};
+    for (size_t i = 0; i < sizeof parts / sizeof parts[0] && has_pop; i++) {
+        int64_t v = count_of(ld, parts[i], &has);
+        if (has && v > pop) {
+            ok = false;
+            *st = report(ld, col_pos(ld, parts[i], row),
+                         "column '%s': %" PRId64 " is greater than population %" PRId64
+                         " (expected %s <= population)",
+                         ld->def->cols[parts[i]].name, v, pop, ld->def->cols[parts[i]].name);
+            if (*st != CM_OK)
+                return false;
+        }
+    }
+    bool h0, h1, h2;
+    int64_t a0 = count_of(ld, CM_AREAS_POP_0_14, &h0);
+    int64_t a1 = count_of(ld, CM_AREAS_POP_15_64, &h1);
+    int64_t a2 = count_of(ld, CM_AREAS_POP_65_PLUS, &h2);
+    if (ok && has_pop && h0 && h1 && h2) {
+        int64_t sum = a0 + a1 + a2; /* each <= 2^53: no overflow */
+        if ((double)sum > (double)pop * (1.0 + CM_AGE_SUM_TOLERANCE)) {
+            ok = false;
+            *st = report(ld, col_pos(ld, CM_AREAS_POP_0_14, row),
+                         "age groups sum to %" PRId64 ", more than population %" PRId64
+                         " by over %g%% (expected pop_0_14 + pop_15_64 + pop_65_plus <= "
+                         "population, within %g%%)",
+                         sum, pop, CM_AGE_SUM_TOLERANCE * 100, CM_AGE_SUM_TOLERANCE * 100);
+            if (*st != CM_OK)
+                return false;
+        }
+    }
+    const cm_cell *parent = &ld->cells[CM_AREAS_PARENT_ID];
+    if (parent->present && parent->v.text == ld->cells[CM_AREAS_AREA_ID].v.text) {
+        ok = false;
+        *st = report(ld, col_pos(ld, CM_AREAS_PARENT_ID, row),
+                     "column 'parent_id': an area cannot be its own parent");
+    }
+    if (!ld->cells[CM_AREAS_LEVEL].present) {
+        ld->cells[CM_AREAS_LEVEL].present = true;
+        ld->cells[CM_AREAS_LEVEL].v.code = (uint8_t)cm_level_enum.default_code;
+    }
+    return ok;
+}
+
+static bool check_services(loader *ld, const cm_csv_pos *row, cm_status *st)
+{
+    bool has_pop, has_with;
+    int64_t pop = count_of(ld, CM_SERVICES_POPULATION, &has_pop);
+    int64_t with = count_of(ld, CM_SERVICES_WITH_ACCESS, &has_with);
+    if (has_pop && has_with && with > pop) {
+        *st = report(ld, col_pos(ld, CM_SERVICES_WITH_ACCESS, row),
+                     "column 'with_access': %" PRId64 " is greater than population %" PRId64
+                     " (expected with_access <= population)",
+                     with, pop);
+        return false;
+    }
+    return true;
+}
+
+/* "area_id 'GB-LND', year 2011" for messages. */
+static const char *describe_key(const loader *ld, char *buf, size_t size)
+{
+    size_t o = 0;
+    buf[0] = '\0';
+    for (size_t k = 0; k < ld->def->nkey && o < size; k++) {
+        char v[CM_QUOTE_SIZE];
+        size_t c = ld->def->key[k];
+        cm_cell_format(ld->def, c, &ld->cells[c], ld->pool, v, sizeof v);
+        o += (size_t)snprintf(buf + o, size - o, "%s%s %s", k ? ", " : "", ld->def->cols[c].name,
+                              v);
+    }
+    return buf;
+}
+
+static cm_status commit_table_row(loader *ld, const cm_csv_pos *row)
+{
+    size_t dup;
+    char key[512], here[CM_QUOTE_SIZE], there[CM_QUOTE_SIZE];
+    if (cm_table_add(ld->table, ld->cells, row->line, &dup) != CM_OK)
+        return CM_ERR_NOMEM;
+    if (dup == SIZE_MAX)
+        return CM_OK;
+    size_t col = cm_table_row_diff(ld->table, dup, ld->cells);
+    uint64_t first = ld->table->line[dup];
+    cm_csv_pos at = {row->line, 0};
+    if (col == SIZE_MAX) {
+        cm_loc loc = loc_of(ld, at);
+        cm_diag_report(ld->diag, CM_SEV_NOTE, &loc,
+                       "row repeats line %" PRIu64 " exactly (%s); merged", first,
+                       describe_key(ld, key, sizeof key));
+        ld->src->duplicates_merged++;
+        return CM_OK;
+    }
+    cm_cell stored;
+    cm_table_get(ld->table, dup, col, &stored);
+    ld->src->rows_rejected++;
+    return report(ld, col_pos(ld, col, row),
+                  "duplicate key (%s): line %" PRIu64
+                  " has the same key with a different '%s' (%s there, %s here)",
+                  describe_key(ld, key, sizeof key), first, ld->def->cols[col].name,
+                  cm_cell_format(ld->def, col, &stored, ld->pool, there, sizeof there),
+                  cm_cell_format(ld->def, col, &ld->cells[col], ld->pool, here, sizeof here));
+}
+
+static cm_status commit_flow_row(loader *ld, const cm_csv_pos *row)
+{
+    const cm_cell *c = ld->cells;
+    cm_sex sex = c[CM_FLOWS_SEX].present ? (cm_sex)c[CM_FLOWS_SEX].v.code : CM_SEX_TOTAL;
+    switch (cm_flows_add(ld->flows, c[CM_FLOWS_YEAR].v.year, c[CM_FLOWS_ORIGIN].v.text,
+                         c[CM_FLOWS_DESTINATION].v.text, (cm_kind)c[CM_FLOWS_KIND].v.code, sex,
+                         c[CM_FLOWS_COUNT].v.count)) {
+    case CM_FLOWS_ADDED:
+    case CM_FLOWS_STAYER:
+        return CM_OK;
+    case CM_FLOWS_NOMEM:
+        return CM_ERR_NOMEM;
+    case CM_FLOWS_OVERFLOW:
+        break;
+    }
+    ld->src->rows_rejected++;
+    return report(ld, col_pos(ld, CM_FLOWS_COUNT, row),
+                  "column 'count': adding %" PRId64
+                  " would take a flow total past 9007199254740992 (2^53), beyond exact "
+                  "arithmetic",
+                  c[CM_FLOWS_COUNT].v.count);
+}
+
+static cm_status on_record(void *ctx, size_t nfields, const cm_csv_pos *row)
+{
+    loader *ld = ctx;
+    cm_status st = CM_OK;
+
+    if (!ld->have_header)
+        return header_end(ld, nfields);
+
+    ld->src->rows++;
+    if (nfields != ld->nheader) {
+        ld->src->rows_rejected++;
+        if (nfields < ld->nheader) {
+            cm_csv_pos at = {row->line, 0};
+            return report(ld, at,
+                          "too few fields: %zu, but the header has %zu (a missing delimiter, or "
+                          "an unquoted line break?)",
+                          nfields, ld->nheader);
+        }
+        return report(ld, ld->extra_pos,
+                      "too many fields: %zu, but the header has %zu (an unquoted delimiter "
+                      "inside a value?)",
+                      nfields, ld->nheader);
+    }
+    if (ld->nerrs) {
+        ld->src->rows_rejected++;
+        for (size_t i = 0; i < ld->nerrs && st == CM_OK; i++)
+            st = report(ld, ld->errs[i].pos, "%s", ld->errs[i].text);
+        return st;
+    }
+    bool ok = true;
+    for (size_t c = 0; c < ld->def->ncols && st == CM_OK; c++) {
+        if (!(ld->def->cols[c].flags & CM_COL_REQUIRED) || ld->cells[c].present)
+            continue;
+        ok = false;
+        st = report(ld, col_pos(ld, c, row), "column '%s': a value is required; the field is empty",
+                    ld->def->cols[c].name);
+    }
+    if (st != CM_OK)
+        return st;
+    if (ok && ld->def == &cm_areas_def)
+        ok = check_areas(ld, row, &st);
+    else if (ok && ld->def == &cm_services_def)
+        ok = check_services(ld, row, &st);
+    if (st != CM_OK)
+        return st;
+    if (!ok) {
+        ld->src->rows_rejected++;
+        return CM_OK;
+    }
+    if (ld->flows)
+        return commit_flow_row(ld, row);
+    return commit_table_row(ld, row);
+}
+
+cm_status cm_load_file(const char *path, const char *name, const cm_table_def *def,
+                       cm_strpool *pool, cm_table *table, cm_flows *flows,
+                       const cm_load_options *opts, cm_diag *diag, cm_source *src)
+{
+    loader ld = {0};
+    cm_csv_handler handler = {on_field, on_record};
+    ld.def = def;
+    ld.file = name;
+    ld.diag = diag;
+    ld.opts = opts;
+    ld.pool = pool;
+    ld.table = table;
+    ld.flows = flows;
+    ld.src = src;
+
+    cm_status st = cm_csv_read_file(path, name, &opts->csv, &handler, &ld, diag, &src->csv);
+    if (st == CM_ERR_NOMEM) {
+        cm_loc loc = {name, 0, 0};
+        cm_diag_report(diag, CM_SEV_ERROR, &loc, "out of memory");
+    } else if (st == CM_OK && !ld.have_header) {
+        cm_loc loc = {name, 0, 0};
+        cm_diag_report(diag, CM_SEV_ERROR, &loc,
+                       "empty file: expected a header row naming the columns");
+        src->errors++;
+        st = CM_ERR_DATA;
+    } else if (st == CM_OK && src->rows == 0) {
+        cm_loc loc = {name, 0, 0};
+        cm_diag_report(diag, CM_SEV_NOTE, &loc, "header only: the file has no data rows");
+    }
+    if (st == CM_OK && src->errors)
+        st = CM_ERR_DATA;
+    for (size_t i = 0; i < ld.nheader && i < ld.names_cap; i++)
+        free(ld.names[i]);
+    free(ld.names);
+    free(ld.name_pos);
+    free(ld.map);
+    src->status = st;
+    return st;
+}

@@ -1,0 +1,307 @@
+/*
+ * table.c - column storage, row staging and the key index.
+ */
+#include "citymig/table.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "citymig/hash.h"
+
+static size_t cell_size(cm_value_type type)
+{
+    switch (type) {
+    case CM_VALUE_TEXT:
+        return sizeof(uint32_t);
+    case CM_VALUE_COUNT:
+    case CM_VALUE_SIGNED_COUNT:
+        return sizeof(int64_t);
+    case CM_VALUE_PERCENT:
+        return sizeof(double);
+    case CM_VALUE_YEAR:
+        return sizeof(int32_t);
+    case CM_VALUE_ENUM:
+        return sizeof(uint8_t);
+    }
+    return sizeof(int64_t);
+}
+
+cm_table *cm_table_new(const cm_table_def *def, cm_strpool *pool)
+{
+    cm_table *t = calloc(1, sizeof *t);
+    if (!t)
+        return NULL;
+    t->def = def;
+    t->pool = pool;
+    t->cols = calloc(def->ncols, sizeof *t->cols);
+    t->mask = 63;
+    t->slots = calloc(t->mask + 1, sizeof *t->slots);
+    if (!t->cols || !t->slots) {
+        cm_table_free(t);
+        return NULL;
+    }
+    return t;
+}
+
+void cm_table_free(cm_table *t)
+{
+    if (!t)
+        return;
+    if (t->cols) {
+        for (size_t c = 0; c < t->def->ncols; c++) {
+            free(t->cols[c].v.any);
+            free(t->cols[c].present);
+        }
+    }
+    free(t->cols);
+    free(t->line);
+    free(t->slots);
+    free(t);
+}
+
+/* The key of staged cells, one 64-bit word per key column. */
+static void key_words(const cm_table_def *def, const cm_cell *cells, uint64_t *w)
+{
+    for (size_t k = 0; k < def->nkey; k++) {
+        const cm_cell *c = &cells[def->key[k]];
+        uint64_t v = 0;
+        if (c->present) {
+            switch (def->cols[def->key[k]].type) {
+            case CM_VALUE_TEXT:
+                v = c->v.text;
+                break;
+            case CM_VALUE_YEAR:
+                v = (uint64_t)(uint32_t)c->v.year;
+                break;
+            case CM_VALUE_ENUM:
+                v = c->v.code;
+                break;
+            default:
+                v = (uint64_t)c->v.count;
+                break;
+            }
+            v |= (uint64_t)1 << 63;
+        }
+        w[k] = v;
+    }
+}
+
+static uint64_t key_hash(const cm_table_def *def, const cm_cell *cells)
+{
+    uint64_t w[4];
+    key_words(def, cells, w);
+    return cm_hash_bytes(w, def->nkey * sizeof w[0]);
+}
+
+static bool key_equal(const cm_table *t, size_t row, const cm_cell *cells)
+{
+    uint64_t a[4], b[4];
+    cm_cell stored[CM_TABLE_MAX_COLS];
+    for (size_t k = 0; k < t->def->nkey; k++)
+        cm_table_get(t, row, t->def->key[k], &stored[t->def->key[k]]);
+    key_words(t->def, stored, a);
+    key_words(t->def, cells, b);
+    return memcmp(a, b, t->def->nkey * sizeof a[0]) == 0;
+}
+
+/* The slot of the row with these key cells, or of the empty slot to use. */
+static size_t probe(const cm_table *t, const cm_cell *cells)
+{
+    size_t i = (size_t)key_hash(t->def, cells) & t->mask;
+    while (t->slots[i] && !key_equal(t, t->slots[i] - 1, cells))
+        i = (i + 1) & t->mask;
+    return i;
+}
+
+static cm_status grow_index(cm_table *t)
+{
+    size_t mask = t->mask * 2 + 1;
+    uint32_t *slots = calloc(mask + 1, sizeof *slots);
+    cm_cell cells[CM_TABLE_MAX_COLS];
+    if (!slots)
+        return CM_ERR_NOMEM;
+    for (size_t row = 0; row < t->nrows; row++) {
+        for (size_t k = 0; k < t->def->nkey; k++)
+            cm_table_get(t, row, t->def->key[k], &cells[t->def->key[k]]);
+        size_t i = (size_t)key_hash(t->def, cells) & mask;
+        while (slots[i])
+            i = (i + 1) & mask;
+        slots[i] = (uint32_t)(row + 1);
+    }
+    free(t->slots);
+    t->slots = slots;
+    t->mask = mask;
+    return CM_OK;
+}
+
+static cm_status grow_rows(cm_table *t)
+{
+    size_t cap = t->cap ? t->cap * 2 : 64;
+    if (cap > UINT32_MAX - 1)
+        return CM_ERR_NOMEM;
+    for (size_t c = 0; c < t->def->ncols; c++) {
+        size_t sz = cell_size(t->def->cols[c].type);
+        void *v = realloc(t->cols[c].v.any, cap * sz);
+        if (!v)
+            return CM_ERR_NOMEM;
+        t->cols[c].v.any = v;
+        uint8_t *p = realloc(t->cols[c].present, cap);
+        if (!p)
+            return CM_ERR_NOMEM;
+        t->cols[c].present = p;
+    }
+    uint64_t *line = realloc(t->line, cap * sizeof *line);
+    if (!line)
+        return CM_ERR_NOMEM;
+    t->line = line;
+    t->cap = cap;
+    return CM_OK;
+}
+
+cm_status cm_table_add(cm_table *t, const cm_cell *cells, uint64_t line, size_t *dup)
+{
+    *dup = SIZE_MAX;
+    size_t slot = probe(t, cells);
+    if (t->slots[slot]) {
+        *dup = t->slots[slot] - 1;
+        return CM_OK;
+    }
+    if (t->nrows == t->cap && grow_rows(t) != CM_OK)
+        return CM_ERR_NOMEM;
+
+    size_t row = t->nrows;
+    for (size_t c = 0; c < t->def->ncols; c++) {
+        cm_column *col = &t->cols[c];
+        const cm_cell *cell = &cells[c];
+        col->present[row] = cell->present;
+        switch (t->def->cols[c].type) {
+        case CM_VALUE_TEXT:
+            col->v.text[row] = cell->present ? cell->v.text : 0;
+            break;
+        case CM_VALUE_COUNT:
+        case CM_VALUE_SIGNED_COUNT:
+            col->v.count[row] = cell->present ? cell->v.count : 0;
+            break;
+        case CM_VALUE_PERCENT:
+            col->v.percent[row] = cell->present ? cell->v.percent : 0;
+            break;
+        case CM_VALUE_YEAR:
+            col->v.year[row] = cell->present ? cell->v.year : 0;
+            break;
+        case CM_VALUE_ENUM:
+            col->v.code[row] = cell->present ? cell->v.code : 0;
+            break;
+        }
+    }
+    t->line[row] = line;
+    t->nrows++;
+    t->slots[slot] = (uint32_t)(row + 1);
+    if (t->nrows * 2 > t->mask)
+        return grow_index(t);
+    return CM_OK;
+}
+
+bool cm_table_get(const cm_table *t, size_t row, size_t col, cm_cell *out)
+{
+    const cm_column *c = &t->cols[col];
+    memset(out, 0, sizeof *out);
+    out->present = c->present[row];
+    switch (t->def->cols[col].type) {
+    case CM_VALUE_TEXT:
+        out->v.text = c->v.text[row];
+        break;
+    case CM_VALUE_COUNT:
+    case CM_VALUE_SIGNED_COUNT:
+        out->v.count = c->v.count[row];
+        break;
+    case CM_VALUE_PERCENT:
+        out->v.percent = c->v.percent[row];
+        break;
+    case CM_VALUE_YEAR:
+        out->v.year = c->v.year[row];
+        break;
+    case CM_VALUE_ENUM:
+        out->v.code = c->v.code[row];
+        break;
+    }
+    return out->present;
+}
+
+static bool cell_equal(cm_value_type type, const cm_cell *a, const cm_cell *b)
+{
+    if (a->present != b->present)
+        return false;
+    if (!a->present)
+        return true;
+    switch (type) {
+    case CM_VALUE_TEXT:
+        return a->v.text == b->v.text;
+    case CM_VALUE_COUNT:
+    case CM_VALUE_SIGNED_COUNT:
+        return a->v.count == b->v.count;
+    case CM_VALUE_PERCENT:
+        return a->v.percent == b->v.percent;
+    case CM_VALUE_YEAR:
+        return a->v.year == b->v.year;
+    case CM_VALUE_ENUM:
+        return a->v.code == b->v.code;
+    }
+    return false;
+}
+
+size_t cm_table_row_diff(const cm_table *t, size_t row, const cm_cell *cells)
+{
+    for (size_t c = 0; c < t->def->ncols; c++) {
+        cm_cell stored;
+        cm_table_get(t, row, c, &stored);
+        if (!cell_equal(t->def->cols[c].type, &stored, &cells[c]))
+            return c;
+    }
+    return SIZE_MAX;
+}
+
+size_t cm_table_find(const cm_table *t, const cm_cell *key)
+{
+    cm_cell cells[CM_TABLE_MAX_COLS];
+    memset(cells, 0, sizeof cells);
+    for (size_t k = 0; k < t->def->nkey; k++)
+        cells[t->def->key[k]] = key[k];
+    size_t slot = probe(t, cells);
+    return t->slots[slot] ? t->slots[slot] - 1 : SIZE_MAX;
+}
+
+size_t cm_areas_find(const cm_table *areas, uint32_t area_id, int32_t year)
+{
+    cm_cell key[2] = {{.present = true, .v.text = area_id}, {.present = true, .v.year = year}};
+    return cm_table_find(areas, key);
+}
+
+const char *cm_cell_format(const cm_table_def *def, size_t col, const cm_cell *cell,
+                           const cm_strpool *pool, char *buf, size_t size)
+{
+    if (!cell->present) {
+        snprintf(buf, size, "(empty)");
+        return buf;
+    }
+    switch (def->cols[col].type) {
+    case CM_VALUE_TEXT:
+        snprintf(buf, size, "'%s'", cm_strpool_str(pool, cell->v.text));
+        break;
+    case CM_VALUE_COUNT:
+    case CM_VALUE_SIGNED_COUNT:
+        snprintf(buf, size, "%" PRId64, cell->v.count);
+        break;
+    case CM_VALUE_PERCENT:
+        snprintf(buf, size, "%.17g", cell->v.percent);
+        break;
+    case CM_VALUE_YEAR:
+        snprintf(buf, size, "%" PRId32, cell->v.year);
+        break;
+    case CM_VALUE_ENUM:
+        snprintf(buf, size, "%s", cm_enum_name(def->cols[col].enumdef, cell->v.code));
+        break;
+    }
+    return buf;
+}
