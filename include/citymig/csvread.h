@@ -15,7 +15,10 @@
  * Errors in the CSV structure are reported through the cm_diag with their
  * place and end the reading of that input (CM_ERR_DATA): past a broken quote
  * nothing that follows can be trusted. Records before the error are delivered
- * first, so messages come out in input order.
+ * first, so messages come out in input order. The record holding the error
+ * never gets its record callback, though some of its first fields may have
+ * been passed to the field callback (when it began in an earlier buffer):
+ * handlers act on a row only when it ends.
  *
  * Memory: the current field (at most max_field bytes) plus the positions of
  * one buffer's fields; never the whole file.

@@ -34,8 +34,8 @@ typedef enum cm_table_id {
 #define CM_AGE_SUM_TOLERANCE 0.01
 
 typedef struct cm_load_options {
-    bool strict;            /* unknown columns are errors, not notes */
-    cm_csv_options csv;     /* delimiter, quote, caps */
+    bool strict;        /* unknown columns are errors, not notes */
+    cm_csv_options csv; /* delimiter, quote, caps */
 } cm_load_options;
 
 /** What loading one input file found. */
@@ -48,7 +48,7 @@ typedef struct cm_source {
     uint64_t rows;          /* data rows read (not the header) */
     uint64_t rows_rejected; /* rows with an error */
     uint64_t duplicates_merged;
-    uint64_t errors;        /* errors reported for this file */
+    uint64_t errors; /* errors reported for this file */
     uint64_t unknown_columns;
 } cm_source;
 

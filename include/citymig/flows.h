@@ -33,7 +33,7 @@ typedef struct cm_flow_cell {
 } cm_flow_cell;
 
 typedef struct cm_flows_stats {
-    uint64_t rows;                    /* data rows read */
+    uint64_t rows; /* data rows read */
     uint64_t rows_by_kind[CM_KIND_COUNT];
     int64_t persons_by_kind[CM_KIND_COUNT]; /* moves counted, stayers excluded */
     uint64_t stayer_rows;

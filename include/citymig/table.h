@@ -27,8 +27,8 @@
 
 /* Column flags. */
 #define CM_COL_REQUIRED 1u /* the column must be in the header and the value present */
-#define CM_COL_KEY 2u      /* part of the table's key */
-#define CM_COL_ID 4u       /* an identifier: no spaces around it */
+#define CM_COL_KEY      2u /* part of the table's key */
+#define CM_COL_ID       4u /* an identifier: no spaces around it */
 #define CM_COL_OPTIONAL 8u /* the column may be absent and the value empty */
 
 /** An enumeration: canonical names, with aliases mapping to the same code. */
@@ -83,9 +83,9 @@ typedef struct cm_table {
     const cm_table_def *def;
     cm_strpool *pool; /* shared, not owned */
     size_t nrows, cap;
-    cm_column *cols;  /* def->ncols columns */
-    uint64_t *line;   /* source line of each row */
-    uint32_t *slots;  /* key index: row + 1, 0 = empty */
+    cm_column *cols; /* def->ncols columns */
+    uint64_t *line;  /* source line of each row */
+    uint32_t *slots; /* key index: row + 1, 0 = empty */
     size_t mask;
 } cm_table;
 

@@ -16,8 +16,8 @@
 #include <stdint.h>
 
 #define CM_COUNT_MAX ((int64_t)9007199254740992) /* 2^53 */
-#define CM_YEAR_MIN 1800
-#define CM_YEAR_MAX 2200
+#define CM_YEAR_MIN  1800
+#define CM_YEAR_MAX  2200
 
 typedef enum cm_value_type {
     CM_VALUE_TEXT,

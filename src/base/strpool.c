@@ -61,7 +61,8 @@ void cm_strpool_free(cm_strpool *pool)
     free(pool);
 }
 
-static uint32_t lookup(const cm_strpool *pool, const char *s, size_t len, uint64_t h, uint32_t *slot)
+static uint32_t lookup(const cm_strpool *pool, const char *s, size_t len, uint64_t h,
+                       uint32_t *slot)
 {
     uint32_t i = (uint32_t)h & pool->mask;
     for (;;) {

@@ -68,8 +68,7 @@ static void print_diag(void *ctx, const cm_diag_msg *msg)
     if (p->quiet && msg->severity == CM_SEV_NOTE)
         return;
     if (msg->loc.file && msg->loc.line && msg->loc.col)
-        fprintf(p->err, "%s:%" PRIu64 ":%" PRIu32 ": ", msg->loc.file, msg->loc.line,
-                msg->loc.col);
+        fprintf(p->err, "%s:%" PRIu64 ":%" PRIu32 ": ", msg->loc.file, msg->loc.line, msg->loc.col);
     else if (msg->loc.file && msg->loc.line)
         fprintf(p->err, "%s:%" PRIu64 ": ", msg->loc.file, msg->loc.line);
     else if (msg->loc.file)
@@ -188,7 +187,8 @@ static int cmd_validate(const options *o, FILE *out, FILE *err)
         return cm_status_exit_code(st);
     }
     if (cm_diag_full(&diag))
-        fprintf(err, "citymig: error: stopped after %zu errors (raise the limit with --max-errors)\n",
+        fprintf(err,
+                "citymig: error: stopped after %zu errors (raise the limit with --max-errors)\n",
                 diag.errors);
     if (ds && !o->quiet)
         cm_summary_write(ds, out);

@@ -51,6 +51,7 @@ struct cm_csv {
     bool ended_term;  /* the last byte was a line end */
     cm_utf8_state u8; /* pending multi-byte sequence */
     cm_csv_pos u8_start;
+    unsigned char u8_lead; /* first byte of that sequence */
     cm_csv_pos field_start;
     size_t field_len; /* bytes in the current field so far */
     size_t rec_fields;
@@ -262,15 +263,19 @@ static cm_status scan_slice(cm_csv *csv, const unsigned char *p, size_t len)
             break;
         }
         if (c >= 0x80 || csv->u8.need) {
-            if (csv->u8.need == 0)
+            bool inside = csv->u8.need > 0; /* c should continue a sequence */
+            if (!inside) {
                 csv->u8_start = here;
+                csv->u8_lead = c;
+            }
             if (!cm_utf8_step(&csv->u8, c)) {
-                err_pos = (c & 0xc0) == 0x80 || csv->u8.need ? csv->u8_start : here;
+                /* Point at the sequence that went wrong, named by its first byte. */
+                err_pos = inside ? csv->u8_start : here;
                 err = msg;
                 snprintf(msg, sizeof msg,
                          "invalid UTF-8 (%s); the file must be UTF-8: convert it first, for "
                          "example with iconv -f LATIN1 -t UTF-8 if it is Latin-1",
-                         describe_byte(c, arg, sizeof arg));
+                         describe_byte(inside ? csv->u8_lead : c, arg, sizeof arg));
                 break;
             }
         }
@@ -358,8 +363,7 @@ static cm_status scan_slice(cm_csv *csv, const unsigned char *p, size_t len)
         if (csv->field_len > csv->max_field) {
             err = msg;
             snprintf(msg, sizeof msg, "field is longer than %zu bytes%s", csv->max_field,
-                     csv->state == FIELD_QUOTED ? " (a quote opened here and never closed?)"
-                                                : "");
+                     csv->state == FIELD_QUOTED ? " (a quote opened here and never closed?)" : "");
             err_pos = csv->field_start;
             break;
         }

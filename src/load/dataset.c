@@ -49,9 +49,9 @@ static char *join(const char *dir, const char *file)
 static cm_status worse(cm_status a, cm_status b)
 {
     static const int rank[CM_STATUS_COUNT] = {
-        [CM_OK] = 0,          [CM_ERR_DATA] = 1,   [CM_ERR_NOINPUT] = 2, [CM_ERR_IO] = 3,
-        [CM_ERR_INTERNAL] = 4, [CM_ERR_NOMEM] = 5, [CM_ERR_USAGE] = 1,   [CM_ERR_CANTCREAT] = 3,
-        [CM_ERR_CHECK] = 1,
+        [CM_OK] = 0,        [CM_ERR_DATA] = 1,      [CM_ERR_NOINPUT] = 2,
+        [CM_ERR_IO] = 3,    [CM_ERR_INTERNAL] = 4,  [CM_ERR_NOMEM] = 5,
+        [CM_ERR_USAGE] = 1, [CM_ERR_CANTCREAT] = 3, [CM_ERR_CHECK] = 1,
     };
     return rank[b] > rank[a] ? b : a;
 }

@@ -186,7 +186,8 @@ static cm_status header_end(loader *ld, size_t nfields)
         st = report(ld, pos, "missing required column '%s'", ld->def->cols[c].name);
     }
     if (ld->def == &cm_services_def && st == CM_OK) {
-        bool counts = header_has(ld, CM_SERVICES_POPULATION) && header_has(ld, CM_SERVICES_WITH_ACCESS);
+        bool counts =
+            header_has(ld, CM_SERVICES_POPULATION) && header_has(ld, CM_SERVICES_WITH_ACCESS);
         if (!counts && !header_has(ld, CM_SERVICES_ACCESS_RATE)) {
             ok = false;
             cm_csv_pos pos = {nfields ? ld->name_pos[0].line : 1, 0};
@@ -293,8 +294,7 @@ static cm_status parse_field(loader *ld, size_t col, const char *s, size_t len,
     return CM_OK;
 }
 
-static cm_status on_field(void *ctx, size_t index, const char *s, size_t len,
-                          const cm_csv_pos *pos)
+static cm_status on_field(void *ctx, size_t index, const char *s, size_t len, const cm_csv_pos *pos)
 {
     loader *ld = ctx;
     if (!ld->have_header)
@@ -358,11 +358,11 @@ static bool check_areas(loader *ld, const cm_csv_pos *row, cm_status *st)
     }
     if (has_fb && has_fbf && fbf > fb) {
         ok = false;
-        *st = report(ld, col_pos(ld, CM_AREAS_FOREIGN_BORN_FEMALE, row),
-                     "column 'foreign_born_female': %" PRId64
-                     " is greater than foreign_born %" PRId64
-                     " (expected foreign_born_female <= foreign_born)",
-                     fbf, fb);
+        *st =
+            report(ld, col_pos(ld, CM_AREAS_FOREIGN_BORN_FEMALE, row),
+                   "column 'foreign_born_female': %" PRId64 " is greater than foreign_born %" PRId64
+                   " (expected foreign_born_female <= foreign_born)",
+                   fbf, fb);
         if (*st != CM_OK)
             return false;
     }
@@ -434,8 +434,8 @@ static const char *describe_key(const loader *ld, char *buf, size_t size)
         char v[CM_QUOTE_SIZE];
         size_t c = ld->def->key[k];
         cm_cell_format(ld->def, c, &ld->cells[c], ld->pool, v, sizeof v);
-        o += (size_t)snprintf(buf + o, size - o, "%s%s %s", k ? ", " : "", ld->def->cols[c].name,
-                              v);
+        o +=
+            (size_t)snprintf(buf + o, size - o, "%s%s %s", k ? ", " : "", ld->def->cols[c].name, v);
     }
     return buf;
 }

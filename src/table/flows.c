@@ -113,8 +113,7 @@ cm_flows_add_result cm_flows_add(cm_flows *f, int32_t year, uint32_t origin, uin
     cm_flow_cell *in = cell_for(f, destination, year, kind, sex);
     if (!in)
         return CM_FLOWS_NOMEM;
-    if (in->inflow > CM_COUNT_MAX - count ||
-        f->stats.persons_by_kind[kind] > CM_COUNT_MAX - count)
+    if (in->inflow > CM_COUNT_MAX - count || f->stats.persons_by_kind[kind] > CM_COUNT_MAX - count)
         return CM_FLOWS_OVERFLOW;
     /* Look the origin up after the destination: a grow may move cells. */
     size_t in_index = (size_t)(in - f->cells);

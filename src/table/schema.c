@@ -10,7 +10,8 @@
 
 #define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
 
-static const char *const level_names[] = {"world", "region", "country", "metro", "city", "district"};
+static const char *const level_names[] = {"world", "region", "country",
+                                          "metro", "city",   "district"};
 const cm_enum_def cm_level_enum = {level_names, COUNT_OF(level_names), NULL, CM_LEVEL_CITY};
 
 static const char *const kind_names[] = {"internal", "international"};
@@ -31,7 +32,7 @@ _Static_assert(COUNT_OF(group_names) == CM_GROUP_COUNT, "group names");
 
 #define REQ CM_COL_REQUIRED
 #define KEY CM_COL_KEY
-#define ID CM_COL_ID
+#define ID  CM_COL_ID
 #define OPT CM_COL_OPTIONAL
 
 static const cm_column_def areas_cols[] = {
@@ -52,8 +53,8 @@ static const cm_column_def areas_cols[] = {
     [CM_AREAS_DEATHS] = {"deaths", CM_VALUE_COUNT, OPT, NULL},
     [CM_AREAS_NET_INTERNAL_MIGRATION] = {"net_internal_migration", CM_VALUE_SIGNED_COUNT, OPT,
                                          NULL},
-    [CM_AREAS_NET_INTERNATIONAL_MIGRATION] = {"net_international_migration",
-                                              CM_VALUE_SIGNED_COUNT, OPT, NULL},
+    [CM_AREAS_NET_INTERNATIONAL_MIGRATION] = {"net_international_migration", CM_VALUE_SIGNED_COUNT,
+                                              OPT, NULL},
     [CM_AREAS_POP_0_14] = {"pop_0_14", CM_VALUE_COUNT, OPT, NULL},
     [CM_AREAS_POP_15_64] = {"pop_15_64", CM_VALUE_COUNT, OPT, NULL},
     [CM_AREAS_POP_65_PLUS] = {"pop_65_plus", CM_VALUE_COUNT, OPT, NULL},
@@ -73,13 +74,13 @@ static const cm_column_def stocks_cols[] = {
 };
 _Static_assert(COUNT_OF(stocks_cols) == CM_STOCKS_NCOLS, "stocks columns");
 
-const cm_table_def cm_stocks_def = {"stocks",
-                                    "stocks.csv",
-                                    stocks_cols,
-                                    CM_STOCKS_NCOLS,
-                                    {CM_STOCKS_AREA_ID, CM_STOCKS_YEAR, CM_STOCKS_ORIGIN,
-                                     CM_STOCKS_SEX},
-                                    4};
+const cm_table_def cm_stocks_def = {
+    "stocks",
+    "stocks.csv",
+    stocks_cols,
+    CM_STOCKS_NCOLS,
+    {CM_STOCKS_AREA_ID, CM_STOCKS_YEAR, CM_STOCKS_ORIGIN, CM_STOCKS_SEX},
+    4};
 
 static const cm_column_def services_cols[] = {
     [CM_SERVICES_AREA_ID] = {"area_id", CM_VALUE_TEXT, REQ | KEY | ID, NULL},
@@ -94,13 +95,13 @@ static const cm_column_def services_cols[] = {
 };
 _Static_assert(COUNT_OF(services_cols) == CM_SERVICES_NCOLS, "services columns");
 
-const cm_table_def cm_services_def = {"services",
-                                      "services.csv",
-                                      services_cols,
-                                      CM_SERVICES_NCOLS,
-                                      {CM_SERVICES_AREA_ID, CM_SERVICES_YEAR, CM_SERVICES_SERVICE,
-                                       CM_SERVICES_GROUP},
-                                      4};
+const cm_table_def cm_services_def = {
+    "services",
+    "services.csv",
+    services_cols,
+    CM_SERVICES_NCOLS,
+    {CM_SERVICES_AREA_ID, CM_SERVICES_YEAR, CM_SERVICES_SERVICE, CM_SERVICES_GROUP},
+    4};
 
 static const cm_column_def flows_cols[] = {
     [CM_FLOWS_YEAR] = {"year", CM_VALUE_YEAR, REQ, NULL},

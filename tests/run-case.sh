@@ -1,0 +1,35 @@
+#!/bin/sh
+# run-case.sh CITYMIG CASE_DIR - runs one end-to-end case.
+#
+# A case is a folder holding:
+#   cmd     a shell script, run from a scratch copy of the folder, with
+#           $CITYMIG set to the binary under test and $SRCDIR to the
+#           project's root (cd there to use data/); it may create its own
+#           inputs (binary files, huge files) before running citymig
+#   expout  the exact expected standard output
+#   experr  the exact expected standard error
+#   exit    the expected exit code (a number; 0 when the file is absent)
+# Any other files (input/areas.csv, ...) are the case's inputs.
+set -u
+bin=$1
+case_dir=$2
+SRCDIR=$(cd "$(dirname "$0")/.." && pwd) || exit 99
+export SRCDIR
+work=$(mktemp -d "${TMPDIR:-/tmp}/citymig-case.XXXXXX") || exit 99
+trap 'chmod -R u+rwx "$work" 2>/dev/null; rm -rf "$work"' EXIT INT TERM
+cp -R "$case_dir"/. "$work"/ || exit 99
+cd "$work" || exit 99
+CITYMIG=$bin
+export CITYMIG
+LC_ALL=C sh ./cmd >actual.out 2>actual.err
+code=$?
+want=0
+[ -f exit ] && want=$(cat exit)
+status=0
+if [ "$code" != "$want" ]; then
+    echo "exit code: expected $want, got $code"
+    status=1
+fi
+diff -u expout actual.out || status=1
+diff -u experr actual.err || status=1
+exit $status

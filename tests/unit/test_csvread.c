@@ -1,0 +1,294 @@
+/*
+ * test_csvread.c - the CSV layer: fields, positions, line ends, encodings,
+ * caps and structural errors, table-driven. Every input is also fed split
+ * in two at every byte, and must give the same result as fed whole.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "citymig/csvread.h"
+
+/* What a reader delivered, as text: one line per record,
+   "L:C=field L:C=field", then "! L:C message" for an error. */
+typedef struct capture {
+    char text[8192];
+    size_t len;
+    char record[2048]; /* fields of the record in progress */
+    size_t record_len;
+} capture;
+
+static void put(capture *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void put(capture *c, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(c->text + c->len, sizeof c->text - c->len, fmt, ap);
+    va_end(ap);
+    if (n > 0)
+        c->len += (size_t)n;
+    if (c->len >= sizeof c->text)
+        c->len = sizeof c->text - 1;
+}
+
+static cm_status on_field(void *ctx, size_t index, const char *s, size_t len, const cm_csv_pos *pos)
+{
+    capture *c = ctx;
+    /* Held until the record ends: a record cut short by an error may have
+       delivered some fields, and only whole records count. */
+    if (index == 0)
+        c->record_len = 0;
+    int n = snprintf(c->record + c->record_len, sizeof c->record - c->record_len, "%s%llu:%u=%.*s",
+                     index ? " " : "", (unsigned long long)pos->line, pos->col, (int)len, s);
+    if (n > 0 && (size_t)n < sizeof c->record - c->record_len)
+        c->record_len += (size_t)n;
+    return CM_OK;
+}
+
+static cm_status on_record(void *ctx, size_t nfields, const cm_csv_pos *start)
+{
+    capture *c = ctx;
+    (void)start;
+    put(c, "%.*s\n", nfields ? (int)c->record_len : 0, c->record);
+    c->record_len = 0;
+    return CM_OK;
+}
+
+static void on_diag(void *ctx, const cm_diag_msg *msg)
+{
+    capture *c = ctx;
+    put(c, "! %llu:%u %s\n", (unsigned long long)msg->loc.line, msg->loc.col, msg->text);
+}
+
+/* Parses data fed in two pieces cut at `cut` (cut == len: whole). */
+static cm_status run(const char *data, size_t len, size_t cut, const cm_csv_options *opts,
+                     capture *out)
+{
+    cm_diag diag;
+    cm_csv_handler h = {on_field, on_record};
+    memset(out, 0, sizeof *out);
+    cm_diag_init(&diag, on_diag, out, 0);
+    cm_csv *csv = cm_csv_new(opts, &h, out, &diag, "t.csv");
+    assert_non_null(csv);
+    cm_status st = cm_csv_feed(csv, data, cut);
+    if (st == CM_OK)
+        st = cm_csv_feed(csv, data + cut, len - cut);
+    if (st == CM_OK)
+        st = cm_csv_finish(csv);
+    cm_csv_free(csv);
+    return st;
+}
+
+typedef struct csv_case {
+    const char *name;
+    const char *input;
+    size_t len; /* 0: strlen(input) */
+    cm_status status;
+    const char *expected;
+} csv_case;
+
+#define BIN(s) s, sizeof(s) - 1
+
+static const csv_case cases[] = {
+    {"simple", "a,b\n1,2\n", 0, CM_OK, "1:1=a 1:3=b\n2:1=1 2:3=2\n"},
+    {"no final newline", "a,b\n1,2", 0, CM_OK, "1:1=a 1:3=b\n2:1=1 2:3=2\n"},
+    {"crlf", "a,b\r\n1,2\r\n", 0, CM_OK, "1:1=a 1:3=b\n2:1=1 2:3=2\n"},
+    {"cr only", "a,b\r1,2\r", 0, CM_OK, "1:1=a 1:3=b\n2:1=1 2:3=2\n"},
+    {"mixed line ends", "a\r\nb\rc\nd", 0, CM_OK, "1:1=a\n2:1=b\n3:1=c\n4:1=d\n"},
+    {"blank lines skipped", "a\n\n\nb\n", 0, CM_OK, "1:1=a\n4:1=b\n"},
+    {"bom skipped",
+     "\xef\xbb\xbf"
+     "a,b\n1,2\n",
+     0, CM_OK, "1:1=a 1:3=b\n2:1=1 2:3=2\n"},
+    {"empty fields", ",\n,,x\n", 0, CM_OK, "1:1= 1:2=\n2:1= 2:2= 2:3=x\n"},
+    {"trailing delimiter", "a,\n", 0, CM_OK, "1:1=a 1:3=\n"},
+    {"spaces kept", " a , b \n", 0, CM_OK, "1:1= a  1:5= b \n"},
+    {"quoted", "\"a,b\",\"c\"\"d\"\n", 0, CM_OK, "1:1=a,b 1:7=c\"d\n"},
+    {"quoted empty", "\"\",x\n", 0, CM_OK, "1:1= 1:4=x\n"},
+    {"quoted newline counts lines", "\"a\nb\",c\nd,e\n", 0, CM_OK, "1:1=a\nb 2:4=c\n3:1=d 3:3=e\n"},
+    {"quoted crlf is one line", "\"a\r\nb\",c\nd\n", 0, CM_OK, "1:1=a\r\nb 2:4=c\n3:1=d\n"},
+    {"utf8 columns count characters", "\xc3\xa9t\xc3\xa9,x\n", 0, CM_OK,
+     "1:1=\xc3\xa9t\xc3\xa9 1:5=x\n"},
+    {"empty input", "", 0, CM_OK, ""},
+    {"only a bom", "\xef\xbb\xbf", 0, CM_OK, ""},
+    {"unterminated quote", "a\n\"bc\n", 0, CM_ERR_DATA,
+     "1:1=a\n! 2:1 unterminated quoted field: the quote opened here is never closed\n"},
+    {"quote in unquoted field", "a\nb\"c\n", 0, CM_ERR_DATA,
+     "1:1=a\n! 2:2 quote inside an unquoted field (quote the whole field and double the quote, "
+     "as in \"a \"\"b\"\"\")\n"},
+    {"junk after closing quote", "a\n\"b\"c\n", 0, CM_ERR_DATA,
+     "1:1=a\n! 2:4 'c' after a closing quote (expected a delimiter or a line end; a quote inside "
+     "a quoted field must be doubled)\n"},
+    {"space after closing quote", "\"b\" ,x\n", 0, CM_ERR_DATA,
+     "! 1:4 ' ' after a closing quote (expected a delimiter or a line end; a quote inside a "
+     "quoted field must be doubled)\n"},
+    {"error late in a long record", "h1,h2,h3\nx,y,z\"w\n", 0, CM_ERR_DATA,
+     "1:1=h1 1:4=h2 1:7=h3\n! 2:6 quote inside an unquoted field (quote the whole field and "
+     "double the quote, as in \"a \"\"b\"\"\")\n"},
+    {"nul byte", BIN("a,b\nc,\0\n"), CM_ERR_DATA,
+     "1:1=a 1:3=b\n! 2:3 NUL byte in a text file (is it binary, or UTF-16?)\n"},
+    {"invalid utf8 latin1", "a\nb\xe9t\n", 0, CM_ERR_DATA,
+     "1:1=a\n! 2:2 invalid UTF-8 (byte 0xE9); the file must be UTF-8: convert it first, for "
+     "example with iconv -f LATIN1 -t UTF-8 if it is Latin-1\n"},
+    {"invalid utf8 lone continuation", "x\x80\n", 0, CM_ERR_DATA,
+     "! 1:2 invalid UTF-8 (byte 0x80); the file must be UTF-8: convert it first, for example "
+     "with iconv -f LATIN1 -t UTF-8 if it is Latin-1\n"},
+    {"overlong utf8", "\xc0\xaf\n", 0, CM_ERR_DATA,
+     "! 1:1 invalid UTF-8 (byte 0xC0); the file must be UTF-8: convert it first, for example "
+     "with iconv -f LATIN1 -t UTF-8 if it is Latin-1\n"},
+    {"surrogate utf8", "\xed\xa0\x80\n", 0, CM_ERR_DATA,
+     "! 1:1 invalid UTF-8 (byte 0xED); the file must be UTF-8: convert it first, for example "
+     "with iconv -f LATIN1 -t UTF-8 if it is Latin-1\n"},
+    {"truncated utf8 at end", "a\xc3", 0, CM_ERR_DATA,
+     "! 1:2 invalid UTF-8 (a truncated character) at the end of the file\n"},
+    {"utf16le bom",
+     BIN("\xff\xfe"
+         "a\0,\0b\0"),
+     CM_ERR_DATA,
+     "! 1:1 file is UTF-16 (little-endian); citymig reads UTF-8: convert it first, for example "
+     "with iconv -f UTF-16 -t UTF-8\n"},
+    {"utf16be bom", BIN("\xfe\xff\0a"), CM_ERR_DATA,
+     "! 1:1 file is UTF-16 (big-endian); citymig reads UTF-8: convert it first, for example "
+     "with iconv -f UTF-16 -t UTF-8\n"},
+    {"utf16le no bom", BIN("a\0,\0"), CM_ERR_DATA,
+     "! 1:1 file is UTF-16 (little-endian, no byte order mark); citymig reads UTF-8: convert it "
+     "first, for example with iconv -f UTF-16 -t UTF-8\n"},
+    {"utf32le bom", BIN("\xff\xfe\0\0a\0\0\0"), CM_ERR_DATA,
+     "! 1:1 file is UTF-32 (little-endian); citymig reads UTF-8: convert it first, for example "
+     "with iconv -f UTF-16 -t UTF-8\n"},
+};
+
+static void test_cases(void **state)
+{
+    (void)state;
+    capture whole, split;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const csv_case *c = &cases[i];
+        size_t len = c->len ? c->len : strlen(c->input);
+        cm_status st = run(c->input, len, len, NULL, &whole);
+        if (st != c->status || strcmp(whole.text, c->expected) != 0)
+            print_error("case '%s':\nexpected status %d:\n%s\ngot status %d:\n%s\n", c->name,
+                        c->status, c->expected, st, whole.text);
+        assert_int_equal(st, c->status);
+        assert_string_equal(whole.text, c->expected);
+        /* The same input cut anywhere gives the same result. */
+        for (size_t cut = 0; cut < len; cut++) {
+            cm_status st2 = run(c->input, len, cut, NULL, &split);
+            if (st2 != st || strcmp(split.text, whole.text) != 0)
+                print_error("case '%s' cut at %zu:\n%s\n", c->name, cut, split.text);
+            assert_int_equal(st2, st);
+            assert_string_equal(split.text, whole.text);
+        }
+    }
+}
+
+static void test_delimiter_option(void **state)
+{
+    (void)state;
+    capture out;
+    cm_csv_options o = {.delimiter = ';'};
+    assert_int_equal(run("a;b,c\n", 6, 6, &o, &out), CM_OK);
+    assert_string_equal(out.text, "1:1=a 1:3=b,c\n");
+}
+
+static void test_field_cap(void **state)
+{
+    (void)state;
+    capture out;
+    cm_csv_options o = {.max_field = 4};
+    assert_int_equal(run("abcd,x\n", 7, 7, &o, &out), CM_OK);
+    assert_int_equal(run("ok\nabcde,x\n", 11, 11, &o, &out), CM_ERR_DATA);
+    assert_string_equal(out.text, "1:1=ok\n! 2:1 field is longer than 4 bytes\n");
+    assert_int_equal(run("\"abcdefgh", 9, 9, &o, &out), CM_ERR_DATA);
+    assert_string_equal(
+        out.text, "! 1:1 field is longer than 4 bytes (a quote opened here and never closed?)\n");
+}
+
+static void test_field_count_cap(void **state)
+{
+    (void)state;
+    capture out;
+    cm_csv_options o = {.max_fields = 3};
+    assert_int_equal(run("a,b,c\n", 6, 6, &o, &out), CM_OK);
+    assert_int_equal(run("a,b,c,d\n", 8, 8, &o, &out), CM_ERR_DATA);
+    assert_string_equal(out.text, "! 1:7 record has more than 3 fields\n");
+}
+
+static void test_invalid_options(void **state)
+{
+    (void)state;
+    cm_diag diag;
+    cm_csv_handler h = {on_field, on_record};
+    cm_csv_options same = {.delimiter = '"'};
+    cm_csv_options newline = {.delimiter = '\n'};
+    cm_diag_init(&diag, NULL, NULL, 0);
+    assert_null(cm_csv_new(&same, &h, NULL, &diag, "t"));
+    assert_null(cm_csv_new(&newline, &h, NULL, &diag, "t"));
+}
+
+static cm_status stop_at_second(void *ctx, size_t nfields, const cm_csv_pos *start)
+{
+    int *records = ctx;
+    (void)nfields;
+    (void)start;
+    return ++*records == 2 ? CM_ERR_DATA : CM_OK;
+}
+
+static cm_status ignore_field(void *ctx, size_t i, const char *s, size_t n, const cm_csv_pos *p)
+{
+    (void)ctx, (void)i, (void)s, (void)n, (void)p;
+    return CM_OK;
+}
+
+static void test_handler_stops(void **state)
+{
+    (void)state;
+    int records = 0;
+    cm_diag diag;
+    cm_csv_handler h = {ignore_field, stop_at_second};
+    cm_diag_init(&diag, NULL, NULL, 0);
+    cm_csv *csv = cm_csv_new(NULL, &h, &records, &diag, "t");
+    assert_int_equal(cm_csv_feed(csv, "a\nb\nc\nd\n", 8), CM_ERR_DATA);
+    assert_int_equal(records, 2);
+    /* Sticky: later calls return the same status and deliver nothing. */
+    assert_int_equal(cm_csv_feed(csv, "e\n", 2), CM_ERR_DATA);
+    assert_int_equal(cm_csv_finish(csv), CM_ERR_DATA);
+    assert_int_equal(records, 2);
+    cm_csv_free(csv);
+}
+
+static void test_stats(void **state)
+{
+    (void)state;
+    cm_diag diag;
+    capture out = {0};
+    cm_csv_handler h = {on_field, on_record};
+    cm_diag_init(&diag, NULL, NULL, 0);
+    cm_csv *csv = cm_csv_new(NULL, &h, &out, &diag, "t");
+    assert_int_equal(cm_csv_feed(csv, "\xef\xbb\xbfh\n1\n\n2", 9), CM_OK);
+    assert_int_equal(cm_csv_finish(csv), CM_OK);
+    cm_csv_stats s = cm_csv_get_stats(csv);
+    assert_int_equal(s.bytes, 9);
+    assert_int_equal(s.lines, 4);
+    assert_int_equal(s.records, 3);
+    assert_int_equal(s.bom, 1);
+    cm_csv_free(csv);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_cases),           cmocka_unit_test(test_delimiter_option),
+        cmocka_unit_test(test_field_cap),       cmocka_unit_test(test_field_count_cap),
+        cmocka_unit_test(test_invalid_options), cmocka_unit_test(test_handler_stops),
+        cmocka_unit_test(test_stats),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

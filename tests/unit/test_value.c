@@ -1,0 +1,194 @@
+/*
+ * test_value.c - strict number parsing, table-driven: every accepted form,
+ * every refused form with its reason, and the range edges.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "citymig/value.h"
+
+typedef struct int_case {
+    const char *input;
+    cm_parse_error error;
+    int64_t value;
+} int_case;
+
+static const int_case count_cases[] = {
+    {"0", CM_PARSE_OK, 0},
+    {"7", CM_PARSE_OK, 7},
+    {"007", CM_PARSE_OK, 7},
+    {"8173941", CM_PARSE_OK, 8173941},
+    {"9007199254740992", CM_PARSE_OK, INT64_C(9007199254740992)},
+    {"9007199254740993", CM_PARSE_RANGE, 0},
+    {"99999999999999999999999999", CM_PARSE_RANGE, 0},
+    {"", CM_PARSE_EMPTY, 0},
+    {"-5", CM_PARSE_NEGATIVE, 0},
+    {"+5", CM_PARSE_SIGN, 0},
+    {"12.5", CM_PARSE_DECIMAL, 0},
+    {"12.0", CM_PARSE_DECIMAL, 0},
+    {"12,5", CM_PARSE_COMMA, 0},
+    {"7,538", CM_PARSE_COMMA, 0},
+    {"1e6", CM_PARSE_EXPONENT, 0},
+    {"nan", CM_PARSE_NAN_INF, 0},
+    {"NaN", CM_PARSE_NAN_INF, 0},
+    {"inf", CM_PARSE_NAN_INF, 0},
+    {"-Infinity", CM_PARSE_NAN_INF, 0},
+    {"0x1F", CM_PARSE_HEX, 0},
+    {" 12", CM_PARSE_SPACE, 0},
+    {"12 ", CM_PARSE_SPACE, 0},
+    {"12\t", CM_PARSE_SPACE, 0},
+    {"\xc2\xa0"
+     "12",
+     CM_PARSE_SPACE, 0},
+    {"abc", CM_PARSE_SYNTAX, 0},
+    {"12abc", CM_PARSE_SYNTAX, 0},
+    {"-", CM_PARSE_SYNTAX, 0},
+    {"1 000", CM_PARSE_SYNTAX, 0},
+};
+
+static void test_count(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof count_cases / sizeof count_cases[0]; i++) {
+        const int_case *c = &count_cases[i];
+        int64_t v = -1;
+        cm_parse_error e = cm_parse_count(c->input, strlen(c->input), &v);
+        if (e != c->error)
+            print_error("count \"%s\": expected %s, got %s\n", c->input,
+                        cm_parse_error_str(c->error), cm_parse_error_str(e));
+        assert_int_equal(e, c->error);
+        if (e == CM_PARSE_OK)
+            assert_int_equal(v, c->value);
+    }
+}
+
+static const int_case signed_cases[] = {
+    {"-5", CM_PARSE_OK, -5},
+    {"+5", CM_PARSE_OK, 5},
+    {"0", CM_PARSE_OK, 0},
+    {"-9007199254740992", CM_PARSE_OK, -INT64_C(9007199254740992)},
+    {"-9007199254740993", CM_PARSE_RANGE, 0},
+    {"--5", CM_PARSE_SYNTAX, 0},
+    {"-5.5", CM_PARSE_DECIMAL, 0},
+    {"-nan", CM_PARSE_NAN_INF, 0},
+    {"", CM_PARSE_EMPTY, 0},
+};
+
+static void test_signed_count(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof signed_cases / sizeof signed_cases[0]; i++) {
+        const int_case *c = &signed_cases[i];
+        int64_t v = -1;
+        cm_parse_error e = cm_parse_signed_count(c->input, strlen(c->input), &v);
+        if (e != c->error)
+            print_error("signed \"%s\": got %s\n", c->input, cm_parse_error_str(e));
+        assert_int_equal(e, c->error);
+        if (e == CM_PARSE_OK)
+            assert_int_equal(v, c->value);
+    }
+}
+
+typedef struct pct_case {
+    const char *input;
+    cm_parse_error error;
+    double value;
+} pct_case;
+
+static const pct_case percent_cases[] = {
+    {"0", CM_PARSE_OK, 0.0},
+    {"36.7", CM_PARSE_OK, 36.7},
+    {"100", CM_PARSE_OK, 100.0},
+    {"100.0", CM_PARSE_OK, 100.0},
+    {"0.1", CM_PARSE_OK, 0.1},
+    {"13.1", CM_PARSE_OK, 13.1},
+    {"036.70", CM_PARSE_OK, 36.7},
+    {"33.333333333333333333333", CM_PARSE_OK, 33.333333333333333333333},
+    {"99.99999999999999999999", CM_PARSE_OK, 99.99999999999999999999},
+    {"-0", CM_PARSE_OK, 0.0},
+    {"100.5", CM_PARSE_RANGE, 0},
+    {"100.00000000000001", CM_PARSE_RANGE, 0},
+    {"-1", CM_PARSE_RANGE, 0},
+    {"36,7", CM_PARSE_COMMA, 0},
+    {".5", CM_PARSE_SYNTAX, 0},
+    {"5.", CM_PARSE_SYNTAX, 0},
+    {"1e1", CM_PARSE_EXPONENT, 0},
+    {"nan", CM_PARSE_NAN_INF, 0},
+    {"inf", CM_PARSE_NAN_INF, 0},
+    {" 5", CM_PARSE_SPACE, 0},
+    {"5%", CM_PARSE_SYNTAX, 0},
+    {"", CM_PARSE_EMPTY, 0},
+};
+
+static void test_percent(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof percent_cases / sizeof percent_cases[0]; i++) {
+        const pct_case *c = &percent_cases[i];
+        double v = -1;
+        cm_parse_error e = cm_parse_percent(c->input, strlen(c->input), &v);
+        if (e != c->error)
+            print_error("percent \"%s\": got %s\n", c->input, cm_parse_error_str(e));
+        assert_int_equal(e, c->error);
+        if (e == CM_PARSE_OK) {
+            /* Correctly rounded: bit-for-bit the compiler's own reading. */
+            assert_memory_equal(&v, &c->value, sizeof v);
+        }
+    }
+}
+
+static const int_case year_cases[] = {
+    {"1800", CM_PARSE_OK, 1800},     {"2011", CM_PARSE_OK, 2011},   {"2200", CM_PARSE_OK, 2200},
+    {"1799", CM_PARSE_RANGE, 0},     {"2201", CM_PARSE_RANGE, 0},   {"-2011", CM_PARSE_RANGE, 0},
+    {"2011.0", CM_PARSE_DECIMAL, 0}, {"20 11", CM_PARSE_SYNTAX, 0}, {"", CM_PARSE_EMPTY, 0},
+};
+
+static void test_year(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof year_cases / sizeof year_cases[0]; i++) {
+        const int_case *c = &year_cases[i];
+        int32_t v = -1;
+        cm_parse_error e = cm_parse_year(c->input, strlen(c->input), &v);
+        if (e != c->error)
+            print_error("year \"%s\": got %s\n", c->input, cm_parse_error_str(e));
+        assert_int_equal(e, c->error);
+        if (e == CM_PARSE_OK)
+            assert_int_equal(v, c->value);
+    }
+}
+
+/* Values are not NUL-terminated in the reader: parsing must stop at len. */
+static void test_length_bound(void **state)
+{
+    (void)state;
+    int64_t v;
+    double d;
+    assert_int_equal(cm_parse_count("12345", 3, &v), CM_PARSE_OK);
+    assert_int_equal(v, 123);
+    assert_int_equal(cm_parse_percent("36.75", 4, &d), CM_PARSE_OK);
+    assert_true(d == 36.7);
+}
+
+static void test_messages(void **state)
+{
+    (void)state;
+    for (int e = CM_PARSE_OK; e <= CM_PARSE_RANGE; e++)
+        assert_true(strlen(cm_parse_error_str((cm_parse_error)e)) > 0);
+    assert_string_equal(cm_value_type_noun(CM_VALUE_COUNT), "a count");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_count),        cmocka_unit_test(test_signed_count),
+        cmocka_unit_test(test_percent),      cmocka_unit_test(test_year),
+        cmocka_unit_test(test_length_bound), cmocka_unit_test(test_messages),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
