@@ -41,6 +41,7 @@ typedef struct cm_load_options {
 /** What loading one input file found. */
 typedef struct cm_source {
     bool present;           /* the file exists in the dataset */
+    bool skipped;           /* not read: the error limit was reached first */
     char *path;             /* as opened */
     char *name;             /* as shown in messages (dataset/areas.csv) */
     cm_status status;       /* CM_OK, or why reading stopped */

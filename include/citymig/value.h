@@ -56,6 +56,14 @@ cm_parse_error cm_parse_percent(const char *s, size_t len, double *out);
 /** Parses a year (1800..2200). */
 cm_parse_error cm_parse_year(const char *s, size_t len, int32_t *out);
 
+/*
+ * Writes v in the shortest form that reads back as exactly v ("36.7", not
+ * "36.700000000000003"), always with '.' as the decimal point. Returns buf.
+ * NaN and infinities are written as "nan" and "inf"; callers that write
+ * data never pass them.
+ */
+char *cm_format_double(double v, char *buf, size_t size);
+
 /** "a count", "a percent", ... for messages. */
 const char *cm_value_type_noun(cm_value_type type);
 

@@ -45,9 +45,10 @@ static const char usage_text[] =
     "not with the number of rows; flows are summed while they are read.\n"
     "\n"
     "Exit status:\n"
-    "  0   success          65  invalid input data     73  output cannot be created\n"
-    "  1   check failed     66  input missing/unreadable 74 I/O error while writing\n"
-    "  2   usage error      70  internal error (or out of memory)\n";
+    "  0   success                     66  input missing or unreadable\n"
+    "  1   check: a figure drifted     70  internal error or out of memory\n"
+    "  2   usage error                 73  output cannot be created\n"
+    "  65  invalid input data          74  I/O error while writing\n";
 
 typedef struct options {
     const char *command;
@@ -145,7 +146,10 @@ static int parse_args(int argc, char **argv, options *o, FILE *out, FILE *err)
                     value = argv[++i];
                 }
                 int64_t n;
-                if (cm_parse_count(value, strlen(value), &n) != CM_PARSE_OK)
+                cm_parse_error pe = cm_parse_count(value, strlen(value), &n);
+                if (pe == CM_PARSE_RANGE)
+                    return usage_error(err, "option '--max-errors': '%s' is too large", value);
+                if (pe != CM_PARSE_OK)
                     return usage_error(err,
                                        "option '--max-errors': '%s' is not a whole number "
                                        "(expected 0 or more)",
@@ -188,13 +192,14 @@ static int cmd_validate(const options *o, FILE *out, FILE *err)
     }
     if (cm_diag_full(&diag))
         fprintf(err,
-                "citymig: error: stopped after %zu errors (raise the limit with --max-errors)\n",
-                diag.errors);
+                "citymig: error: stopped after %zu error%s (raise the limit with --max-errors)\n",
+                diag.errors, diag.errors == 1 ? "" : "s");
     if (ds && !o->quiet)
         cm_summary_write(ds, out);
     if (st == CM_OK) {
         if (!o->quiet)
-            fprintf(out, "valid: 0 errors, %zu warnings, %zu notes\n", diag.warnings, diag.notes);
+            fprintf(out, "valid: 0 errors, %zu warning%s, %zu note%s\n", diag.warnings,
+                    diag.warnings == 1 ? "" : "s", diag.notes, diag.notes == 1 ? "" : "s");
     } else if (ds) {
         fprintf(err, "citymig: %s is invalid: %zu error%s\n", o->dataset, diag.errors,
                 diag.errors == 1 ? "" : "s");

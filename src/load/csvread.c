@@ -363,7 +363,9 @@ static cm_status scan_slice(cm_csv *csv, const unsigned char *p, size_t len)
         if (csv->field_len > csv->max_field) {
             err = msg;
             snprintf(msg, sizeof msg, "field is longer than %zu bytes%s", csv->max_field,
-                     csv->state == FIELD_QUOTED ? " (a quote opened here and never closed?)" : "");
+                     csv->state == FIELD_QUOTED
+                         ? " (it starts with a quote: is that quote left unclosed?)"
+                         : "");
             err_pos = csv->field_start;
             break;
         }

@@ -98,10 +98,19 @@ cm_status cm_dataset_load(const char *dir, const cm_load_options *opts, cm_diag 
             return CM_ERR_NOMEM;
         /* lstat-free: a symbolic link to a table is followed, as a user expects. */
         if (stat(src->path, &sb) != 0) {
-            if (errno == ENOENT)
+            int err = errno;
+            /* A symbolic link to a missing file is a broken input, not an
+               absent table. */
+            if (err == ENOENT && lstat(src->path, &sb) != 0)
                 continue;
             cm_loc floc = {src->path, 0, 0};
-            cm_diag_report(diag, CM_SEV_ERROR, &floc, "cannot open: %s", strerror(errno));
+            bool dangling = err == ENOENT;
+            if (dangling)
+                cm_diag_report(diag, CM_SEV_ERROR, &floc,
+                               "cannot open: No such file or directory (a symbolic link to a "
+                               "missing file)");
+            else
+                cm_diag_report(diag, CM_SEV_ERROR, &floc, "cannot open: %s", strerror(err));
             src->present = true;
             src->status = CM_ERR_NOINPUT;
             st = worse(st, CM_ERR_NOINPUT);
@@ -113,8 +122,10 @@ cm_status cm_dataset_load(const char *dir, const cm_load_options *opts, cm_diag 
         if (!src->name)
             return CM_ERR_NOMEM;
         found++;
-        if (cm_diag_full(diag))
+        if (cm_diag_full(diag)) {
+            src->skipped = true;
             continue;
+        }
         cm_table *table = t == CM_TABLE_AREAS    ? ds->areas
                           : t == CM_TABLE_STOCKS ? ds->stocks
                           : t == CM_TABLE_FLOWS  ? NULL

@@ -303,6 +303,15 @@ static cm_status on_field(void *ctx, size_t index, const char *s, size_t len, co
         /* A new row: reset the staging area. */
         memset(ld->cells, 0, sizeof ld->cells);
         memset(ld->field_seen, 0, sizeof ld->field_seen);
+        /* An enumeration with a default has it even when its column is
+           absent from the header (sex T, level city). */
+        for (size_t c = 0; c < ld->def->ncols; c++) {
+            const cm_column_def *cd = &ld->def->cols[c];
+            if (cd->type == CM_VALUE_ENUM && cd->enumdef->default_code >= 0) {
+                ld->cells[c].present = true;
+                ld->cells[c].v.code = (uint8_t)cd->enumdef->default_code;
+            }
+        }
         ld->nerrs = 0;
         ld->has_extra = false;
     }
@@ -402,10 +411,6 @@ static bool check_areas(loader *ld, const cm_csv_pos *row, cm_status *st)
         ok = false;
         *st = report(ld, col_pos(ld, CM_AREAS_PARENT_ID, row),
                      "column 'parent_id': an area cannot be its own parent");
-    }
-    if (!ld->cells[CM_AREAS_LEVEL].present) {
-        ld->cells[CM_AREAS_LEVEL].present = true;
-        ld->cells[CM_AREAS_LEVEL].v.code = (uint8_t)cm_level_enum.default_code;
     }
     return ok;
 }

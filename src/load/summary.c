@@ -11,6 +11,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* "1 row", "2 rows". */
+static const char *plural(uint64_t n, const char *one, const char *many)
+{
+    return n == 1 ? one : many;
+}
+
 typedef struct years {
     uint8_t seen[CM_YEAR_MAX - CM_YEAR_MIN + 1];
     size_t count;
@@ -68,11 +74,13 @@ static void table_line(const cm_dataset *ds, const cm_table *t, cm_table_id id, 
     idset areas, extra = {0};
     years y;
 
-    fprintf(out, "  %-13s %" PRIu64 " rows", cm_table_file(id), src->rows);
+    fprintf(out, "  %-13s %" PRIu64 " %s", cm_table_file(id), src->rows,
+            plural(src->rows, "row", "rows"));
     if (src->rows_rejected)
         fprintf(out, " (%" PRIu64 " rejected)", src->rows_rejected);
     if (src->duplicates_merged)
-        fprintf(out, " (%" PRIu64 " exact duplicates merged)", src->duplicates_merged);
+        fprintf(out, " (%" PRIu64 " exact %s merged)", src->duplicates_merged,
+                plural(src->duplicates_merged, "duplicate", "duplicates"));
     if (t->nrows == 0) {
         fputc('\n', out);
         return;
@@ -100,10 +108,11 @@ static void table_line(const cm_dataset *ds, const cm_table *t, cm_table_id id, 
         if (id == CM_TABLE_AREAS)
             levels[t->cols[CM_AREAS_LEVEL].v.code[r]]++;
     }
-    fprintf(out, ": %zu areas, ", areas.count);
+    fprintf(out, ": %zu %s, ", areas.count, plural(areas.count, "area", "areas"));
     years_print(&y, out);
     if (extra_name)
-        fprintf(out, ", %zu %s", extra.count, extra_name);
+        fprintf(out, ", %zu %s", extra.count,
+                extra.count == 1 ? (id == CM_TABLE_STOCKS ? "origin" : "service") : extra_name);
     if (id == CM_TABLE_AREAS) {
         fprintf(out, "; rows by level:");
         for (int l = 0; l < CM_LEVEL_COUNT; l++)
@@ -122,7 +131,8 @@ static void flows_line(const cm_dataset *ds, FILE *out)
     idset dest, orig;
     years y;
 
-    fprintf(out, "  %-13s %" PRIu64 " rows", "flows.csv", src->rows);
+    fprintf(out, "  %-13s %" PRIu64 " %s", "flows.csv", src->rows,
+            plural(src->rows, "row", "rows"));
     if (src->rows_rejected)
         fprintf(out, " (%" PRIu64 " rejected)", src->rows_rejected);
     memset(&y, 0, sizeof y);
@@ -143,15 +153,20 @@ static void flows_line(const cm_dataset *ds, FILE *out)
             idset_add(&orig, c->area);
         years_add(&y, c->year);
     }
-    fprintf(out, ": %zu destinations, %zu origins, ", dest.count, orig.count);
+    fprintf(out, ": %zu %s, %zu %s, ", dest.count,
+            plural(dest.count, "destination", "destinations"), orig.count,
+            plural(orig.count, "origin", "origins"));
     years_print(&y, out);
     fputc('\n', out);
     for (int k = 0; k < CM_KIND_COUNT; k++)
-        fprintf(out, "  %-13s   %-13s %" PRIu64 " rows, %" PRId64 " moves\n", "",
+        fprintf(out, "  %-13s   %-13s %" PRIu64 " %s, %" PRId64 " %s\n", "",
                 cm_enum_name(&cm_kind_enum, k), f->stats.rows_by_kind[k],
-                f->stats.persons_by_kind[k]);
-    fprintf(out, "  %-13s   %-13s %" PRIu64 " rows, %" PRId64 " persons (origin = destination)\n",
-            "", "stayers excl.", f->stats.stayer_rows, f->stats.stayer_persons);
+                plural(f->stats.rows_by_kind[k], "row", "rows"), f->stats.persons_by_kind[k],
+                plural((uint64_t)f->stats.persons_by_kind[k], "move", "moves"));
+    fprintf(out, "  %-13s   %-13s %" PRIu64 " %s, %" PRId64 " %s (origin = destination)\n", "",
+            "stayers excl.", f->stats.stayer_rows, plural(f->stats.stayer_rows, "row", "rows"),
+            f->stats.stayer_persons,
+            plural((uint64_t)f->stats.stayer_persons, "person", "persons"));
     free(dest.bits);
     free(orig.bits);
 }
@@ -165,6 +180,11 @@ int cm_summary_write(const cm_dataset *ds, FILE *out)
         const cm_source *src = &ds->sources[t];
         if (!src->present) {
             fprintf(out, "  %-13s absent\n", cm_table_file((cm_table_id)t));
+            continue;
+        }
+        if (src->skipped) {
+            fprintf(out, "  %-13s not checked (the error limit was reached first)\n",
+                    cm_table_file((cm_table_id)t));
             continue;
         }
         if (src->status == CM_ERR_NOINPUT) {

@@ -12,6 +12,7 @@
 
 #include <locale.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -221,6 +222,28 @@ cm_parse_error cm_parse_year(const char *s, size_t len, int32_t *out)
     if (e == CM_PARSE_OK)
         *out = (int32_t)v;
     return e;
+}
+
+char *cm_format_double(double v, char *buf, size_t size)
+{
+    if (v != v) {
+        snprintf(buf, size, "nan");
+        return buf;
+    }
+    if (v > 1.7976931348623157e308 || v < -1.7976931348623157e308) {
+        snprintf(buf, size, v > 0 ? "inf" : "-inf");
+        return buf;
+    }
+    for (int precision = 1; precision <= 17; precision++) {
+        snprintf(buf, size, "%.*g", precision, v);
+        /* The C library may use the locale's decimal point: use '.'. */
+        for (char *p = buf; *p; p++)
+            if (*p == ',')
+                *p = '.';
+        if (c_strtod(buf, strlen(buf)) == v)
+            break;
+    }
+    return buf;
 }
 
 const char *cm_value_type_noun(cm_value_type type)

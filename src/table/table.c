@@ -294,7 +294,7 @@ const char *cm_cell_format(const cm_table_def *def, size_t col, const cm_cell *c
         snprintf(buf, size, "%" PRId64, cell->v.count);
         break;
     case CM_VALUE_PERCENT:
-        snprintf(buf, size, "%.17g", cell->v.percent);
+        cm_format_double(cell->v.percent, buf, size);
         break;
     case CM_VALUE_YEAR:
         snprintf(buf, size, "%" PRId32, cell->v.year);

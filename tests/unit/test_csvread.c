@@ -207,8 +207,8 @@ static void test_field_cap(void **state)
     assert_int_equal(run("ok\nabcde,x\n", 11, 11, &o, &out), CM_ERR_DATA);
     assert_string_equal(out.text, "1:1=ok\n! 2:1 field is longer than 4 bytes\n");
     assert_int_equal(run("\"abcdefgh", 9, 9, &o, &out), CM_ERR_DATA);
-    assert_string_equal(
-        out.text, "! 1:1 field is longer than 4 bytes (a quote opened here and never closed?)\n");
+    assert_string_equal(out.text, "! 1:1 field is longer than 4 bytes (it starts with a quote: is "
+                                  "that quote left unclosed?)\n");
 }
 
 static void test_field_count_cap(void **state)
