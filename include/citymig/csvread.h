@@ -51,6 +51,12 @@ typedef struct cm_csv_handler {
     cm_status (*field)(void *ctx, size_t index, const char *s, size_t len, const cm_csv_pos *pos);
     /* The end of a record of nfields fields that started at *start. */
     cm_status (*record)(void *ctx, size_t nfields, const cm_csv_pos *start);
+    /*
+     * Optional: the name of the column of field `index`, for messages about
+     * a broken field ("column 'name': ..."), or NULL when there is none (the
+     * header itself, a field past the header).
+     */
+    const char *(*field_name)(void *ctx, size_t index);
 } cm_csv_handler;
 
 typedef struct cm_csv_options {

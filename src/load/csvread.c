@@ -135,10 +135,17 @@ cm_csv_stats cm_csv_get_stats(const cm_csv *csv)
     return s;
 }
 
-static cm_status fail(cm_csv *csv, cm_csv_pos pos, const char *message)
+/* Reports a structural error in field `field` (SIZE_MAX: not in a field). */
+static cm_status fail(cm_csv *csv, cm_csv_pos pos, size_t field, const char *message)
 {
     cm_loc loc = {csv->file, pos.line, pos.col};
-    cm_diag_report(csv->diag, CM_SEV_ERROR, &loc, "%s", message);
+    const char *name = NULL;
+    if (field != SIZE_MAX && csv->handler.field_name)
+        name = csv->handler.field_name(csv->ctx, field);
+    if (name)
+        cm_diag_report(csv->diag, CM_SEV_ERROR, &loc, "column '%s': %s", name, message);
+    else
+        cm_diag_report(csv->diag, CM_SEV_ERROR, &loc, "%s", message);
     csv->status = CM_ERR_DATA;
     return CM_ERR_DATA;
 }
@@ -247,7 +254,8 @@ static cm_status scan_slice(cm_csv *csv, const unsigned char *p, size_t len)
     const unsigned char delim = csv->delim, quote = csv->quote;
     size_t rec_off = csv->state == ROW_NOT_BEGUN ? 0 : SIZE_MAX; /* where the record began */
     size_t i;
-    const char *err = NULL; /* points at msg once an error is found */
+    const char *err = NULL;      /* points at msg once an error is found */
+    size_t err_field = SIZE_MAX; /* the field it is in, counting from 0 */
     cm_csv_pos err_pos = {0};
     char arg[32];
     char msg[512];
@@ -393,13 +401,18 @@ static cm_status scan_slice(cm_csv *csv, const unsigned char *p, size_t len)
 
     if (!err)
         return parse(csv, p, len);
+    /* The field the error is in: a new record's first, or the current one. */
+    if (csv->state == ROW_NOT_BEGUN)
+        err_field = 0;
+    else if (csv->rec_fields <= csv->max_fields)
+        err_field = csv->rec_fields - 1;
 
     /* Deliver the records that ended before the bad one, then report. */
     cm_status st = parse(csv, p, rec_off == SIZE_MAX ? 0 : rec_off);
     if (st != CM_OK)
         return st;
     csv->stop = true;
-    return fail(csv, err_pos, msg);
+    return fail(csv, err_pos, err_field, msg);
 }
 
 static cm_status scan(cm_csv *csv, const unsigned char *p, size_t len)
@@ -443,7 +456,7 @@ static cm_status sniff(cm_csv *csv)
                  "iconv -f UTF-16 -t UTF-8",
                  name);
         csv->stop = true;
-        return fail(csv, pos, msg);
+        return fail(csv, pos, SIZE_MAX, msg);
     }
     size_t skip = 0;
     if (n >= 3 && h[0] == 0xef && h[1] == 0xbb && h[2] == 0xbf) {
@@ -484,12 +497,12 @@ cm_status cm_csv_finish(cm_csv *csv)
     }
     if (csv->u8.need) {
         csv->stop = true;
-        return fail(csv, csv->u8_start,
+        return fail(csv, csv->u8_start, csv->state == ROW_NOT_BEGUN ? 0 : csv->rec_fields - 1,
                     "invalid UTF-8 (a truncated character) at the end of the file");
     }
     if (csv->state == FIELD_QUOTED) {
         csv->stop = true;
-        return fail(csv, csv->field_start,
+        return fail(csv, csv->field_start, csv->rec_fields - 1,
                     "unterminated quoted field: the quote opened here is never closed");
     }
     if (csv_fini(&csv->parser, on_field, on_record, csv) != 0 && !csv->stop) {

@@ -4,6 +4,7 @@
 #include "citymig/dataset.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,6 +55,60 @@ static cm_status worse(cm_status a, cm_status b)
         [CM_ERR_USAGE] = 1, [CM_ERR_CANTCREAT] = 3, [CM_ERR_CHECK] = 1,
     };
     return rank[b] > rank[a] ? b : a;
+}
+
+/*
+ * Notes the parent_ids that are no area_id of areas.csv, in one message:
+ * indicators set against a parent (location quotient, share of the parent)
+ * will be missing for their children, and a typo would go unseen.
+ */
+static cm_status check_parents(const cm_dataset *ds, cm_diag *diag)
+{
+    enum { SHOWN = 5 };
+    const cm_table *t = ds->areas;
+    size_t nids = cm_strpool_count(ds->pool) + 1, missing = 0;
+    uint8_t *is_area = calloc(nids, 1);
+    uint8_t *seen = calloc(nids, 1);
+    char list[SHOWN * 96] = "";
+    size_t o = 0;
+    uint64_t first_line = 0;
+
+    if (!is_area || !seen) {
+        free(is_area);
+        free(seen);
+        return CM_ERR_NOMEM;
+    }
+    for (size_t r = 0; r < t->nrows; r++)
+        is_area[t->cols[CM_AREAS_AREA_ID].v.text[r]] = 1;
+    for (size_t r = 0; r < t->nrows; r++) {
+        if (!t->cols[CM_AREAS_PARENT_ID].present[r])
+            continue;
+        uint32_t parent = t->cols[CM_AREAS_PARENT_ID].v.text[r];
+        if (is_area[parent] || seen[parent])
+            continue;
+        seen[parent] = 1;
+        if (missing++ == 0)
+            first_line = t->line[r];
+        if (missing <= SHOWN && o < sizeof list) {
+            char q[CM_QUOTE_SIZE];
+            const char *id = cm_strpool_str(ds->pool, parent);
+            o += (size_t)snprintf(list + o, sizeof list - o, "%s%s (line %" PRIu64 ")",
+                                  missing > 1 ? ", " : "", cm_quote(q, sizeof q, id, strlen(id)),
+                                  t->line[r]);
+        }
+    }
+    if (missing) {
+        cm_loc loc = {ds->sources[CM_TABLE_AREAS].name, first_line, 0};
+        cm_diag_report(
+            diag, CM_SEV_NOTE, &loc,
+            "%zu %s of areas.csv: %s%s; indicators set against a parent will be "
+            "missing for %s",
+            missing, missing == 1 ? "parent_id is not an area_id" : "parent_ids are not area_ids",
+            list, missing > SHOWN ? ", ..." : "", missing == 1 ? "its children" : "their children");
+    }
+    free(is_area);
+    free(seen);
+    return CM_OK;
 }
 
 cm_status cm_dataset_load(const char *dir, const cm_load_options *opts, cm_diag *diag,
@@ -133,6 +188,8 @@ cm_status cm_dataset_load(const char *dir, const cm_load_options *opts, cm_diag 
         cm_status fst = cm_load_file(src->path, src->name, defs[t], ds->pool, table,
                                      t == CM_TABLE_FLOWS ? ds->flows : NULL, opts, diag, src);
         if (fst == CM_ERR_NOMEM)
+            return CM_ERR_NOMEM;
+        if (t == CM_TABLE_AREAS && check_parents(ds, diag) != CM_OK)
             return CM_ERR_NOMEM;
         st = worse(st, fst);
     }

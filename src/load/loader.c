@@ -294,6 +294,14 @@ static cm_status parse_field(loader *ld, size_t col, const char *s, size_t len,
     return CM_OK;
 }
 
+static const char *field_name(void *ctx, size_t index)
+{
+    const loader *ld = ctx;
+    if (!ld->have_header || index >= ld->nheader)
+        return NULL;
+    return ld->names[index];
+}
+
 static cm_status on_field(void *ctx, size_t index, const char *s, size_t len, const cm_csv_pos *pos)
 {
     loader *ld = ctx;
@@ -557,7 +565,7 @@ cm_status cm_load_file(const char *path, const char *name, const cm_table_def *d
                        const cm_load_options *opts, cm_diag *diag, cm_source *src)
 {
     loader ld = {0};
-    cm_csv_handler handler = {on_field, on_record};
+    cm_csv_handler handler = {on_field, on_record, field_name};
     ld.def = def;
     ld.file = name;
     ld.diag = diag;

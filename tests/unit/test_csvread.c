@@ -72,7 +72,7 @@ static cm_status run(const char *data, size_t len, size_t cut, const cm_csv_opti
                      capture *out)
 {
     cm_diag diag;
-    cm_csv_handler h = {on_field, on_record};
+    cm_csv_handler h = {on_field, on_record, NULL};
     memset(out, 0, sizeof *out);
     cm_diag_init(&diag, on_diag, out, 0);
     cm_csv *csv = cm_csv_new(opts, &h, out, &diag, "t.csv");
@@ -225,7 +225,7 @@ static void test_invalid_options(void **state)
 {
     (void)state;
     cm_diag diag;
-    cm_csv_handler h = {on_field, on_record};
+    cm_csv_handler h = {on_field, on_record, NULL};
     cm_csv_options same = {.delimiter = '"'};
     cm_csv_options newline = {.delimiter = '\n'};
     cm_diag_init(&diag, NULL, NULL, 0);
@@ -252,7 +252,7 @@ static void test_handler_stops(void **state)
     (void)state;
     int records = 0;
     cm_diag diag;
-    cm_csv_handler h = {ignore_field, stop_at_second};
+    cm_csv_handler h = {ignore_field, stop_at_second, NULL};
     cm_diag_init(&diag, NULL, NULL, 0);
     cm_csv *csv = cm_csv_new(NULL, &h, &records, &diag, "t");
     assert_int_equal(cm_csv_feed(csv, "a\nb\nc\nd\n", 8), CM_ERR_DATA);
@@ -269,7 +269,7 @@ static void test_stats(void **state)
     (void)state;
     cm_diag diag;
     capture out = {0};
-    cm_csv_handler h = {on_field, on_record};
+    cm_csv_handler h = {on_field, on_record, NULL};
     cm_diag_init(&diag, NULL, NULL, 0);
     cm_csv *csv = cm_csv_new(NULL, &h, &out, &diag, "t");
     assert_int_equal(cm_csv_feed(csv, "\xef\xbb\xbfh\n1\n\n2", 9), CM_OK);
@@ -282,13 +282,51 @@ static void test_stats(void **state)
     cm_csv_free(csv);
 }
 
+static const char *names_abc(void *ctx, size_t index)
+{
+    static const char *const names[] = {"a", "b", "c"};
+    (void)ctx;
+    return index < 3 ? names[index] : NULL;
+}
+
+/* A structural error names its column when the handler knows it. */
+static void test_field_name_in_errors(void **state)
+{
+    (void)state;
+    capture out;
+    cm_diag diag;
+    cm_csv_handler h = {on_field, on_record, names_abc};
+    static const struct {
+        const char *input;
+        const char *expected;
+    } named[] = {
+        {"1,2,x\"y\n", "! 1:6 column 'c': quote inside an unquoted field"},
+        {"1,\"2\n", "! 1:3 column 'b': unterminated quoted field"},
+        {"\x01\x80,2\n", "! 1:2 column 'a': invalid UTF-8"},
+        {"1,2,3,4\"\n", "! 1:8 quote inside an unquoted field"},
+    };
+    for (size_t i = 0; i < sizeof named / sizeof named[0]; i++) {
+        memset(&out, 0, sizeof out);
+        cm_diag_init(&diag, on_diag, &out, 0);
+        cm_csv *csv = cm_csv_new(NULL, &h, &out, &diag, "t.csv");
+        cm_status st = cm_csv_feed(csv, named[i].input, strlen(named[i].input));
+        if (st == CM_OK)
+            st = cm_csv_finish(csv);
+        cm_csv_free(csv);
+        assert_int_equal(st, CM_ERR_DATA);
+        if (strncmp(out.text, named[i].expected, strlen(named[i].expected)) != 0)
+            print_error("input %zu: got %s\n", i, out.text);
+        assert_int_equal(strncmp(out.text, named[i].expected, strlen(named[i].expected)), 0);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_cases),           cmocka_unit_test(test_delimiter_option),
         cmocka_unit_test(test_field_cap),       cmocka_unit_test(test_field_count_cap),
         cmocka_unit_test(test_invalid_options), cmocka_unit_test(test_handler_stops),
-        cmocka_unit_test(test_stats),
+        cmocka_unit_test(test_stats),           cmocka_unit_test(test_field_name_in_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
