@@ -17,7 +17,7 @@
 
 #include "citymig/dataset.h"
 
-enum { MAX_COLS = CM_TABLE_MAX_COLS };
+enum { MAX_COLS = CM_TABLE_MAX_COLS, HEADER_MAX_BYTES = 1 << 20 };
 
 typedef struct pending {
     size_t col;
@@ -38,6 +38,7 @@ typedef struct loader {
     /* Header. */
     bool have_header;
     size_t nheader;
+    size_t header_bytes;
     size_t names_cap;
     char **names;
     cm_csv_pos *name_pos;
@@ -105,6 +106,14 @@ static cm_status header_field(loader *ld, size_t index, const char *s, size_t le
             return CM_ERR_NOMEM;
         ld->name_pos = np;
         ld->names_cap = cap;
+    }
+    /* Names are copied: cap their total so a huge header cannot take
+       field cap x field count of memory. */
+    ld->header_bytes += len + 1;
+    if (ld->header_bytes > HEADER_MAX_BYTES) {
+        report(ld, *pos, "header row is longer than %d bytes: is the first line a header?",
+               HEADER_MAX_BYTES);
+        return CM_ERR_DATA;
     }
     char *name = malloc(len + 1);
     if (!name)
