@@ -35,6 +35,8 @@ typedef enum cm_table_id {
 
 typedef struct cm_load_options {
     bool strict;        /* unknown columns are errors, not notes */
+    bool keep_going;    /* row problems are warnings: bad rows skipped, rows failing a
+                           cross-field check kept and flagged inconsistent */
     cm_csv_options csv; /* delimiter, quote, caps */
 } cm_load_options;
 

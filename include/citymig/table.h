@@ -83,9 +83,11 @@ typedef struct cm_table {
     const cm_table_def *def;
     cm_strpool *pool; /* shared, not owned */
     size_t nrows, cap;
-    cm_column *cols; /* def->ncols columns */
-    uint64_t *line;  /* source line of each row */
-    uint32_t *slots; /* key index: row + 1, 0 = empty */
+    cm_column *cols;        /* def->ncols columns */
+    uint64_t *line;         /* source line of each row */
+    uint32_t *inconsistent; /* per row, a bit per column that failed a cross-field
+                               check (kept under --keep-going); NULL: none did */
+    uint32_t *slots;        /* key index: row + 1, 0 = empty */
     size_t mask;
 } cm_table;
 
@@ -188,6 +190,9 @@ void cm_table_free(cm_table *table);
  * is returned; otherwise *dup is set to SIZE_MAX. CM_ERR_NOMEM on failure.
  */
 cm_status cm_table_add(cm_table *table, const cm_cell *cells, uint64_t line, size_t *dup);
+
+/** Marks column col of row as inconsistent (failed a cross-field check). */
+cm_status cm_table_mark_inconsistent(cm_table *table, size_t row, size_t col);
 
 /** The first column where row differs from cells, or SIZE_MAX if none. */
 size_t cm_table_row_diff(const cm_table *table, size_t row, const cm_cell *cells);

@@ -53,6 +53,9 @@ cm_parse_error cm_parse_signed_count(const char *s, size_t len, int64_t *out);
 /** Parses a percent (0..100), such as 36.7 or 100, correctly rounded. */
 cm_parse_error cm_parse_percent(const char *s, size_t len, double *out);
 
+/** Parses a decimal number of any size and sign (-10, 5.5), as for thresholds. */
+cm_parse_error cm_parse_number(const char *s, size_t len, double *out);
+
 /** Parses a year (1800..2200). */
 cm_parse_error cm_parse_year(const char *s, size_t len, int32_t *out);
 

@@ -14,7 +14,12 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "citymig/catalogue.h"
 #include "citymig/dataset.h"
+#include "citymig/indicators.h"
+#include "citymig/longtable.h"
+#include "citymig/outfile.h"
+#include "citymig/rules.h"
 #include "citymig/summary.h"
 #include "citymig/value.h"
 #include "citymig/xlsx.h"
@@ -23,6 +28,7 @@
 
 static const char usage_text[] =
     "Usage: citymig COMMAND [OPTIONS] DATASET\n"
+    "       citymig catalogue\n"
     "       citymig --help | --version\n"
     "\n"
     "Migration and urbanization indicators from city and migrant CSV tables.\n"
@@ -30,12 +36,26 @@ static const char usage_text[] =
     "Commands:\n"
     "  validate DATASET    Read every table of DATASET, check every value, list\n"
     "                      every problem (file:line:column), print a summary.\n"
+    "  indicators DATASET  Compute every indicator and apply the rules; write the\n"
+    "                      long table (CSV or JSON) to standard output or -o FILE.\n"
+    "  catalogue           Print the indicator catalogue (Markdown).\n"
     "\n"
     "A DATASET is a directory holding any of areas.csv, stocks.csv, flows.csv and\n"
     "services.csv (UTF-8, comma-separated, with a header row).\n"
     "\n"
     "Options:\n"
-    "  --max-errors N      Stop after N errors (default 100; 0: no limit).\n"
+    "  --format csv|json   Output format of indicators (default csv).\n"
+    "  -o, --output FILE   Write to FILE (atomically: a temporary file renamed into\n"
+    "                      place) instead of standard output; '-' is standard output.\n"
+    "  --year Y[-Y2]       Only results of year Y, or of years Y to Y2.\n"
+    "  --min-count N       Suppress counts from 1 to N-1 and all that derives from\n"
+    "                      them (default 0: off).\n"
+    "  --rules FILE        Rules CSV to apply instead of the built-in conference set.\n"
+    "  --hits FILE         Also write the rule hits as CSV to FILE.\n"
+    "  --keep-going        Skip bad rows with a warning instead of stopping at the\n"
+    "                      first error; keep rows that fail a cross-field check and\n"
+    "                      flag what derives from them 'inconsistent'.\n"
+    "  --max-errors N      validate: stop after N errors (default 100; 0: no limit).\n"
     "  --strict            Treat unknown columns as errors, not notes.\n"
     "  -q, --quiet         Print errors only: no notes, no summary.\n"
     "  -h, --help          Show this help and exit.\n"
@@ -54,8 +74,16 @@ typedef struct options {
     const char *command;
     const char *dataset;
     size_t max_errors;
+    bool max_errors_set;
     bool strict;
     bool quiet;
+    bool keep_going;
+    cm_format format;
+    const char *output;
+    const char *rules;
+    const char *hits;
+    int64_t min_count;
+    int32_t year_from, year_to;
 } options;
 
 typedef struct printer {
@@ -117,6 +145,27 @@ static bool long_opt(const char *arg, const char *name, const char **value)
     return false;
 }
 
+/* The value of an option given as a separate argument, or NULL. */
+static const char *next_value(int argc, char **argv, int *i)
+{
+    if (*i + 1 >= argc)
+        return NULL;
+    return argv[++*i];
+}
+
+/* "2011" or "2011-2015". */
+static int parse_years(const char *s, int32_t *from, int32_t *to)
+{
+    const char *dash = strchr(s, '-');
+    size_t n = dash ? (size_t)(dash - s) : strlen(s);
+    if (cm_parse_year(s, n, from) != CM_PARSE_OK)
+        return -1;
+    *to = *from;
+    if (dash && cm_parse_year(dash + 1, strlen(dash + 1), to) != CM_PARSE_OK)
+        return -1;
+    return *from <= *to ? 0 : -1;
+}
+
 /* Returns -1 when parsing succeeded, else an exit code (0 for --help). */
 static int parse_args(int argc, char **argv, options *o, FILE *out, FILE *err)
 {
@@ -139,22 +188,58 @@ static int parse_args(int argc, char **argv, options *o, FILE *out, FILE *err)
                 o->quiet = true;
             } else if (strcmp(arg, "--strict") == 0) {
                 o->strict = true;
-            } else if (long_opt(arg, "--max-errors", &value)) {
-                if (!value) {
-                    if (i + 1 >= argc)
-                        return usage_error(err, "option '--max-errors' needs a number");
-                    value = argv[++i];
-                }
+            } else if (strcmp(arg, "--keep-going") == 0) {
+                o->keep_going = true;
+            } else if (long_opt(arg, "--max-errors", &value) ||
+                       long_opt(arg, "--min-count", &value)) {
+                bool max = strncmp(arg, "--max-errors", 12) == 0;
+                const char *name = max ? "--max-errors" : "--min-count";
+                if (!value && (value = next_value(argc, argv, &i)) == NULL)
+                    return usage_error(err, "option '%s' needs a number", name);
                 int64_t n;
                 cm_parse_error pe = cm_parse_count(value, strlen(value), &n);
                 if (pe == CM_PARSE_RANGE)
-                    return usage_error(err, "option '--max-errors': '%s' is too large", value);
+                    return usage_error(err, "option '%s': '%s' is too large", name, value);
                 if (pe != CM_PARSE_OK)
                     return usage_error(err,
-                                       "option '--max-errors': '%s' is not a whole number "
+                                       "option '%s': '%s' is not a whole number "
                                        "(expected 0 or more)",
+                                       name, value);
+                if (max) {
+                    o->max_errors = (size_t)n;
+                    o->max_errors_set = true;
+                } else {
+                    o->min_count = n;
+                }
+            } else if (long_opt(arg, "--format", &value)) {
+                if (!value && (value = next_value(argc, argv, &i)) == NULL)
+                    return usage_error(err, "option '--format' needs csv or json");
+                if (strcmp(value, "csv") == 0)
+                    o->format = CM_FORMAT_CSV;
+                else if (strcmp(value, "json") == 0)
+                    o->format = CM_FORMAT_JSON;
+                else
+                    return usage_error(err, "option '--format': '%s' is not csv or json", value);
+            } else if (strcmp(arg, "-o") == 0 || long_opt(arg, "--output", &value)) {
+                if (!value && (value = next_value(argc, argv, &i)) == NULL)
+                    return usage_error(err, "option '%s' needs a file name", arg);
+                o->output = value;
+            } else if (long_opt(arg, "--rules", &value)) {
+                if (!value && (value = next_value(argc, argv, &i)) == NULL)
+                    return usage_error(err, "option '--rules' needs a file name");
+                o->rules = value;
+            } else if (long_opt(arg, "--hits", &value)) {
+                if (!value && (value = next_value(argc, argv, &i)) == NULL)
+                    return usage_error(err, "option '--hits' needs a file name");
+                o->hits = value;
+            } else if (long_opt(arg, "--year", &value)) {
+                if (!value && (value = next_value(argc, argv, &i)) == NULL)
+                    return usage_error(err, "option '--year' needs a year or a range Y1-Y2");
+                if (parse_years(value, &o->year_from, &o->year_to) != 0)
+                    return usage_error(err,
+                                       "option '--year': '%s' is not a year or a range such as "
+                                       "2011-2015 (years 1800 to 2200)",
                                        value);
-                o->max_errors = (size_t)n;
             } else {
                 return usage_error(err, "unknown option '%s'", arg);
             }
@@ -208,6 +293,89 @@ static int cmd_validate(const options *o, FILE *out, FILE *err)
     return cm_status_exit_code(st);
 }
 
+/* Loads the rules: --rules FILE, or the built-in set. */
+static cm_status load_rules(const options *o, cm_diag *diag, cm_rules *rules)
+{
+    if (o->rules)
+        return cm_rules_load_file(o->rules, diag, rules);
+    return cm_rules_load_default(diag, rules);
+}
+
+/* Writes the long table (and, with --hits, the hits) atomically. */
+static cm_status write_outputs(const options *o, const cm_results *results, const cm_rules *rules,
+                               const cm_hit *hits, size_t nhits, cm_diag *diag)
+{
+    cm_outfile table, hits_file;
+    cm_status st = cm_outfile_open(&table, o->output, diag);
+    if (st != CM_OK)
+        return st;
+    if (o->hits) {
+        st = cm_outfile_open(&hits_file, o->hits, diag);
+        if (st != CM_OK) {
+            cm_outfile_abort(&table);
+            return st;
+        }
+        cm_hits_write_csv(hits_file.fp, results, rules, hits, nhits);
+    }
+    cm_longtable_write(table.fp, o->format, o->dataset, results, rules, hits, nhits);
+    /* Commit the hits first: a failed table then leaves both untouched
+       unless the hits were already renamed, which the order keeps rare. */
+    if (o->hits) {
+        st = cm_outfile_commit(&hits_file, diag);
+        if (st != CM_OK) {
+            cm_outfile_abort(&table);
+            return st;
+        }
+    }
+    return cm_outfile_commit(&table, diag);
+}
+
+static int cmd_indicators(const options *o, FILE *err)
+{
+    printer p = {err, o->quiet};
+    cm_diag diag;
+    cm_load_options lopts = {0};
+    cm_dataset *ds = NULL;
+    cm_rules rules = {0};
+    cm_results results = {0};
+    cm_hit *hits = NULL;
+    size_t nhits = 0;
+
+    if (!o->dataset)
+        return usage_error(err, "indicators needs a DATASET directory");
+    lopts.strict = o->strict;
+    lopts.keep_going = o->keep_going;
+    /* Stop at the first error, unless --keep-going turns row errors into
+       warnings (structural errors still stop a file). */
+    cm_diag_init(&diag, print_diag, &p, o->keep_going ? o->max_errors : 1);
+
+    cm_status st = load_rules(o, &diag, &rules);
+    if (st == CM_OK)
+        st = cm_dataset_load(o->dataset, &lopts, &diag, &ds);
+    if (st == CM_OK) {
+        cm_indicator_options iopts = {o->min_count, o->year_from, o->year_to};
+        st = cm_indicators_compute(ds, &iopts, &results);
+    }
+    if (st == CM_OK)
+        st = cm_rules_apply(&rules, &results, &hits, &nhits);
+    if (st == CM_OK)
+        st = write_outputs(o, &results, &rules, hits, nhits, &diag);
+    if (st == CM_ERR_NOMEM)
+        fprintf(err, "citymig: error: out of memory\n");
+    else if (st == CM_ERR_DATA || st == CM_ERR_NOINPUT)
+        fprintf(err, "citymig: no indicators written: %s\n", cm_status_str(st));
+    free(hits);
+    cm_results_free(&results);
+    cm_rules_free(&rules);
+    cm_dataset_free(ds);
+    return cm_status_exit_code(st);
+}
+
+static int cmd_catalogue(FILE *out)
+{
+    return cm_catalogue_write_markdown(out) == 0 ? 0 : cm_status_exit_code(CM_ERR_IO);
+}
+
 int cm_cli_main(int argc, char **argv, FILE *out, FILE *err)
 {
     options o;
@@ -216,5 +384,13 @@ int cm_cli_main(int argc, char **argv, FILE *out, FILE *err)
         return code;
     if (strcmp(o.command, "validate") == 0)
         return cmd_validate(&o, out, err);
-    return usage_error(err, "unknown command '%s' (expected: validate)", o.command);
+    if (strcmp(o.command, "indicators") == 0)
+        return cmd_indicators(&o, err);
+    if (strcmp(o.command, "catalogue") == 0) {
+        if (o.dataset)
+            return usage_error(err, "catalogue takes no DATASET");
+        return cmd_catalogue(out);
+    }
+    return usage_error(err, "unknown command '%s' (expected validate, indicators or catalogue)",
+                       o.command);
 }

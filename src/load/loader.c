@@ -53,6 +53,7 @@ typedef struct loader {
     size_t nerrs;
     bool has_extra;
     cm_csv_pos extra_pos;
+    uint32_t row_inconsistent; /* columns that failed a cross-field check */
 } loader;
 
 static cm_loc loc_of(const loader *ld, cm_csv_pos pos)
@@ -331,6 +332,7 @@ static cm_status on_field(void *ctx, size_t index, const char *s, size_t len, co
         }
         ld->nerrs = 0;
         ld->has_extra = false;
+        ld->row_inconsistent = 0;
     }
     if (index >= ld->nheader) {
         if (!ld->has_extra) {
@@ -357,6 +359,58 @@ static int64_t count_of(const loader *ld, size_t col, bool *present)
     return ld->cells[col].v.count;
 }
 
+/*
+ * Reports a problem with one row. By default an error; under --keep-going a
+ * warning, and the caller skips the row (or keeps it, for a cross-field
+ * check). Says whether reading may go on.
+ */
+static cm_status report_row(loader *ld, cm_csv_pos pos, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static cm_status report_row(loader *ld, cm_csv_pos pos, const char *fmt, ...)
+{
+    char text[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    if (!ld->opts->keep_going)
+        return report(ld, pos, "%s", text);
+    cm_loc loc = loc_of(ld, pos);
+    cm_diag_report(ld->diag, CM_SEV_WARNING, &loc, "%s (row skipped: --keep-going)", text);
+    return CM_OK;
+}
+
+/*
+ * A cross-field check failed on column col. By default an error that
+ * rejects the row; under --keep-going a warning, and the row is kept with
+ * col marked inconsistent, so indicators that use it are flagged. Returns
+ * whether the row may be kept.
+ */
+static bool cross_field_failed(loader *ld, size_t col, const cm_csv_pos *row, cm_status *st,
+                               const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+static bool cross_field_failed(loader *ld, size_t col, const cm_csv_pos *row, cm_status *st,
+                               const char *fmt, ...)
+{
+    char text[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    cm_csv_pos pos = col_pos(ld, col, row);
+    if (!ld->opts->keep_going) {
+        *st = report(ld, pos, "%s", text);
+        return false;
+    }
+    cm_loc loc = loc_of(ld, pos);
+    cm_diag_report(ld->diag, CM_SEV_WARNING, &loc,
+                   "%s (row kept, indicators using '%s' flagged inconsistent: --keep-going)", text,
+                   ld->def->cols[col].name);
+    ld->row_inconsistent |= 1u << col;
+    return true;
+}
+
 /* Cross-field checks of an areas row. Returns false if the row is bad. */
 static bool check_areas(loader *ld, const cm_csv_pos *row, cm_status *st)
 {
@@ -366,70 +420,62 @@ static bool check_areas(loader *ld, const cm_csv_pos *row, cm_status *st)
     int64_t fbf = count_of(ld, CM_AREAS_FOREIGN_BORN_FEMALE, &has_fbf);
 
     if (!has_pop && !ld->cells[CM_AREAS_FOREIGN_BORN_SHARE].present) {
-        ok = false;
-        *st = report(ld, col_pos(ld, CM_AREAS_POPULATION, row),
-                     "column 'population': a value is required (a row may leave it empty only "
-                     "when it gives a published foreign_born_share)");
-        if (*st != CM_OK)
-            return false;
+        *st = report_row(ld, col_pos(ld, CM_AREAS_POPULATION, row),
+                         "column 'population': a value is required (a row may leave it empty "
+                         "only when it gives a published foreign_born_share)");
+        return false;
     }
-    if (has_pop && has_fb && fb > pop) {
-        ok = false;
-        *st = report(ld, col_pos(ld, CM_AREAS_FOREIGN_BORN, row),
-                     "column 'foreign_born': %" PRId64 " is greater than population %" PRId64
-                     " (expected foreign_born <= population)",
-                     fb, pop);
-        if (*st != CM_OK)
-            return false;
+    const cm_cell *parent = &ld->cells[CM_AREAS_PARENT_ID];
+    if (parent->present && parent->v.text == ld->cells[CM_AREAS_AREA_ID].v.text) {
+        *st = report_row(ld, col_pos(ld, CM_AREAS_PARENT_ID, row),
+                         "column 'parent_id': an area cannot be its own parent");
+        return false;
     }
-    if (has_fb && has_fbf && fbf > fb) {
-        ok = false;
-        *st =
-            report(ld, col_pos(ld, CM_AREAS_FOREIGN_BORN_FEMALE, row),
-                   "column 'foreign_born_female': %" PRId64 " is greater than foreign_born %" PRId64
-                   " (expected foreign_born_female <= foreign_born)",
-                   fbf, fb);
-        if (*st != CM_OK)
-            return false;
-    }
+    if (has_pop && has_fb && fb > pop)
+        ok = cross_field_failed(ld, CM_AREAS_FOREIGN_BORN, row, st,
+                                "column 'foreign_born': %" PRId64
+                                " is greater than population %" PRId64
+                                " (expected foreign_born <= population)",
+                                fb, pop) &&
+             ok;
+    if (*st == CM_OK && has_fb && has_fbf && fbf > fb)
+        ok = cross_field_failed(ld, CM_AREAS_FOREIGN_BORN_FEMALE, row, st,
+                                "column 'foreign_born_female': %" PRId64
+                                " is greater than foreign_born %" PRId64
+                                " (expected foreign_born_female <= foreign_born)",
+                                fbf, fb) &&
+             ok;
     static const size_t parts[] = {CM_AREAS_INTERNAL_MIGRANTS, CM_AREAS_URBAN_POPULATION,
                                    CM_AREAS_POP_0_14, CM_AREAS_POP_15_64, CM_AREAS_POP_65_PLUS};
-    for (size_t i = 0; i < sizeof parts / sizeof parts[0] && has_pop; i++) {
+    for (size_t i = 0; i < sizeof parts / sizeof parts[0] && has_pop && *st == CM_OK; i++) {
         int64_t v = count_of(ld, parts[i], &has);
-        if (has && v > pop) {
-            ok = false;
-            *st = report(ld, col_pos(ld, parts[i], row),
-                         "column '%s': %" PRId64 " is greater than population %" PRId64
-                         " (expected %s <= population)",
-                         ld->def->cols[parts[i]].name, v, pop, ld->def->cols[parts[i]].name);
-            if (*st != CM_OK)
-                return false;
-        }
+        const char *name = ld->def->cols[parts[i]].name;
+        if (has && v > pop)
+            ok = cross_field_failed(ld, parts[i], row, st,
+                                    "column '%s': %" PRId64 " is greater than population %" PRId64
+                                    " (expected %s <= population)",
+                                    name, v, pop, name) &&
+                 ok;
     }
     bool h0, h1, h2;
     int64_t a0 = count_of(ld, CM_AREAS_POP_0_14, &h0);
     int64_t a1 = count_of(ld, CM_AREAS_POP_15_64, &h1);
     int64_t a2 = count_of(ld, CM_AREAS_POP_65_PLUS, &h2);
-    if (ok && has_pop && h0 && h1 && h2) {
+    uint32_t age_bits =
+        1u << CM_AREAS_POP_0_14 | 1u << CM_AREAS_POP_15_64 | 1u << CM_AREAS_POP_65_PLUS;
+    if (*st == CM_OK && ok && !(ld->row_inconsistent & age_bits) && has_pop && h0 && h1 && h2) {
         int64_t sum = a0 + a1 + a2; /* each <= 2^53: no overflow */
         if ((double)sum > (double)pop * (1.0 + CM_AGE_SUM_TOLERANCE)) {
-            ok = false;
-            *st = report(ld, col_pos(ld, CM_AREAS_POP_0_14, row),
-                         "age groups sum to %" PRId64 ", more than population %" PRId64
-                         " by over %g%% (expected pop_0_14 + pop_15_64 + pop_65_plus <= "
-                         "population, within %g%%)",
-                         sum, pop, CM_AGE_SUM_TOLERANCE * 100, CM_AGE_SUM_TOLERANCE * 100);
-            if (*st != CM_OK)
-                return false;
+            ok = cross_field_failed(ld, CM_AREAS_POP_0_14, row, st,
+                                    "age groups sum to %" PRId64 ", more than population %" PRId64
+                                    " by over %g%% (expected pop_0_14 + pop_15_64 + pop_65_plus "
+                                    "<= population, within %g%%)",
+                                    sum, pop, CM_AGE_SUM_TOLERANCE * 100,
+                                    CM_AGE_SUM_TOLERANCE * 100);
+            ld->row_inconsistent |= ld->row_inconsistent & (1u << CM_AREAS_POP_0_14) ? age_bits : 0;
         }
     }
-    const cm_cell *parent = &ld->cells[CM_AREAS_PARENT_ID];
-    if (parent->present && parent->v.text == ld->cells[CM_AREAS_AREA_ID].v.text) {
-        ok = false;
-        *st = report(ld, col_pos(ld, CM_AREAS_PARENT_ID, row),
-                     "column 'parent_id': an area cannot be its own parent");
-    }
-    return ok;
+    return ok && *st == CM_OK;
 }
 
 static bool check_services(loader *ld, const cm_csv_pos *row, cm_status *st)
@@ -437,13 +483,12 @@ static bool check_services(loader *ld, const cm_csv_pos *row, cm_status *st)
     bool has_pop, has_with;
     int64_t pop = count_of(ld, CM_SERVICES_POPULATION, &has_pop);
     int64_t with = count_of(ld, CM_SERVICES_WITH_ACCESS, &has_with);
-    if (has_pop && has_with && with > pop) {
-        *st = report(ld, col_pos(ld, CM_SERVICES_WITH_ACCESS, row),
-                     "column 'with_access': %" PRId64 " is greater than population %" PRId64
-                     " (expected with_access <= population)",
-                     with, pop);
-        return false;
-    }
+    if (has_pop && has_with && with > pop)
+        return cross_field_failed(ld, CM_SERVICES_WITH_ACCESS, row, st,
+                                  "column 'with_access': %" PRId64
+                                  " is greater than population %" PRId64
+                                  " (expected with_access <= population)",
+                                  with, pop);
     return true;
 }
 
@@ -468,8 +513,13 @@ static cm_status commit_table_row(loader *ld, const cm_csv_pos *row)
     char key[512], here[CM_QUOTE_SIZE], there[CM_QUOTE_SIZE];
     if (cm_table_add(ld->table, ld->cells, row->line, &dup) != CM_OK)
         return CM_ERR_NOMEM;
-    if (dup == SIZE_MAX)
+    if (dup == SIZE_MAX) {
+        for (size_t c = 0; c < ld->def->ncols; c++)
+            if ((ld->row_inconsistent >> c & 1u) &&
+                cm_table_mark_inconsistent(ld->table, ld->table->nrows - 1, c) != CM_OK)
+                return CM_ERR_NOMEM;
         return CM_OK;
+    }
     size_t col = cm_table_row_diff(ld->table, dup, ld->cells);
     uint64_t first = ld->table->line[dup];
     cm_csv_pos at = {row->line, 0};
@@ -484,12 +534,12 @@ static cm_status commit_table_row(loader *ld, const cm_csv_pos *row)
     cm_cell stored;
     cm_table_get(ld->table, dup, col, &stored);
     ld->src->rows_rejected++;
-    return report(ld, col_pos(ld, col, row),
-                  "duplicate key (%s): line %" PRIu64
-                  " has the same key with a different '%s' (%s there, %s here)",
-                  describe_key(ld, key, sizeof key), first, ld->def->cols[col].name,
-                  cm_cell_format(ld->def, col, &stored, ld->pool, there, sizeof there),
-                  cm_cell_format(ld->def, col, &ld->cells[col], ld->pool, here, sizeof here));
+    return report_row(ld, col_pos(ld, col, row),
+                      "duplicate key (%s): line %" PRIu64
+                      " has the same key with a different '%s' (%s there, %s here)",
+                      describe_key(ld, key, sizeof key), first, ld->def->cols[col].name,
+                      cm_cell_format(ld->def, col, &stored, ld->pool, there, sizeof there),
+                      cm_cell_format(ld->def, col, &ld->cells[col], ld->pool, here, sizeof here));
 }
 
 static cm_status commit_flow_row(loader *ld, const cm_csv_pos *row)
@@ -508,11 +558,11 @@ static cm_status commit_flow_row(loader *ld, const cm_csv_pos *row)
         break;
     }
     ld->src->rows_rejected++;
-    return report(ld, col_pos(ld, CM_FLOWS_COUNT, row),
-                  "column 'count': adding %" PRId64
-                  " would take a flow total past 9007199254740992 (2^53), beyond exact "
-                  "arithmetic",
-                  c[CM_FLOWS_COUNT].v.count);
+    return report_row(ld, col_pos(ld, CM_FLOWS_COUNT, row),
+                      "column 'count': adding %" PRId64
+                      " would take a flow total past 9007199254740992 (2^53), beyond exact "
+                      "arithmetic",
+                      c[CM_FLOWS_COUNT].v.count);
 }
 
 static cm_status on_record(void *ctx, size_t nfields, const cm_csv_pos *row)
@@ -528,20 +578,21 @@ static cm_status on_record(void *ctx, size_t nfields, const cm_csv_pos *row)
         ld->src->rows_rejected++;
         if (nfields < ld->nheader) {
             cm_csv_pos at = {row->line, 0};
-            return report(ld, at,
-                          "too few fields: %zu, but the header has %zu (a missing delimiter, or "
-                          "an unquoted line break?)",
-                          nfields, ld->nheader);
+            return report_row(
+                ld, at,
+                "too few fields: %zu, but the header has %zu (a missing delimiter, or "
+                "an unquoted line break?)",
+                nfields, ld->nheader);
         }
-        return report(ld, ld->extra_pos,
-                      "too many fields: %zu, but the header has %zu (an unquoted delimiter "
-                      "inside a value?)",
-                      nfields, ld->nheader);
+        return report_row(ld, ld->extra_pos,
+                          "too many fields: %zu, but the header has %zu (an unquoted delimiter "
+                          "inside a value?)",
+                          nfields, ld->nheader);
     }
     if (ld->nerrs) {
         ld->src->rows_rejected++;
         for (size_t i = 0; i < ld->nerrs && st == CM_OK; i++)
-            st = report(ld, ld->errs[i].pos, "%s", ld->errs[i].text);
+            st = report_row(ld, ld->errs[i].pos, "%s", ld->errs[i].text);
         return st;
     }
     bool ok = true;
@@ -549,8 +600,9 @@ static cm_status on_record(void *ctx, size_t nfields, const cm_csv_pos *row)
         if (!(ld->def->cols[c].flags & CM_COL_REQUIRED) || ld->cells[c].present)
             continue;
         ok = false;
-        st = report(ld, col_pos(ld, c, row), "column '%s': a value is required; the field is empty",
-                    ld->def->cols[c].name);
+        st = report_row(ld, col_pos(ld, c, row),
+                        "column '%s': a value is required; the field is empty",
+                        ld->def->cols[c].name);
     }
     if (st != CM_OK)
         return st;

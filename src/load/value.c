@@ -10,6 +10,7 @@
 #define _GNU_SOURCE
 #include "citymig/value.h"
 
+#include <inttypes.h>
 #include <locale.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -156,10 +157,9 @@ static double c_strtod(const char *s, size_t len)
     return v;
 }
 
-cm_parse_error cm_parse_percent(const char *s, size_t len, double *out)
+/* [+-]digits[.digits], correctly rounded; no range check. */
+static cm_parse_error parse_decimal(const char *s, size_t len, double *out)
 {
-    if (len == 0)
-        return CM_PARSE_EMPTY;
     size_t i = 0;
     bool negative = false;
     if (s[0] == '-' || s[0] == '+') {
@@ -203,11 +203,28 @@ cm_parse_error cm_parse_percent(const char *s, size_t len, double *out)
         v = (double)m / pow10_exact((unsigned)frac_digits);
     else
         v = c_strtod(s + int_start, len - int_start);
-    if (negative && v != 0)
+    *out = negative && v != 0 ? -v : v; /* "-0" reads as 0 */
+    return CM_PARSE_OK;
+}
+
+cm_parse_error cm_parse_number(const char *s, size_t len, double *out)
+{
+    if (len == 0)
+        return CM_PARSE_EMPTY;
+    return parse_decimal(s, len, out);
+}
+
+cm_parse_error cm_parse_percent(const char *s, size_t len, double *out)
+{
+    double v;
+    if (len == 0)
+        return CM_PARSE_EMPTY;
+    cm_parse_error e = parse_decimal(s, len, &v);
+    if (e != CM_PARSE_OK)
+        return e;
+    if (v < 0 || v > 100.0)
         return CM_PARSE_RANGE;
-    if (v > 100.0)
-        return CM_PARSE_RANGE;
-    *out = v; /* "-0" reads as 0 */
+    *out = v;
     return CM_PARSE_OK;
 }
 
@@ -232,6 +249,12 @@ char *cm_format_double(double v, char *buf, size_t size)
     }
     if (v > 1.7976931348623157e308 || v < -1.7976931348623157e308) {
         snprintf(buf, size, v > 0 ? "inf" : "-inf");
+        return buf;
+    }
+    /* Whole numbers that doubles hold exactly are written as integers:
+       8663300, not 8.6633e+06. */
+    if (v == (double)(int64_t)v && v <= 9007199254740992.0 && v >= -9007199254740992.0) {
+        snprintf(buf, size, "%" PRId64, (int64_t)v);
         return buf;
     }
     for (int precision = 1; precision <= 17; precision++) {

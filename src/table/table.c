@@ -57,6 +57,7 @@ void cm_table_free(cm_table *t)
     }
     free(t->cols);
     free(t->line);
+    free(t->inconsistent);
     free(t->slots);
     free(t);
 }
@@ -156,6 +157,13 @@ static cm_status grow_rows(cm_table *t)
     if (!line)
         return CM_ERR_NOMEM;
     t->line = line;
+    if (t->inconsistent) {
+        uint32_t *inc = realloc(t->inconsistent, cap * sizeof *inc);
+        if (!inc)
+            return CM_ERR_NOMEM;
+        memset(inc + t->cap, 0, (cap - t->cap) * sizeof *inc);
+        t->inconsistent = inc;
+    }
     t->cap = cap;
     return CM_OK;
 }
@@ -200,6 +208,17 @@ cm_status cm_table_add(cm_table *t, const cm_cell *cells, uint64_t line, size_t 
     t->slots[slot] = (uint32_t)(row + 1);
     if (t->nrows * 2 > t->mask)
         return grow_index(t);
+    return CM_OK;
+}
+
+cm_status cm_table_mark_inconsistent(cm_table *t, size_t row, size_t col)
+{
+    if (!t->inconsistent) {
+        t->inconsistent = calloc(t->cap ? t->cap : 1, sizeof *t->inconsistent);
+        if (!t->inconsistent)
+            return CM_ERR_NOMEM;
+    }
+    t->inconsistent[row] |= 1u << col;
     return CM_OK;
 }
 

@@ -1,0 +1,33 @@
+/*
+ * longtable.h - the indicators as a long table (SPEC 4.2), in CSV or JSON.
+ *
+ * One row per area, year, base year, kind, service, origin and indicator:
+ * value, unit, numerator, denominator, flag, reason, and the rules the value
+ * hits. Numbers are written in the shortest form that reads back exactly.
+ * An empty value (any flag but ok and published) is an empty CSV field or
+ * JSON null, never 0, NaN or Inf. The rule hits can also be written as a
+ * table of their own.
+ */
+#ifndef CITYMIG_LONGTABLE_H
+#define CITYMIG_LONGTABLE_H
+
+#include <stdio.h>
+
+#include "citymig/indicators.h"
+#include "citymig/rules.h"
+
+typedef enum cm_format { CM_FORMAT_CSV, CM_FORMAT_JSON } cm_format;
+
+/*
+ * Writes the results with their rule hits (hits sorted by result, as
+ * cm_rules_apply gives them). dataset names the input in the JSON form.
+ * Returns 0, or -1 when a write failed.
+ */
+int cm_longtable_write(FILE *out, cm_format format, const char *dataset, const cm_results *results,
+                       const cm_rules *rules, const cm_hit *hits, size_t nhits);
+
+/* Writes the rule hits alone as CSV. Returns 0 or -1. */
+int cm_hits_write_csv(FILE *out, const cm_results *results, const cm_rules *rules,
+                      const cm_hit *hits, size_t nhits);
+
+#endif

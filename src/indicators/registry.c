@@ -1,0 +1,279 @@
+/*
+ * registry.c - the indicator catalogue: one descriptor per indicator, in
+ * output order. docs/indicators.md is generated from this table (and a test
+ * fails when it differs), so the text here is the documentation.
+ */
+#include "citymig/indicators.h"
+
+#include <string.h>
+
+#define PCT  CM_UNIT_PERCENT
+#define CNT  CM_UNIT_COUNT
+#define RAT  CM_UNIT_RATIO
+#define PERK CM_UNIT_PER_1000
+#define PPY  CM_UNIT_PERCENT_PER_YEAR
+#define IDX  CM_UNIT_INDEX
+#define PP   CM_UNIT_PP
+
+#define NEEDS_POP "Empty (missing) without population; div0 when population is 0."
+
+static const cm_indicator_def defs[] = {
+    /* Composition (areas) */
+    {"fb_share", "Foreign-born share of residents", PCT, CM_SCOPE_AREA,
+     "100 * foreign_born / population", "areas: foreign_born, population (or foreign_born_share)",
+     "Where foreign_born is absent and foreign_born_share is given, the published share is used, "
+     "flagged published. Otherwise missing without foreign_born or population; div0 when "
+     "population is 0."},
+    {"fb_female_share", "Women among the foreign-born", PCT, CM_SCOPE_AREA,
+     "100 * foreign_born_female / foreign_born", "areas: foreign_born_female, foreign_born",
+     "Missing without either input; div0 when foreign_born is 0."},
+    {"internal_share", "Internal migrants' share of residents", PCT, CM_SCOPE_AREA,
+     "100 * internal_migrants / population", "areas: internal_migrants, population", NEEDS_POP},
+    {"migrant_share", "Migrants' share of residents (internal and international)", PCT,
+     CM_SCOPE_AREA, "100 * (foreign_born + internal_migrants) / population",
+     "areas: foreign_born, internal_migrants, population",
+     "Missing unless all three are present; div0 when population is 0."},
+    {"one_in_n", "One resident in N is a migrant", RAT, CM_SCOPE_AREA,
+     "population / (foreign_born + internal_migrants)",
+     "areas: foreign_born, internal_migrants, population",
+     "Missing unless all three are present; div0 when there are no migrants."},
+    {"internal_per_international", "Internal migrants per international migrant", RAT,
+     CM_SCOPE_AREA, "internal_migrants / foreign_born", "areas: internal_migrants, foreign_born",
+     "Missing without either input; div0 when foreign_born is 0."},
+    {"fb_location_quotient", "Foreign-born location quotient (area against its parent)", RAT,
+     CM_SCOPE_AREA, "(foreign_born / population) / (foreign_born_parent / population_parent)",
+     "areas: foreign_born, population (or foreign_born_share) of the area and of its parent_id "
+     "in the same year",
+     "Missing without a parent_id, without the parent's row for the same year, or without either "
+     "share; div0 when the parent's share is 0. Flagged published when either share is a "
+     "published one."},
+    {"fb_share_of_parent", "Share of the parent's foreign-born living in the area", PCT,
+     CM_SCOPE_AREA, "100 * foreign_born / foreign_born_parent",
+     "areas: foreign_born of the area and of its parent_id in the same year",
+     "Missing without a parent_id, the parent's row for the same year, or either count; div0 "
+     "when the parent has no foreign-born."},
+    {"urban_share", "Urban share of residents", PCT, CM_SCOPE_AREA,
+     "100 * urban_population / population", "areas: urban_population, population", NEEDS_POP},
+    {"natural_increase_rate", "Natural increase per 1,000 residents", PERK, CM_SCOPE_AREA,
+     "1000 * (births - deaths) / population", "areas: births, deaths, population",
+     "Missing unless all three are present; div0 when population is 0."},
+    {"dependency_ratio", "Young and elderly per 100 of working age", PCT, CM_SCOPE_AREA,
+     "100 * (pop_0_14 + pop_65_plus) / pop_15_64", "areas: pop_0_14, pop_15_64, pop_65_plus",
+     "Missing unless all three are present; div0 when pop_15_64 is 0."},
+
+    /* Urbanization and growth between consecutive years of one area */
+    {"population_change", "Population change", CNT, CM_SCOPE_GROWTH, "P_t - P_t0",
+     "areas: population in two consecutive years of the area",
+     "Rows only for pairs of consecutive years present in areas.csv; missing without either "
+     "population."},
+    {"growth_rate", "Population growth rate", PPY, CM_SCOPE_GROWTH,
+     "100 * ln(P_t / P_t0) / (t - t0)", "areas: population in two consecutive years",
+     "Missing without either population; div0 when either is 0 (the logarithm is undefined)."},
+    {"urban_growth_rate", "Urban population growth rate", PPY, CM_SCOPE_GROWTH,
+     "100 * ln(U_t / U_t0) / (t - t0)", "areas: urban_population in two consecutive years",
+     "Missing without either urban population; div0 when either is 0."},
+    {"rural_growth_rate", "Rural population growth rate", PPY, CM_SCOPE_GROWTH,
+     "100 * ln(R_t / R_t0) / (t - t0), R = population - urban_population",
+     "areas: population, urban_population in two consecutive years",
+     "Missing without the four inputs; div0 when either rural population is 0."},
+    {"growth_natural", "Growth from natural increase", CNT, CM_SCOPE_GROWTH, "births_t - deaths_t",
+     "areas: births, deaths of year t",
+     "The components describe one year: missing when t - t0 is not 1, or without an input."},
+    {"growth_natural_rate", "Growth from natural increase per 1,000", PERK, CM_SCOPE_GROWTH,
+     "1000 * (births_t - deaths_t) / P_t0", "areas: births, deaths of year t; population of t0",
+     "As growth_natural; div0 when P_t0 is 0."},
+    {"growth_natural_pct", "Natural increase as % of the population change", PCT, CM_SCOPE_GROWTH,
+     "100 * (births_t - deaths_t) / (P_t - P_t0)",
+     "areas: births, deaths of year t; population of t0 and t",
+     "As growth_natural; div0 when the population did not change. May exceed 100 or be "
+     "negative."},
+    {"growth_net_internal", "Growth from net internal migration", CNT, CM_SCOPE_GROWTH,
+     "net internal migration in year t",
+     "flows of kind internal in year t (in - out), else areas: net_internal_migration",
+     "Missing when t - t0 is not 1 or neither source gives the net."},
+    {"growth_net_internal_rate", "Growth from net internal migration per 1,000", PERK,
+     CM_SCOPE_GROWTH, "1000 * net_internal / P_t0", "as growth_net_internal; population of t0",
+     "As growth_net_internal; div0 when P_t0 is 0."},
+    {"growth_net_internal_pct", "Net internal migration as % of the population change", PCT,
+     CM_SCOPE_GROWTH, "100 * net_internal / (P_t - P_t0)",
+     "as growth_net_internal; population of t0 and t",
+     "As growth_net_internal; div0 when the population did not change."},
+    {"growth_net_international", "Growth from net international migration", CNT, CM_SCOPE_GROWTH,
+     "net international migration in year t",
+     "flows of kind international in year t (in - out), else areas: net_international_migration",
+     "Missing when t - t0 is not 1 or neither source gives the net."},
+    {"growth_net_international_rate", "Growth from net international migration per 1,000", PERK,
+     CM_SCOPE_GROWTH, "1000 * net_international / P_t0",
+     "as growth_net_international; population of t0",
+     "As growth_net_international; div0 when P_t0 is 0."},
+    {"growth_net_international_pct", "Net international migration as % of the population change",
+     PCT, CM_SCOPE_GROWTH, "100 * net_international / (P_t - P_t0)",
+     "as growth_net_international; population of t0 and t",
+     "As growth_net_international; div0 when the population did not change."},
+    {"growth_residual", "Growth not explained by the components", CNT, CM_SCOPE_GROWTH,
+     "(P_t - P_t0) - natural - net_internal - net_international", "all of the above",
+     "Missing when any component is missing."},
+    {"growth_residual_rate", "Unexplained growth per 1,000", PERK, CM_SCOPE_GROWTH,
+     "1000 * residual / P_t0", "all of the above",
+     "Missing when any component is missing; div0 when P_t0 is 0."},
+    {"growth_residual_pct", "Unexplained growth as % of the population change", PCT,
+     CM_SCOPE_GROWTH, "100 * residual / (P_t - P_t0)", "all of the above",
+     "Missing when any component is missing; div0 when the population did not change."},
+
+    /* Flows per area, year and kind (internal, international, all) */
+    {"inflow", "Arrivals", CNT, CM_SCOPE_FLOW, "sum of count where destination = area",
+     "flows: count, destination",
+     "Missing when no flow row of the kind and year has the area as destination. With sex "
+     "breakdowns only (F and M, no T), F + M. Kind all: missing unless both kinds are known."},
+    {"outflow", "Departures", CNT, CM_SCOPE_FLOW, "sum of count where origin = area",
+     "flows: count, origin",
+     "Missing when no flow row of the kind and year has the area as origin: an absent origin is "
+     "not taken as zero departures."},
+    {"net", "Net migration", CNT, CM_SCOPE_FLOW, "inflow - outflow",
+     "flows; else areas: net_internal_migration, net_international_migration",
+     "From the flows when both inflow and outflow are known; otherwise the published "
+     "net_*_migration of the area's row, flagged published; otherwise missing."},
+    {"gross", "Gross migration (turnover)", CNT, CM_SCOPE_FLOW, "inflow + outflow", "flows",
+     "Missing unless both inflow and outflow are known."},
+    {"in_rate", "Arrivals per 1,000 residents", PERK, CM_SCOPE_FLOW, "1000 * inflow / population",
+     "flows; areas: population of the same year",
+     "Missing without inflow or population; div0 "
+     "when population is 0."},
+    {"out_rate", "Departures per 1,000 residents", PERK, CM_SCOPE_FLOW,
+     "1000 * outflow / population", "flows; areas: population of the same year",
+     "Missing without outflow or population; div0 when population is 0."},
+    {"net_rate", "Net migration per 1,000 residents", PERK, CM_SCOPE_FLOW,
+     "1000 * net / population", "as net; areas: population of the same year",
+     "Missing without net or population; div0 when population is 0. Published when net is."},
+    {"effectiveness", "Migration effectiveness (Bell et al. 2002)", PCT, CM_SCOPE_FLOW,
+     "100 * net / gross", "flows",
+     "Missing unless both inflow and outflow are known; div0 when gross is 0."},
+    {"surge", "Arrivals as % of residents in one year", PCT, CM_SCOPE_FLOW,
+     "100 * inflow / population", "flows; areas: population of the same year",
+     "Missing without inflow or population; div0 when population is 0."},
+    {"inflow_female_share", "Women among arrivals", PCT, CM_SCOPE_FLOW,
+     "100 * inflow_F / (inflow_F + inflow_M)", "flows: count, sex",
+     "Missing when the flows have no F and M rows for the area, year and kind; div0 when both "
+     "are 0."},
+    {"international_share_of_inflow", "International arrivals as % of all arrivals", PCT,
+     CM_SCOPE_FLOW, "100 * inflow_international / (inflow_internal + inflow_international)",
+     "flows: count, kind",
+     "Kind all only. Missing unless both kinds' inflows are known; div0 "
+     "when there are no arrivals."},
+
+    /* System level, per year and kind, over all zones of the flows */
+    {"migration_intensity", "Crude migration intensity", PCT, CM_SCOPE_SYSTEM,
+     "100 * M / sum(P), M = all moves between zones",
+     "flows; areas: population of every zone in the same year",
+     "Zones are the areas with flow rows of the year and kind. Missing when any zone lacks a "
+     "population; div0 when the total population is 0."},
+    {"aggregate_effectiveness", "Aggregate migration effectiveness", PCT, CM_SCOPE_SYSTEM,
+     "100 * sum|in - out| / sum(in + out)", "flows",
+     "Missing when any zone's inflow or outflow is missing; div0 when there are no moves."},
+    {"aggregate_net_migration_rate", "Aggregate net migration rate", PCT, CM_SCOPE_SYSTEM,
+     "100 * 0.5 * sum|in - out| / sum(P)", "flows; areas: population of every zone",
+     "Missing as for the two above. In a closed system it equals migration_intensity * "
+     "aggregate_effectiveness / 100."},
+
+    /* Diversity of origins (stocks, per area and year) */
+    {"origin_count", "Countries of birth represented", CNT, CM_SCOPE_DIVERSITY,
+     "K = number of origins with a count above 0",
+     "stocks: count, origin (origin = the area itself is excluded; T rows, else F + M)",
+     "Rows only for areas and years present in stocks.csv."},
+    {"hhi", "Concentration of origins (Herfindahl-Hirschman)", IDX, CM_SCOPE_DIVERSITY,
+     "sum of s_k^2, s_k = count_k / sum(count)", "stocks", "div0 when the stock is 0."},
+    {"simpson", "Diversity of origins (Simpson)", IDX, CM_SCOPE_DIVERSITY, "1 - hhi", "stocks",
+     "div0 when the stock is 0."},
+    {"shannon", "Diversity of origins (Shannon entropy)", IDX, CM_SCOPE_DIVERSITY,
+     "-sum of s_k * ln(s_k)", "stocks", "div0 when the stock is 0."},
+    {"shannon_norm", "Evenness of origins (normalised Shannon)", IDX, CM_SCOPE_DIVERSITY,
+     "shannon / ln(K)", "stocks", "div0 when the stock is 0 or there is one origin (ln 1 = 0)."},
+    {"effective_origins", "Effective number of origins", RAT, CM_SCOPE_DIVERSITY, "1 / hhi",
+     "stocks", "div0 when the stock is 0."},
+    {"top_origin_share", "Share of the largest origin", PCT, CM_SCOPE_DIVERSITY,
+     "100 * max(count_k) / sum(count); the origin column names it", "stocks",
+     "div0 when the stock is 0. Ties go to the first origin in byte order."},
+
+    /* Service access (per area, year and service) */
+    {"rate_migrant", "Migrants with access", PCT, CM_SCOPE_SERVICE,
+     "100 * with_access / population (group migrant)",
+     "services: population, with_access (or access_rate)",
+     "The published access_rate is used, flagged published, where the counts are absent. "
+     "Missing without a migrant row; div0 when population is 0."},
+    {"rate_native", "Natives with access", PCT, CM_SCOPE_SERVICE,
+     "100 * with_access / population (group native)",
+     "services: population, with_access (or access_rate)", "As rate_migrant, for natives."},
+    {"gap_pp", "Access gap, migrants minus natives", PP, CM_SCOPE_SERVICE,
+     "rate_migrant - rate_native", "as the two rates",
+     "Missing unless both rates are known. Negative: migrants have less access."},
+    {"parity", "Access parity, migrants to natives", RAT, CM_SCOPE_SERVICE,
+     "rate_migrant / rate_native", "as the two rates",
+     "Missing unless both rates are known; div0 when rate_native is 0."},
+    {"relative_gap", "Relative access gap", PCT, CM_SCOPE_SERVICE, "100 * (parity - 1)",
+     "as the two rates", "As parity."},
+    {"gap_ci_low", "Access gap, lower bound of the 95% interval", PP, CM_SCOPE_SERVICE,
+     "gap_pp - 1.96 * sqrt(se_migrant^2 + se_native^2)",
+     "as gap_pp; services: standard_error of both groups",
+     "Missing unless gap_pp and both standard errors are known."},
+    {"gap_ci_high", "Access gap, upper bound of the 95% interval", PP, CM_SCOPE_SERVICE,
+     "gap_pp + 1.96 * sqrt(se_migrant^2 + se_native^2)", "as gap_ci_low", "As gap_ci_low."},
+    {"service_data_coverage", "Services with data for both groups", PCT, CM_SCOPE_COVERAGE,
+     "100 * services with both rates known / services in services.csv that year",
+     "services: every row of the year",
+     "Per area and year present in services.csv. The denominator counts every service that "
+     "services.csv names for the year, for any area."},
+};
+
+const cm_indicator_def *cm_indicator_defs(size_t *count)
+{
+    *count = sizeof defs / sizeof defs[0];
+    return defs;
+}
+
+int cm_indicator_find(const char *id)
+{
+    for (size_t i = 0; i < sizeof defs / sizeof defs[0]; i++)
+        if (strcmp(defs[i].id, id) == 0)
+            return (int)i;
+    return -1;
+}
+
+const char *cm_flag_str(cm_flag flag)
+{
+    static const char *const names[] = {"ok",         "missing",   "div0",
+                                        "suppressed", "published", "inconsistent"};
+    _Static_assert(sizeof names / sizeof names[0] == CM_FLAG_COUNT, "flag names");
+    return (unsigned)flag < CM_FLAG_COUNT ? names[flag] : "?";
+}
+
+const char *cm_unit_str(cm_unit unit)
+{
+    static const char *const names[] = {"%",          "count", "ratio", "per 1,000",
+                                        "% per year", "index", "pp"};
+    _Static_assert(sizeof names / sizeof names[0] == CM_UNIT_COUNT_, "unit names");
+    return (unsigned)unit < CM_UNIT_COUNT_ ? names[unit] : "?";
+}
+
+const char *cm_scope_str(cm_scope scope)
+{
+    static const char *const names[] = {
+        "area and year",           "area, between consecutive years",
+        "area, year and kind",     "all zones, year and kind",
+        "area and year (stocks)",  "area, year and service",
+        "area and year (services)"};
+    _Static_assert(sizeof names / sizeof names[0] == CM_SCOPE_COUNT_, "scope names");
+    return (unsigned)scope < CM_SCOPE_COUNT_ ? names[scope] : "?";
+}
+
+const char *cm_kind_str(int kind)
+{
+    switch (kind) {
+    case CM_KIND_INTERNAL:
+        return "internal";
+    case CM_KIND_INTERNATIONAL:
+        return "international";
+    case CM_KIND_ALL:
+        return "all";
+    }
+    return "";
+}

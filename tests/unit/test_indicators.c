@@ -1,0 +1,574 @@
+/*
+ * test_indicators.c - every indicator against values worked out by hand,
+ * with its div0, missing, suppressed and published cases; and properties
+ * of random closed flow systems (ANMR = CMI * MEI / 100, net sums to 0).
+ *
+ * Each test writes a small dataset to a scratch directory, loads it through
+ * the real loaders and computes the catalogue.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "citymig/dataset.h"
+#include "citymig/indicators.h"
+#include "citymig/rules.h"
+
+typedef struct fixture {
+    char dir[256];
+    cm_dataset *ds;
+    cm_results results;
+} fixture;
+
+static void write_file(const char *dir, const char *name, const char *text)
+{
+    char path[300];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    assert_int_equal(fclose(f), 0);
+}
+
+/* Loads the tables given (NULL: absent) and computes with min_count. */
+static void load(fixture *fx, const char *areas, const char *stocks, const char *flows,
+                 const char *services, int64_t min_count, bool keep_going)
+{
+    const char *tmp = getenv("TMPDIR");
+    snprintf(fx->dir, sizeof fx->dir, "%s/cm-ind-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    assert_non_null(mkdtemp(fx->dir));
+    if (areas)
+        write_file(fx->dir, "areas.csv", areas);
+    if (stocks)
+        write_file(fx->dir, "stocks.csv", stocks);
+    if (flows)
+        write_file(fx->dir, "flows.csv", flows);
+    if (services)
+        write_file(fx->dir, "services.csv", services);
+    cm_diag diag;
+    cm_diag_init(&diag, NULL, NULL, 0);
+    cm_load_options lo = {0};
+    lo.keep_going = keep_going;
+    assert_int_equal(cm_dataset_load(fx->dir, &lo, &diag, &fx->ds), CM_OK);
+    cm_indicator_options io = {min_count, 0, 0};
+    assert_int_equal(cm_indicators_compute(fx->ds, &io, &fx->results), CM_OK);
+}
+
+static void unload(fixture *fx)
+{
+    static const char *const files[] = {"areas.csv", "stocks.csv", "flows.csv", "services.csv"};
+    char path[300];
+    for (size_t i = 0; i < 4; i++) {
+        snprintf(path, sizeof path, "%s/%s", fx->dir, files[i]);
+        unlink(path);
+    }
+    rmdir(fx->dir);
+    cm_results_free(&fx->results);
+    cm_dataset_free(fx->ds);
+}
+
+/* The result for a subject; fails the test when there is none. */
+static const cm_result *get(const fixture *fx, const char *area, int32_t year, int32_t base,
+                            int kind, const char *service, const char *indicator)
+{
+    int ind = cm_indicator_find(indicator);
+    assert_true(ind >= 0);
+    for (size_t i = 0; i < fx->results.count; i++) {
+        const cm_result *r = &fx->results.items[i];
+        if (r->indicator == ind && strcmp(cm_strpool_str(fx->ds->pool, r->area), area) == 0 &&
+            r->year == year && r->base_year == base && r->kind == kind &&
+            strcmp(cm_strpool_str(fx->ds->pool, r->service), service) == 0)
+            return r;
+    }
+    print_error("no result for %s %d %s\n", area, year, indicator);
+    fail();
+    return NULL;
+}
+
+static const cm_result *get_area(const fixture *fx, const char *area, int32_t year,
+                                 const char *indicator)
+{
+    return get(fx, area, year, 0, CM_KIND_NONE, "", indicator);
+}
+
+static bool has(const fixture *fx, const char *area, int32_t year, int kind, const char *indicator)
+{
+    int ind = cm_indicator_find(indicator);
+    for (size_t i = 0; i < fx->results.count; i++) {
+        const cm_result *r = &fx->results.items[i];
+        if (r->indicator == ind && strcmp(cm_strpool_str(fx->ds->pool, r->area), area) == 0 &&
+            r->year == year && r->kind == kind)
+            return true;
+    }
+    return false;
+}
+
+static void expect(const cm_result *r, cm_flag flag, double value)
+{
+    if (r->flag != flag)
+        print_error("flag %s, expected %s\n", cm_flag_str((cm_flag)r->flag), cm_flag_str(flag));
+    assert_int_equal(r->flag, flag);
+    if (flag == CM_FLAG_OK || flag == CM_FLAG_PUBLISHED) {
+        double tol = 1e-12 * (value < 0 ? -value : value) + 1e-12;
+        if (r->value - value > tol || value - r->value > tol)
+            print_error("value %.17g, expected %.17g\n", r->value, value);
+        assert_true(r->value - value <= tol && value - r->value <= tol);
+    } else {
+        assert_true(r->value == 0); /* empty, never a stale number */
+    }
+}
+
+static const char *why(const fixture *fx, const cm_result *r)
+{
+    return cm_strpool_str(fx->ds->pool, r->reason);
+}
+
+/* ---- composition ------------------------------------------------------- */
+
+static const char areas_csv[] =
+    "area_id,level,parent_id,year,population,foreign_born,foreign_born_share,foreign_born_female,"
+    "internal_migrants,urban_population,births,deaths,pop_0_14,pop_15_64,pop_65_plus\n"
+    "P,country,,2015,10000,1000,,,,,,,,,\n"
+    "A,city,P,2015,1000,250,,125,150,600,20,10,200,600,150\n"
+    "Z,city,P,2015,0,0,,0,0,0,0,0,0,0,0\n"
+    "M,city,P,2015,500,,,,,,,,,,\n"
+    "S,city,P,2015,,,38,,,,,,,,\n"
+    "Q,city,,2015,800,,40,,,,,,,,\n";
+
+static void test_composition(void **state)
+{
+    (void)state;
+    fixture fx;
+    load(&fx, areas_csv, NULL, NULL, NULL, 0, false);
+    expect(get_area(&fx, "A", 2015, "fb_share"), CM_FLAG_OK, 25);
+    const cm_result *r = get_area(&fx, "A", 2015, "fb_share");
+    assert_true(r->has_numerator && r->numerator == 250 && r->denominator == 1000);
+    expect(get_area(&fx, "A", 2015, "fb_female_share"), CM_FLAG_OK, 50);
+    expect(get_area(&fx, "A", 2015, "internal_share"), CM_FLAG_OK, 15);
+    expect(get_area(&fx, "A", 2015, "migrant_share"), CM_FLAG_OK, 40);
+    expect(get_area(&fx, "A", 2015, "one_in_n"), CM_FLAG_OK, 2.5);
+    expect(get_area(&fx, "A", 2015, "internal_per_international"), CM_FLAG_OK, 0.6);
+    expect(get_area(&fx, "A", 2015, "fb_location_quotient"), CM_FLAG_OK, 2.5); /* 25% / 10% */
+    expect(get_area(&fx, "A", 2015, "fb_share_of_parent"), CM_FLAG_OK, 25);
+    expect(get_area(&fx, "A", 2015, "urban_share"), CM_FLAG_OK, 60);
+    expect(get_area(&fx, "A", 2015, "natural_increase_rate"), CM_FLAG_OK, 10);
+    expect(get_area(&fx, "A", 2015, "dependency_ratio"), CM_FLAG_OK, 100.0 * 350 / 600);
+
+    /* div0: a population of 0, no foreign-born, no migrants. */
+    r = get_area(&fx, "Z", 2015, "fb_share");
+    expect(r, CM_FLAG_DIV0, 0);
+    assert_string_equal(why(&fx, r), "population is 0");
+    expect(get_area(&fx, "Z", 2015, "fb_female_share"), CM_FLAG_DIV0, 0);
+    expect(get_area(&fx, "Z", 2015, "one_in_n"), CM_FLAG_DIV0, 0);
+    expect(get_area(&fx, "Z", 2015, "dependency_ratio"), CM_FLAG_DIV0, 0);
+    expect(get_area(&fx, "Z", 2015, "fb_location_quotient"), CM_FLAG_DIV0, 0);
+
+    /* missing: never computed as if the count were 0. */
+    r = get_area(&fx, "M", 2015, "fb_share");
+    expect(r, CM_FLAG_MISSING, 0);
+    assert_string_equal(why(&fx, r), "foreign_born is missing");
+    expect(get_area(&fx, "M", 2015, "migrant_share"), CM_FLAG_MISSING, 0);
+    expect(get_area(&fx, "M", 2015, "natural_increase_rate"), CM_FLAG_MISSING, 0);
+    r = get_area(&fx, "Q", 2015, "fb_share_of_parent");
+    expect(r, CM_FLAG_MISSING, 0);
+    assert_string_equal(why(&fx, r), "foreign_born is missing");
+    r = get_area(&fx, "Q", 2015, "fb_location_quotient");
+    expect(r, CM_FLAG_MISSING, 0);
+    assert_string_equal(why(&fx, r), "parent_id is missing");
+
+    /* published: a share without counts, and what derives from it. */
+    r = get_area(&fx, "S", 2015, "fb_share");
+    expect(r, CM_FLAG_PUBLISHED, 38);
+    assert_false(r->has_numerator);
+    expect(get_area(&fx, "S", 2015, "fb_location_quotient"), CM_FLAG_PUBLISHED, 3.8);
+    expect(get_area(&fx, "S", 2015, "one_in_n"), CM_FLAG_MISSING, 0);
+    unload(&fx);
+}
+
+static void test_suppressed(void **state)
+{
+    (void)state;
+    fixture fx;
+    load(&fx, areas_csv, NULL, NULL, NULL, 130, false);
+    /* foreign_born_female 125 < 130: suppressed, and its counts hidden. */
+    const cm_result *r = get_area(&fx, "A", 2015, "fb_female_share");
+    expect(r, CM_FLAG_SUPPRESSED, 0);
+    assert_false(r->has_numerator);
+    assert_false(r->has_denominator);
+    assert_string_equal(why(&fx, r), "foreign_born_female is below --min-count 130");
+    /* Derived from a suppressed count: suppressed too. */
+    expect(get_area(&fx, "A", 2015, "dependency_ratio"), CM_FLAG_OK, 100.0 * 350 / 600);
+    expect(get_area(&fx, "A", 2015, "natural_increase_rate"), CM_FLAG_SUPPRESSED, 0);
+    expect(get_area(&fx, "A", 2015, "fb_share"), CM_FLAG_OK, 25);
+    /* Zero is not a small count: Z's zeros are not suppressed. */
+    expect(get_area(&fx, "Z", 2015, "fb_share"), CM_FLAG_DIV0, 0);
+    unload(&fx);
+}
+
+static void test_inconsistent(void **state)
+{
+    (void)state;
+    fixture fx;
+    /* foreign_born > population: kept under --keep-going, and flagged. */
+    load(&fx,
+         "area_id,year,population,foreign_born,internal_migrants\n"
+         "A,2015,100,150,10\n",
+         NULL, NULL, NULL, 0, true);
+    expect(get_area(&fx, "A", 2015, "fb_share"), CM_FLAG_INCONSISTENT, 0);
+    expect(get_area(&fx, "A", 2015, "internal_share"), CM_FLAG_OK, 10);
+    unload(&fx);
+}
+
+/* ---- growth ------------------------------------------------------------ */
+
+static void test_growth(void **state)
+{
+    (void)state;
+    fixture fx;
+    load(&fx,
+         "area_id,year,population,urban_population,births,deaths,net_internal_migration,"
+         "net_international_migration\n"
+         "G,2010,1000,500,,,,\n"
+         "G,2011,1100,600,30,10,50,40\n"
+         "G,2015,1100,600,,,,\n"
+         "H,2010,0,0,,,,\n"
+         "H,2011,10,0,,,,\n",
+         NULL, NULL, NULL, 0, false);
+    expect(get(&fx, "G", 2011, 2010, CM_KIND_NONE, "", "population_change"), CM_FLAG_OK, 100);
+    expect(get(&fx, "G", 2011, 2010, CM_KIND_NONE, "", "growth_rate"), CM_FLAG_OK,
+           9.5310179804324860); /* 100 ln 1.1 */
+    expect(get(&fx, "G", 2011, 2010, CM_KIND_NONE, "", "urban_growth_rate"), CM_FLAG_OK,
+           18.232155679395462); /* 100 ln 1.2 */
+    expect(get(&fx, "G", 2011, 2010, CM_KIND_NONE, "", "rural_growth_rate"), CM_FLAG_OK,
+           0.0); /* 500 -> 500 */
+    expect(get(&fx, "G", 2011, 2010, CM_KIND_NONE, "", "growth_natural"), CM_FLAG_OK, 20);
+    expect(get(&fx, "G", 2011, 2010, CM_KIND_NONE, "", "growth_natural_rate"), CM_FLAG_OK, 20);
+    expect(get(&fx, "G", 2011, 2010, CM_KIND_NONE, "", "growth_natural_pct"), CM_FLAG_OK, 20);
+    expect(get(&fx, "G", 2011, 2010, CM_KIND_NONE, "", "growth_net_internal"), CM_FLAG_PUBLISHED,
+           50);
+    expect(get(&fx, "G", 2011, 2010, CM_KIND_NONE, "", "growth_net_international_pct"),
+           CM_FLAG_PUBLISHED, 40);
+    expect(get(&fx, "G", 2011, 2010, CM_KIND_NONE, "", "growth_residual"), CM_FLAG_PUBLISHED, -10);
+    expect(get(&fx, "G", 2011, 2010, CM_KIND_NONE, "", "growth_residual_rate"), CM_FLAG_PUBLISHED,
+           -10);
+    /* Four years apart: rate per year; components are missing. */
+    expect(get(&fx, "G", 2015, 2011, CM_KIND_NONE, "", "growth_rate"), CM_FLAG_OK, 0);
+    const cm_result *r = get(&fx, "G", 2015, 2011, CM_KIND_NONE, "", "growth_natural");
+    expect(r, CM_FLAG_MISSING, 0);
+    /* No change: % of the change is div0. */
+    expect(get(&fx, "G", 2015, 2011, CM_KIND_NONE, "", "population_change"), CM_FLAG_OK, 0);
+    /* ln 0: div0. */
+    r = get(&fx, "H", 2011, 2010, CM_KIND_NONE, "", "growth_rate");
+    expect(r, CM_FLAG_DIV0, 0);
+    assert_string_equal(why(&fx, r), "population is 0 in 2010, so its logarithm is undefined");
+    /* Natural increase rate of a single row is an area indicator. */
+    expect(get_area(&fx, "G", 2011, "natural_increase_rate"), CM_FLAG_OK, 1000.0 * 20 / 1100);
+    unload(&fx);
+}
+
+/* ---- flows ------------------------------------------------------------- */
+
+static const char flow_areas[] = "area_id,year,population,net_international_migration\n"
+                                 "A,2015,1000,\n"
+                                 "B,2015,2000,\n"
+                                 "C,2015,500,\n"
+                                 "D,2015,400,-25\n";
+
+static const char flow_rows[] = "year,origin,destination,kind,count,sex\n"
+                                "2015,A,B,internal,60,F\n"
+                                "2015,A,B,internal,40,M\n"
+                                "2015,B,A,internal,30,F\n"
+                                "2015,A,C,internal,20,M\n"
+                                "2015,C,A,internal,10,F\n"
+                                "2015,X,A,international,50,F\n"
+                                "2015,A,A,internal,999,F\n";
+
+static void test_flows(void **state)
+{
+    (void)state;
+    fixture fx;
+    load(&fx, flow_areas, NULL, flow_rows, NULL, 0, false);
+    const int I = CM_KIND_INTERNAL, X = CM_KIND_INTERNATIONAL, ALL = CM_KIND_ALL;
+    expect(get(&fx, "A", 2015, 0, I, "", "inflow"), CM_FLAG_OK, 40);
+    expect(get(&fx, "A", 2015, 0, I, "", "outflow"), CM_FLAG_OK, 120);
+    expect(get(&fx, "A", 2015, 0, I, "", "net"), CM_FLAG_OK, -80);
+    expect(get(&fx, "A", 2015, 0, I, "", "gross"), CM_FLAG_OK, 160);
+    expect(get(&fx, "A", 2015, 0, I, "", "in_rate"), CM_FLAG_OK, 40);
+    expect(get(&fx, "A", 2015, 0, I, "", "out_rate"), CM_FLAG_OK, 120);
+    expect(get(&fx, "A", 2015, 0, I, "", "net_rate"), CM_FLAG_OK, -80);
+    expect(get(&fx, "A", 2015, 0, I, "", "effectiveness"), CM_FLAG_OK, -50);
+    expect(get(&fx, "A", 2015, 0, I, "", "surge"), CM_FLAG_OK, 4);
+    expect(get(&fx, "A", 2015, 0, I, "", "inflow_female_share"), CM_FLAG_OK, 100);
+    expect(get(&fx, "B", 2015, 0, I, "", "inflow_female_share"), CM_FLAG_OK, 60);
+    expect(get(&fx, "B", 2015, 0, I, "", "effectiveness"), CM_FLAG_OK, 100.0 * 70 / 130);
+    expect(get(&fx, "C", 2015, 0, I, "", "net"), CM_FLAG_OK, 10);
+
+    /* International: A is never an origin, so its outflow is missing, not 0. */
+    expect(get(&fx, "A", 2015, 0, X, "", "inflow"), CM_FLAG_OK, 50);
+    const cm_result *r = get(&fx, "A", 2015, 0, X, "", "outflow");
+    expect(r, CM_FLAG_MISSING, 0);
+    assert_string_equal(why(&fx, r), "international outflow is missing");
+    expect(get(&fx, "A", 2015, 0, X, "", "net"), CM_FLAG_MISSING, 0);
+    /* All kinds: A has both. */
+    expect(get(&fx, "A", 2015, 0, ALL, "", "inflow"), CM_FLAG_OK, 90);
+    expect(get(&fx, "A", 2015, 0, ALL, "", "international_share_of_inflow"), CM_FLAG_OK,
+           100.0 * 50 / 90);
+    expect(get(&fx, "A", 2015, 0, ALL, "", "outflow"), CM_FLAG_MISSING, 0);
+    /* B has internal flows only: no "all" rows (one kind is not all). */
+    assert_false(has(&fx, "B", 2015, ALL, "inflow"));
+    /* D: no flows, a published net: net and net_rate published. */
+    expect(get(&fx, "D", 2015, 0, X, "", "net"), CM_FLAG_PUBLISHED, -25);
+    expect(get(&fx, "D", 2015, 0, X, "", "net_rate"), CM_FLAG_PUBLISHED, -62.5);
+    expect(get(&fx, "D", 2015, 0, X, "", "inflow"), CM_FLAG_MISSING, 0);
+
+    /* System level, internal: zones A, B, C (the stayer row is excluded). */
+    expect(get(&fx, "", 2015, 0, I, "", "migration_intensity"), CM_FLAG_OK, 100.0 * 160 / 3500);
+    expect(get(&fx, "", 2015, 0, I, "", "aggregate_effectiveness"), CM_FLAG_OK, 50);
+    expect(get(&fx, "", 2015, 0, I, "", "aggregate_net_migration_rate"), CM_FLAG_OK,
+           100.0 * 0.5 * 160 / 3500);
+    /* International: origin X has no population, A no outflow. */
+    r = get(&fx, "", 2015, 0, X, "", "migration_intensity");
+    expect(r, CM_FLAG_MISSING, 0);
+    assert_string_equal(why(&fx, r), "population of 1 of 2 zones (first: X) is missing");
+    expect(get(&fx, "", 2015, 0, X, "", "aggregate_effectiveness"), CM_FLAG_MISSING, 0);
+    unload(&fx);
+}
+
+static void test_flows_div0_and_suppressed(void **state)
+{
+    (void)state;
+    fixture fx;
+    load(&fx, "area_id,year,population\nA,2015,0\nB,2015,100\n", NULL,
+         "year,origin,destination,kind,count\n2015,A,B,internal,3\n2015,B,A,internal,3\n", NULL, 5,
+         false);
+    expect(get(&fx, "A", 2015, 0, CM_KIND_INTERNAL, "", "inflow"), CM_FLAG_SUPPRESSED, 0);
+    expect(get(&fx, "A", 2015, 0, CM_KIND_INTERNAL, "", "surge"), CM_FLAG_SUPPRESSED, 0);
+    unload(&fx);
+    load(&fx, "area_id,year,population\nA,2015,0\nB,2015,100\n", NULL,
+         "year,origin,destination,kind,count\n2015,A,B,internal,0\n2015,B,A,internal,0\n", NULL, 0,
+         false);
+    expect(get(&fx, "A", 2015, 0, CM_KIND_INTERNAL, "", "surge"), CM_FLAG_DIV0, 0);
+    expect(get(&fx, "B", 2015, 0, CM_KIND_INTERNAL, "", "effectiveness"), CM_FLAG_DIV0, 0);
+    expect(get(&fx, "B", 2015, 0, CM_KIND_INTERNAL, "", "surge"), CM_FLAG_OK, 0);
+    expect(get(&fx, "B", 2015, 0, CM_KIND_INTERNAL, "", "inflow_female_share"), CM_FLAG_MISSING, 0);
+    expect(get(&fx, "", 2015, 0, CM_KIND_INTERNAL, "", "aggregate_effectiveness"), CM_FLAG_DIV0, 0);
+    unload(&fx);
+}
+
+/* A random closed system: every move leaves one zone and enters another. */
+static void test_flow_properties(void **state)
+{
+    (void)state;
+    uint64_t seed = 0x9e3779b97f4a7c15ULL;
+    for (int round = 0; round < 20; round++) {
+        char areas[8192] = "area_id,year,population\n";
+        char flows[65536] = "year,origin,destination,kind,count\n";
+        size_t ao = strlen(areas), fo = strlen(flows);
+        int zones = 3 + round % 10;
+        for (int z = 0; z < zones; z++) {
+            seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+            ao += (size_t)snprintf(areas + ao, sizeof areas - ao, "Z%d,2020,%u\n", z,
+                                   (unsigned)(seed >> 40) % 100000 + 1000);
+        }
+        for (int i = 0; i < 200; i++) {
+            seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+            int o = (int)((seed >> 33) % (uint64_t)zones),
+                d = (int)((seed >> 45) % (uint64_t)zones);
+            /* Every zone is an origin and a destination at least once. */
+            if (i < zones) {
+                o = i;
+                d = (i + 1) % zones;
+            }
+            fo += (size_t)snprintf(flows + fo, sizeof flows - fo, "2020,Z%d,Z%d,internal,%u\n", o,
+                                   d, (unsigned)(seed >> 20) % 1000);
+        }
+        fixture fx;
+        load(&fx, areas, NULL, flows, NULL, 0, false);
+        const cm_result *cmi = get(&fx, "", 2020, 0, CM_KIND_INTERNAL, "", "migration_intensity");
+        const cm_result *mei =
+            get(&fx, "", 2020, 0, CM_KIND_INTERNAL, "", "aggregate_effectiveness");
+        const cm_result *anmr =
+            get(&fx, "", 2020, 0, CM_KIND_INTERNAL, "", "aggregate_net_migration_rate");
+        assert_int_equal(cmi->flag, CM_FLAG_OK);
+        assert_int_equal(mei->flag, CM_FLAG_OK);
+        assert_int_equal(anmr->flag, CM_FLAG_OK);
+        double product = cmi->value * mei->value / 100;
+        assert_true(anmr->value - product < 1e-12 * anmr->value + 1e-15 &&
+                    product - anmr->value < 1e-12 * anmr->value + 1e-15);
+        /* Net over a closed system is exactly 0. */
+        double net = 0;
+        int ind = cm_indicator_find("net");
+        for (size_t i = 0; i < fx.results.count; i++) {
+            const cm_result *r = &fx.results.items[i];
+            if (r->indicator == ind && r->kind == CM_KIND_INTERNAL) {
+                assert_int_equal(r->flag, CM_FLAG_OK);
+                net += r->value;
+            }
+        }
+        assert_true(net == 0);
+        unload(&fx);
+    }
+}
+
+/* ---- diversity --------------------------------------------------------- */
+
+static void test_diversity(void **state)
+{
+    (void)state;
+    fixture fx;
+    load(&fx, NULL,
+         "area_id,year,origin,count,sex\n"
+         "D,2015,IND,50,T\n"
+         "D,2015,PAK,30,T\n"
+         "D,2015,POL,20,T\n"
+         "D,2015,POL,11,F\n" /* ignored: T rows exist for D */
+         "D,2015,D,900,T\n"  /* natives: not foreign-born */
+         "E,2015,IND,7,F\n"
+         "E,2015,IND,5,M\n"
+         "O,2015,IND,0,T\n",
+         NULL, NULL, 0, false);
+    expect(get_area(&fx, "D", 2015, "origin_count"), CM_FLAG_OK, 3);
+    expect(get_area(&fx, "D", 2015, "hhi"), CM_FLAG_OK, 0.38);
+    expect(get_area(&fx, "D", 2015, "simpson"), CM_FLAG_OK, 0.62);
+    expect(get_area(&fx, "D", 2015, "shannon"), CM_FLAG_OK, 1.0296530140645737);
+    expect(get_area(&fx, "D", 2015, "shannon_norm"), CM_FLAG_OK,
+           1.0296530140645737 / 1.0986122886681098);
+    expect(get_area(&fx, "D", 2015, "effective_origins"), CM_FLAG_OK, 1 / 0.38);
+    int ind = cm_indicator_find("top_origin_share");
+    const cm_result *top = NULL;
+    for (size_t i = 0; i < fx.results.count; i++)
+        if (fx.results.items[i].indicator == ind &&
+            strcmp(cm_strpool_str(fx.ds->pool, fx.results.items[i].area), "D") == 0)
+            top = &fx.results.items[i];
+    assert_non_null(top);
+    expect(top, CM_FLAG_OK, 50);
+    assert_string_equal(cm_strpool_str(fx.ds->pool, top->origin), "IND");
+    /* F + M when there are no T rows; one origin: shannon_norm is div0. */
+    expect(get_area(&fx, "E", 2015, "origin_count"), CM_FLAG_OK, 1);
+    expect(get_area(&fx, "E", 2015, "hhi"), CM_FLAG_OK, 1);
+    expect(get_area(&fx, "E", 2015, "shannon_norm"), CM_FLAG_DIV0, 0);
+    /* An empty stock. */
+    expect(get_area(&fx, "O", 2015, "origin_count"), CM_FLAG_OK, 0);
+    expect(get_area(&fx, "O", 2015, "hhi"), CM_FLAG_DIV0, 0);
+    unload(&fx);
+
+    /* Suppression: a small origin count hides every index. */
+    load(&fx, NULL, "area_id,year,origin,count\nD,2015,IND,50\nD,2015,PAK,3\n", NULL, NULL, 5,
+         false);
+    expect(get_area(&fx, "D", 2015, "hhi"), CM_FLAG_SUPPRESSED, 0);
+    expect(get_area(&fx, "D", 2015, "origin_count"), CM_FLAG_SUPPRESSED, 0);
+    unload(&fx);
+}
+
+/* ---- services ---------------------------------------------------------- */
+
+static void test_services(void **state)
+{
+    (void)state;
+    fixture fx;
+    load(&fx, NULL, NULL, NULL,
+         "area_id,year,service,group,population,with_access,access_rate,standard_error\n"
+         "S,2015,health,migrant,200,120,,2\n"
+         "S,2015,health,native,800,640,,1.5\n"
+         "S,2015,housing,migrant,100,50,,\n"
+         "P,2015,health,foreign_born,,,67.9,\n"
+         "P,2015,health,native_born,,,88.1,\n"
+         "P,2015,housing,migrant,10,5,,\n"
+         "P,2015,housing,native,0,0,,\n",
+         0, false);
+    const char *h = "health";
+    expect(get(&fx, "S", 2015, 0, CM_KIND_NONE, h, "rate_migrant"), CM_FLAG_OK, 60);
+    expect(get(&fx, "S", 2015, 0, CM_KIND_NONE, h, "rate_native"), CM_FLAG_OK, 80);
+    expect(get(&fx, "S", 2015, 0, CM_KIND_NONE, h, "gap_pp"), CM_FLAG_OK, -20);
+    expect(get(&fx, "S", 2015, 0, CM_KIND_NONE, h, "parity"), CM_FLAG_OK, 0.75);
+    expect(get(&fx, "S", 2015, 0, CM_KIND_NONE, h, "relative_gap"), CM_FLAG_OK, -25);
+    expect(get(&fx, "S", 2015, 0, CM_KIND_NONE, h, "gap_ci_low"), CM_FLAG_OK, -20 - 1.96 * 2.5);
+    expect(get(&fx, "S", 2015, 0, CM_KIND_NONE, h, "gap_ci_high"), CM_FLAG_OK, -20 + 1.96 * 2.5);
+    /* Housing: no native row. */
+    const cm_result *r = get(&fx, "S", 2015, 0, CM_KIND_NONE, "housing", "gap_pp");
+    expect(r, CM_FLAG_MISSING, 0);
+    assert_string_equal(why(&fx, r), "the native row is missing");
+    expect(get(&fx, "S", 2015, 0, CM_KIND_NONE, "housing", "gap_ci_low"), CM_FLAG_MISSING, 0);
+    /* One of two services has both groups. */
+    expect(get_area(&fx, "S", 2015, "service_data_coverage"), CM_FLAG_OK, 50);
+    /* Published rates (aliases for the groups). */
+    expect(get(&fx, "P", 2015, 0, CM_KIND_NONE, h, "rate_migrant"), CM_FLAG_PUBLISHED, 67.9);
+    expect(get(&fx, "P", 2015, 0, CM_KIND_NONE, h, "gap_pp"), CM_FLAG_PUBLISHED, 67.9 - 88.1);
+    /* A native population of 0: its rate and parity are div0. */
+    expect(get(&fx, "P", 2015, 0, CM_KIND_NONE, "housing", "rate_native"), CM_FLAG_DIV0, 0);
+    expect(get(&fx, "P", 2015, 0, CM_KIND_NONE, "housing", "parity"), CM_FLAG_MISSING, 0);
+    expect(get_area(&fx, "P", 2015, "service_data_coverage"), CM_FLAG_OK, 50);
+    unload(&fx);
+
+    /* A native rate of 0: parity div0, the gap is still known. */
+    load(&fx, NULL, NULL, NULL,
+         "area_id,year,service,group,population,with_access\n"
+         "S,2015,water,migrant,10,5\nS,2015,water,native,10,0\n",
+         0, false);
+    expect(get(&fx, "S", 2015, 0, CM_KIND_NONE, "water", "gap_pp"), CM_FLAG_OK, 50);
+    expect(get(&fx, "S", 2015, 0, CM_KIND_NONE, "water", "parity"), CM_FLAG_DIV0, 0);
+    expect(get(&fx, "S", 2015, 0, CM_KIND_NONE, "water", "relative_gap"), CM_FLAG_DIV0, 0);
+    unload(&fx);
+}
+
+/* ---- registry and results ----------------------------------------------- */
+
+static void test_registry(void **state)
+{
+    (void)state;
+    size_t n;
+    const cm_indicator_def *defs = cm_indicator_defs(&n);
+    assert_true(n >= 50);
+    for (size_t i = 0; i < n; i++) {
+        assert_int_equal(cm_indicator_find(defs[i].id), (int)i);
+        assert_true(strlen(defs[i].title) && strlen(defs[i].formula) && strlen(defs[i].inputs) &&
+                    strlen(defs[i].edge_cases));
+    }
+    assert_int_equal(cm_indicator_find("no_such"), -1);
+}
+
+/* Results are sorted and never hold a NaN or an infinity. */
+static void test_results_sorted_and_finite(void **state)
+{
+    (void)state;
+    fixture fx;
+    load(&fx, flow_areas, NULL, flow_rows, NULL, 0, false);
+    for (size_t i = 0; i < fx.results.count; i++) {
+        const cm_result *r = &fx.results.items[i];
+        assert_true(r->value == r->value && r->value - r->value == 0);
+        if (i == 0)
+            continue;
+        const cm_result *p = &fx.results.items[i - 1];
+        int c = strcmp(cm_strpool_str(fx.ds->pool, p->area), cm_strpool_str(fx.ds->pool, r->area));
+        assert_true(c < 0 || (c == 0 && (p->year < r->year ||
+                                         (p->year == r->year &&
+                                          (p->kind < r->kind ||
+                                           (p->kind == r->kind && p->indicator < r->indicator))))));
+    }
+    unload(&fx);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_composition),
+        cmocka_unit_test(test_suppressed),
+        cmocka_unit_test(test_inconsistent),
+        cmocka_unit_test(test_growth),
+        cmocka_unit_test(test_flows),
+        cmocka_unit_test(test_flows_div0_and_suppressed),
+        cmocka_unit_test(test_flow_properties),
+        cmocka_unit_test(test_diversity),
+        cmocka_unit_test(test_services),
+        cmocka_unit_test(test_registry),
+        cmocka_unit_test(test_results_sorted_and_finite),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
