@@ -578,18 +578,58 @@ static void eval_flows(engine *e)
     free(list);
 }
 
+/* A sum over the zones of a system, with the worst state of its terms. */
+typedef struct tally {
+    double sum;
+    in_state st;
+    size_t bad;            /* zones in that state */
+    const char *first_bad; /* the first of them */
+    char name[160];
+} tally;
+
+static int state_rank(in_state st)
+{
+    static const int rank[] = {
+        [IN_OK] = 0, [IN_INCONSISTENT] = 1, [IN_SUPPRESSED] = 2, [IN_MISSING] = 3};
+    return rank[st];
+}
+
+static void tally_add(tally *t, in_val x, const char *zone)
+{
+    if (x.st == IN_OK) {
+        t->sum += x.v;
+        return;
+    }
+    if (state_rank(x.st) > state_rank(t->st)) {
+        t->st = x.st;
+        t->bad = 0;
+        t->first_bad = zone;
+    }
+    if (x.st == t->st)
+        t->bad++;
+}
+
+/* The tally as an input: its sum, or its worst state named by zone. */
+static in_val tally_value(tally *t, const char *what, size_t zones)
+{
+    if (t->st == IN_OK)
+        return known(t->sum, what);
+    snprintf(t->name, sizeof t->name, "%s of %zu of %zu zones (first: %s)", what, t->bad, zones,
+             t->first_bad);
+    in_val x = {0, t->st, t->name};
+    return x;
+}
+
 /* System level: all zones with flow rows of a year and kind. */
 static void eval_system(engine *e, int32_t year, int kind)
 {
     const cm_flows *f = e->ds->flows;
     const cm_table *t = e->ds->areas;
     subject s = {.area = 0, .year = year, .kind = kind};
-    double moves = 0, pop = 0, abs_net = 0, gross = 0;
-    in_val pop_state = known(0, "population"), net_state = known(0, "zone flows");
-    size_t zones = 0, no_pop = 0, no_flow = 0;
-    const char *no_pop_zone = NULL, *no_flow_zone = NULL;
+    tally moves = {0}, pop = {0}, abs_net = {0}, gross = {0};
+    size_t zones = 0;
 
-    /* Each zone once: walk the cells of one sex that carry the totals. */
+    /* Each zone once. */
     uint8_t *seen = calloc(cm_strpool_count(e->ds->pool) + 1, 1);
     if (!seen) {
         e->status = CM_ERR_NOMEM;
@@ -601,51 +641,28 @@ static void eval_system(engine *e, int32_t year, int kind)
             continue;
         seen[c->area] = 1;
         zones++;
+        const char *zone = cm_strpool_str(e->ds->pool, c->area);
         flow_view fv =
             kind == CM_KIND_ALL ? flow_all(e, c->area, year) : flow_of(e, c->area, year, kind);
-        if (fv.in.st == IN_OK)
-            moves += fv.in.v;
-        size_t row = cm_areas_find(t, c->area, year);
-        in_val p = area_count(e, row, CM_AREAS_POPULATION);
-        if (p.st == IN_OK) {
-            pop += p.v;
-        } else {
-            if (no_pop++ == 0)
-                no_pop_zone = cm_strpool_str(e->ds->pool, c->area);
-            if (pop_state.st == IN_OK || p.st < pop_state.st)
-                pop_state = p;
-        }
+        /* Moves: every arrival once; a zone that is only an origin adds none. */
+        if (fv.in.st != IN_MISSING)
+            tally_add(&moves, fv.in, zone);
+        tally_add(&pop, area_count(e, cm_areas_find(t, c->area, year), CM_AREAS_POPULATION), zone);
         in_val zn = subtract(fv.in, fv.out, "net");
-        if (zn.st == IN_OK) {
-            abs_net += fabs(zn.v);
-            gross += fv.in.v + fv.out.v;
-        } else {
-            if (no_flow++ == 0)
-                no_flow_zone = cm_strpool_str(e->ds->pool, c->area);
-            if (net_state.st == IN_OK)
-                net_state = zn;
-        }
+        tally_add(&abs_net, zn.st == IN_OK ? known(fabs(zn.v), "net") : zn, zone);
+        tally_add(&gross, add(fv.in, fv.out, "gross"), zone);
     }
     free(seen);
     if (zones == 0)
         return;
 
-    char pop_why[160], flow_why[160];
-    snprintf(pop_why, sizeof pop_why, "population of %zu of %zu zones (first: %s)", no_pop, zones,
-             no_pop_zone ? no_pop_zone : "");
-    snprintf(flow_why, sizeof flow_why, "inflow or outflow of %zu of %zu zones (first: %s)",
-             no_flow, zones, no_flow_zone ? no_flow_zone : "");
-    if (pop_state.st != IN_OK)
-        pop_state.name = pop_why;
-    if (net_state.st != IN_OK)
-        net_state.name = flow_why;
-
-    in_val total_pop = pop_state.st == IN_OK ? known(pop, "population of the zones") : pop_state;
-    in_val sum_net = net_state.st == IN_OK ? known(abs_net, "sum |in - out|") : net_state;
-    in_val sum_gross = net_state.st == IN_OK ? known(gross, "sum (in + out)") : net_state;
-    put_ratio(e, &s, "migration_intensity", known(moves, "moves"), total_pop, 100);
-    put_ratio(e, &s, "aggregate_effectiveness", sum_net, sum_gross, 100);
-    put_ratio(e, &s, "aggregate_net_migration_rate", sum_net, total_pop, 50);
+    in_val m = tally_value(&moves, "inflow", zones);
+    in_val p = tally_value(&pop, "population", zones);
+    in_val n = tally_value(&abs_net, "inflow or outflow", zones);
+    in_val g = tally_value(&gross, "inflow or outflow", zones);
+    put_ratio(e, &s, "migration_intensity", m, p, 100);
+    put_ratio(e, &s, "aggregate_effectiveness", n, g, 100);
+    put_ratio(e, &s, "aggregate_net_migration_rate", n, p, 50);
 }
 
 /* ---- growth between consecutive years --------------------------------- */
@@ -963,16 +980,30 @@ static bool eval_service(engine *e, uint32_t area, int32_t year, uint32_t servic
     put_rate(e, &s, "rate_migrant", rm, pub_m, "migrant");
     put_rate(e, &s, "rate_native", rn, pub_n, "native");
 
+    /* A rate over a population of 0 is undefined: so is all that uses it. */
+    const char *undefined = NULL;
+    if (rm.st == IN_OK && !isfinite(rm.v))
+        undefined = "the migrant population is 0";
+    else if (rn.st == IN_OK && !isfinite(rn.v))
+        undefined = "the native population is 0";
     in_val a = rm, b = rn;
-    if (a.st == IN_OK && !isfinite(a.v))
-        a = missing("the migrant rate (population 0)");
-    if (b.st == IN_OK && !isfinite(b.v))
-        b = missing("the native rate (population 0)");
     if (a.st == IN_MISSING && mrow == SIZE_MAX)
         a.name = "the migrant row";
     if (b.st == IN_MISSING && nrow == SIZE_MAX)
         b.name = "the native row";
     bool published = pub_m || pub_n;
+    static const char *const derived[] = {"gap_pp", "parity", "relative_gap", "gap_ci_low",
+                                          "gap_ci_high"};
+    if (undefined && a.st == IN_OK && b.st == IN_OK) {
+        for (size_t i = 0; i < sizeof derived / sizeof derived[0]; i++) {
+            cm_result *r = emit(e, &s, derived[i]);
+            if (r) {
+                r->flag = CM_FLAG_DIV0;
+                reason(e, r, "%s", undefined);
+            }
+        }
+        return true;
+    }
     in_val gap = subtract(a, b, "gap");
     cm_result *r = emit(e, &s, "gap_pp");
     if (r && usable(e, r, gap)) {
@@ -1002,7 +1033,8 @@ static bool eval_service(engine *e, uint32_t area, int32_t year, uint32_t servic
             set_value(e, r, side ? gap.v + half.v : gap.v - half.v, "not finite");
         mark_published(e, r, published);
     }
-    return a.st == IN_OK && b.st == IN_OK;
+    /* Data for both groups: present, whatever its flag. */
+    return a.st != IN_MISSING && b.st != IN_MISSING;
 }
 
 typedef struct service_key {

@@ -205,23 +205,26 @@ static const cm_indicator_def defs[] = {
      "services: population, with_access (or access_rate)", "As rate_migrant, for natives."},
     {"gap_pp", "Access gap, migrants minus natives", PP, CM_SCOPE_SERVICE,
      "rate_migrant - rate_native", "as the two rates",
-     "Missing unless both rates are known. Negative: migrants have less access."},
+     "Missing unless both rates are known; div0 when either group's population is 0. "
+     "Negative: migrants have less access."},
     {"parity", "Access parity, migrants to natives", RAT, CM_SCOPE_SERVICE,
      "rate_migrant / rate_native", "as the two rates",
-     "Missing unless both rates are known; div0 when rate_native is 0."},
+     "Missing unless both rates are known; div0 when rate_native is 0 or either group's "
+     "population is 0."},
     {"relative_gap", "Relative access gap", PCT, CM_SCOPE_SERVICE, "100 * (parity - 1)",
      "as the two rates", "As parity."},
     {"gap_ci_low", "Access gap, lower bound of the 95% interval", PP, CM_SCOPE_SERVICE,
      "gap_pp - 1.96 * sqrt(se_migrant^2 + se_native^2)",
      "as gap_pp; services: standard_error of both groups",
-     "Missing unless gap_pp and both standard errors are known."},
+     "Missing unless gap_pp and both standard errors are known; div0 as gap_pp."},
     {"gap_ci_high", "Access gap, upper bound of the 95% interval", PP, CM_SCOPE_SERVICE,
      "gap_pp + 1.96 * sqrt(se_migrant^2 + se_native^2)", "as gap_ci_low", "As gap_ci_low."},
     {"service_data_coverage", "Services with data for both groups", PCT, CM_SCOPE_COVERAGE,
-     "100 * services with both rates known / services in services.csv that year",
+     "100 * services with data for both groups / services in services.csv that year",
      "services: every row of the year",
-     "Per area and year present in services.csv. The denominator counts every service that "
-     "services.csv names for the year, for any area."},
+     "Per area and year present in services.csv. A service has data for both groups when "
+     "both rows give counts or a rate, whatever their flags. The denominator counts every "
+     "service that services.csv names for the year, for any area, so it is never 0."},
 };
 
 const cm_indicator_def *cm_indicator_defs(size_t *count)

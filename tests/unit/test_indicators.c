@@ -503,8 +503,11 @@ static void test_services(void **state)
     expect(get(&fx, "P", 2015, 0, CM_KIND_NONE, h, "gap_pp"), CM_FLAG_PUBLISHED, 67.9 - 88.1);
     /* A native population of 0: its rate and parity are div0. */
     expect(get(&fx, "P", 2015, 0, CM_KIND_NONE, "housing", "rate_native"), CM_FLAG_DIV0, 0);
-    expect(get(&fx, "P", 2015, 0, CM_KIND_NONE, "housing", "parity"), CM_FLAG_MISSING, 0);
-    expect(get_area(&fx, "P", 2015, "service_data_coverage"), CM_FLAG_OK, 50);
+    const cm_result *pr = get(&fx, "P", 2015, 0, CM_KIND_NONE, "housing", "parity");
+    expect(pr, CM_FLAG_DIV0, 0);
+    assert_string_equal(why(&fx, pr), "the native population is 0");
+    /* Both services have data for both groups, even if one rate is undefined. */
+    expect(get_area(&fx, "P", 2015, "service_data_coverage"), CM_FLAG_OK, 100);
     unload(&fx);
 
     /* A native rate of 0: parity div0, the gap is still known. */
