@@ -253,19 +253,22 @@ char *cm_format_double(double v, char *buf, size_t size)
     }
     /* Whole numbers that doubles hold exactly are written as integers:
        8663300, not 8.6633e+06. */
-    if (v == (double)(int64_t)v && v <= 9007199254740992.0 && v >= -9007199254740992.0) {
+    if (v <= 9007199254740992.0 && v >= -9007199254740992.0 && v == (double)(int64_t)v) {
         snprintf(buf, size, "%" PRId64, (int64_t)v);
         return buf;
     }
-    for (int precision = 1; precision <= 17; precision++) {
+    /* Any decimal of 15 significant digits survives a round trip through a
+       double, and %g drops trailing zeros: when 15 digits read back as v,
+       nothing shorter can. Otherwise 16, and 17 always does. Formatting and
+       reading back use the same locale; the decimal point becomes '.'. */
+    for (int precision = 15; precision <= 17; precision++) {
         snprintf(buf, size, "%.*g", precision, v);
-        /* The C library may use the locale's decimal point: use '.'. */
-        for (char *p = buf; *p; p++)
-            if (*p == ',')
-                *p = '.';
-        if (c_strtod(buf, strlen(buf)) == v)
+        if (strtod(buf, NULL) == v)
             break;
     }
+    for (char *p = buf; *p; p++)
+        if (*p == ',')
+            *p = '.';
     return buf;
 }
 

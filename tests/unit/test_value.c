@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -175,6 +176,44 @@ static void test_length_bound(void **state)
     assert_true(d == 36.7);
 }
 
+static void test_format_double(void **state)
+{
+    (void)state;
+    static const struct {
+        double v;
+        const char *text;
+    } cases[] = {
+        {36.7, "36.7"},
+        {0.1, "0.1"},
+        {1.0 / 3, "0.3333333333333333"},
+        {36.680763905685154, "36.680763905685154"},
+        {8663300, "8663300"},
+        {-80, "-80"},
+        {-0.5, "-0.5"},
+        {9007199254740992.0, "9007199254740992"},
+        {9007199254740994.0, "9007199254740994"},
+        {1e300, "1e+300"},
+        {1e-7, "1e-07"},
+    };
+    char buf[40];
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        assert_string_equal(cm_format_double(cases[i].v, buf, sizeof buf), cases[i].text);
+    /* Every double reads back exactly. */
+    uint64_t x = 0x123456789abcdefULL;
+    for (int i = 0; i < 100000; i++) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        double v;
+        memcpy(&v, &x, sizeof v);
+        if (v != v || v - v != 0)
+            continue;
+        cm_format_double(v, buf, sizeof buf);
+        double back;
+        assert_int_equal(
+            cm_parse_number(buf, strlen(buf), &back) == CM_PARSE_OK || strchr(buf, 'e') != NULL, 1);
+        assert_true(strtod(buf, NULL) == v);
+    }
+}
+
 static void test_messages(void **state)
 {
     (void)state;
@@ -188,7 +227,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_count),        cmocka_unit_test(test_signed_count),
         cmocka_unit_test(test_percent),      cmocka_unit_test(test_year),
-        cmocka_unit_test(test_length_bound), cmocka_unit_test(test_messages),
+        cmocka_unit_test(test_length_bound), cmocka_unit_test(test_format_double),
+        cmocka_unit_test(test_messages),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
