@@ -99,13 +99,19 @@ cm_status cm_csv_finish(cm_csv *csv);
 /** Counts so far. */
 cm_csv_stats cm_csv_get_stats(const cm_csv *csv);
 
+/** Sees every chunk of a file as it is read (to digest it); optional. */
+typedef struct cm_csv_tap {
+    void (*chunk)(void *ctx, const void *data, size_t len);
+    void *ctx;
+} cm_csv_tap;
+
 /*
  * Reads a whole file with read() in fixed-size chunks (no mapping, so
  * resident memory stays small) and finishes it. An open or read failure is
- * reported through diag and gives CM_ERR_NOINPUT. stats may be NULL.
+ * reported through diag and gives CM_ERR_NOINPUT. stats and tap may be NULL.
  */
 cm_status cm_csv_read_file(const char *path, const char *display_name, const cm_csv_options *opts,
                            const cm_csv_handler *handler, void *ctx, cm_diag *diag,
-                           cm_csv_stats *stats);
+                           cm_csv_stats *stats, const cm_csv_tap *tap);
 
 #endif

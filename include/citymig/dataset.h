@@ -37,6 +37,7 @@ typedef struct cm_load_options {
     bool strict;        /* unknown columns are errors, not notes */
     bool keep_going;    /* row problems are warnings: bad rows skipped, rows failing a
                            cross-field check kept and flagged inconsistent */
+    bool digest;        /* compute each input's SHA-256 while reading it */
     cm_csv_options csv; /* delimiter, quote, caps */
 } cm_load_options;
 
@@ -52,6 +53,7 @@ typedef struct cm_source {
     uint64_t rows_rejected; /* rows with an error */
     uint64_t duplicates_merged;
     uint64_t errors; /* errors reported for this file */
+    char sha256[65]; /* hex digest of the file, when asked for; else "" */
     uint64_t unknown_columns;
 } cm_source;
 

@@ -45,7 +45,8 @@ typedef struct cm_rule {
 typedef struct cm_rules {
     cm_rule *items;
     size_t count;
-    char *source; /* the file's path, or "built-in" */
+    char *source;    /* the file's path, or "built-in" */
+    char sha256[65]; /* digest of the rules' CSV text */
 } cm_rules;
 
 /** One rule hit: a rule and the result it holds for. */

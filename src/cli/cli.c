@@ -12,7 +12,9 @@
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "citymig/catalogue.h"
 #include "citymig/dataset.h"
@@ -21,6 +23,7 @@
 #include "citymig/outfile.h"
 #include "citymig/rules.h"
 #include "citymig/summary.h"
+#include "citymig/xlsx.h"
 #include "citymig/value.h"
 #include "citymig/xlsx.h"
 
@@ -38,6 +41,9 @@ static const char usage_text[] =
     "                      every problem (file:line:column), print a summary.\n"
     "  indicators DATASET  Compute every indicator and apply the rules; write the\n"
     "                      long table (CSV or JSON) to standard output or -o FILE.\n"
+    "  report DATASET -o FILE.xlsx\n"
+    "                      Write the workbook: Summary, Areas, Flows, Diversity,\n"
+    "                      Services, Flags, Charts, Definitions, Sources.\n"
     "  catalogue           Print the indicator catalogue (Markdown).\n"
     "\n"
     "A DATASET is a directory holding any of areas.csv, stocks.csv, flows.csv and\n"
@@ -60,6 +66,10 @@ static const char usage_text[] =
     "  -q, --quiet         Print errors only: no notes, no summary.\n"
     "  -h, --help          Show this help and exit.\n"
     "  -V, --version       Show the version of citymig and its libraries.\n"
+    "\n"
+    "Environment:\n"
+    "  SOURCE_DATE_EPOCH   report: the workbook's date, in seconds since 1970;\n"
+    "                      two runs with the same value give identical files.\n"
     "\n"
     "Costs: memory grows with the number of distinct areas, years and origins,\n"
     "not with the number of rows; flows are summed while they are read.\n"
@@ -371,6 +381,126 @@ static int cmd_indicators(const options *o, FILE *err)
     return cm_status_exit_code(st);
 }
 
+/* Prints each message and keeps a copy for the report's Sources sheet. */
+typedef struct collector {
+    printer p;
+    char **items;
+    size_t count, cap;
+    bool failed;
+} collector;
+
+static void collect_diag(void *ctx, const cm_diag_msg *msg)
+{
+    collector *c = ctx;
+    print_diag(&c->p, msg);
+    if (c->count >= 10001 || c->failed)
+        return; /* the sheet lists 10,000 and says how many more */
+    if (c->count == c->cap) {
+        size_t cap = c->cap ? c->cap * 2 : 16;
+        char **items = realloc(c->items, cap * sizeof *items);
+        if (!items) {
+            c->failed = true;
+            return;
+        }
+        c->items = items;
+        c->cap = cap;
+    }
+    char text[1400];
+    if (msg->loc.file && msg->loc.line)
+        snprintf(text, sizeof text, "%s:%" PRIu64 ":%" PRIu32 ": %s: %s", msg->loc.file,
+                 msg->loc.line, msg->loc.col, cm_severity_str(msg->severity), msg->text);
+    else
+        snprintf(text, sizeof text, "%s: %s: %s", msg->loc.file ? msg->loc.file : "citymig",
+                 cm_severity_str(msg->severity), msg->text);
+    c->items[c->count] = strdup(text);
+    if (c->items[c->count])
+        c->count++;
+    else
+        c->failed = true;
+}
+
+/* SOURCE_DATE_EPOCH: seconds since 1970, digits only. 1 when malformed. */
+static int source_date_epoch(time_t *out, int *set, FILE *err)
+{
+    const char *v = getenv("SOURCE_DATE_EPOCH");
+    int64_t n;
+    *set = 0;
+    *out = time(NULL);
+    if (!v)
+        return 0;
+    if (cm_parse_count(v, strlen(v), &n) != CM_PARSE_OK || n > INT64_C(253402300799)) {
+        fprintf(err,
+                "citymig: error: SOURCE_DATE_EPOCH: '%s' is not a time (expected seconds "
+                "since 1970-01-01, digits only, up to year 9999)\n",
+                v);
+        return 1;
+    }
+    *out = (time_t)n;
+    *set = 1;
+    return 0;
+}
+
+static int cmd_report(const options *o, FILE *err)
+{
+    collector col = {{err, o->quiet}, NULL, 0, 0, false};
+    cm_diag diag;
+    cm_load_options lopts = {0};
+    cm_dataset *ds = NULL;
+    cm_rules rules = {0};
+    cm_results results = {0};
+    cm_hit *hits = NULL;
+    size_t nhits = 0;
+    cm_report_info info = {0};
+
+    if (!o->dataset)
+        return usage_error(err, "report needs a DATASET directory");
+    if (!o->output)
+        return usage_error(err, "report needs the workbook's name: -o FILE.xlsx");
+    if (strcmp(o->output, "-") == 0)
+        return usage_error(err, "a workbook cannot go to standard output: give -o FILE.xlsx");
+    if (source_date_epoch(&info.created, &info.reproducible, err) != 0)
+        return cm_status_exit_code(CM_ERR_USAGE);
+    lopts.strict = o->strict;
+    lopts.keep_going = o->keep_going;
+    lopts.digest = true;
+    cm_diag_init(&diag, collect_diag, &col, o->keep_going ? o->max_errors : 1);
+
+    cm_status st = load_rules(o, &diag, &rules);
+    if (st == CM_OK)
+        st = cm_dataset_load(o->dataset, &lopts, &diag, &ds);
+    if (st == CM_OK) {
+        cm_indicator_options iopts = {o->min_count, o->year_from, o->year_to};
+        st = cm_indicators_compute(ds, &iopts, &results);
+    }
+    if (st == CM_OK)
+        st = cm_rules_apply(&rules, &results, &hits, &nhits);
+    if (st == CM_OK) {
+        info.dataset = o->dataset;
+        info.min_count = o->min_count;
+        info.year_from = o->year_from;
+        info.year_to = o->year_to;
+        info.rules_sha256 = rules.sha256;
+        info.messages = (const char *const *)col.items;
+        info.nmessages = col.count;
+        st = cm_xlsx_write(o->output, ds, &results, &rules, hits, nhits, &info, &diag);
+    }
+    if (st == CM_OK && !o->quiet)
+        fprintf(err, "citymig: wrote %s: %zu indicator values, %zu rule hits\n", o->output,
+                results.count, nhits);
+    else if (st == CM_ERR_NOMEM)
+        fprintf(err, "citymig: error: out of memory\n");
+    else if (st == CM_ERR_DATA || st == CM_ERR_NOINPUT)
+        fprintf(err, "citymig: no report written: %s\n", cm_status_str(st));
+    for (size_t i = 0; i < col.count; i++)
+        free(col.items[i]);
+    free(col.items);
+    free(hits);
+    cm_results_free(&results);
+    cm_rules_free(&rules);
+    cm_dataset_free(ds);
+    return cm_status_exit_code(st);
+}
+
 static int cmd_catalogue(FILE *out)
 {
     return cm_catalogue_write_markdown(out) == 0 ? 0 : cm_status_exit_code(CM_ERR_IO);
@@ -386,11 +516,14 @@ int cm_cli_main(int argc, char **argv, FILE *out, FILE *err)
         return cmd_validate(&o, out, err);
     if (strcmp(o.command, "indicators") == 0)
         return cmd_indicators(&o, err);
+    if (strcmp(o.command, "report") == 0)
+        return cmd_report(&o, err);
     if (strcmp(o.command, "catalogue") == 0) {
         if (o.dataset)
             return usage_error(err, "catalogue takes no DATASET");
         return cmd_catalogue(out);
     }
-    return usage_error(err, "unknown command '%s' (expected validate, indicators or catalogue)",
+    return usage_error(err,
+                       "unknown command '%s' (expected validate, indicators, report or catalogue)",
                        o.command);
 }

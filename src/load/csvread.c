@@ -516,7 +516,7 @@ cm_status cm_csv_finish(cm_csv *csv)
 
 cm_status cm_csv_read_file(const char *path, const char *display_name, const cm_csv_options *opts,
                            const cm_csv_handler *handler, void *ctx, cm_diag *diag,
-                           cm_csv_stats *stats)
+                           cm_csv_stats *stats, const cm_csv_tap *tap)
 {
     cm_loc loc = {display_name, 0, 0};
     cm_status st = CM_OK;
@@ -545,6 +545,8 @@ cm_status cm_csv_read_file(const char *path, const char *display_name, const cm_
         }
         if (n == 0)
             break;
+        if (tap)
+            tap->chunk(tap->ctx, buf, (size_t)n);
         st = cm_csv_feed(csv, buf, (size_t)n);
         if (st != CM_OK)
             goto done;

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "citymig/dataset.h"
+#include "citymig/sha256.h"
 
 enum { MAX_COLS = CM_TABLE_MAX_COLS, HEADER_MAX_BYTES = 1 << 20 };
 
@@ -621,6 +622,11 @@ static cm_status on_record(void *ctx, size_t nfields, const cm_csv_pos *row)
     return commit_table_row(ld, row);
 }
 
+static void sha_chunk(void *ctx, const void *data, size_t len)
+{
+    cm_sha256_update(ctx, data, len);
+}
+
 cm_status cm_load_file(const char *path, const char *name, const cm_table_def *def,
                        cm_strpool *pool, cm_table *table, cm_flows *flows,
                        const cm_load_options *opts, cm_diag *diag, cm_source *src)
@@ -636,7 +642,14 @@ cm_status cm_load_file(const char *path, const char *name, const cm_table_def *d
     ld.flows = flows;
     ld.src = src;
 
-    cm_status st = cm_csv_read_file(path, name, &opts->csv, &handler, &ld, diag, &src->csv);
+    cm_sha256 *sha = opts->digest ? cm_sha256_new() : NULL;
+    if (opts->digest && !sha)
+        return CM_ERR_NOMEM;
+    cm_csv_tap tap = {sha_chunk, sha};
+    cm_status st =
+        cm_csv_read_file(path, name, &opts->csv, &handler, &ld, diag, &src->csv, sha ? &tap : NULL);
+    if (sha)
+        cm_sha256_finish(sha, src->sha256);
     if (st == CM_ERR_NOMEM) {
         cm_loc loc = {name, 0, 0};
         cm_diag_report(diag, CM_SEV_ERROR, &loc, "out of memory");

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "citymig/csvread.h"
+#include "citymig/sha256.h"
 #include "citymig/value.h"
 
 enum col { C_RULE_ID, C_INDICATOR, C_OP, C_THRESHOLD, C_SEVERITY, C_CONCLUSION, C_SDG, C_COUNT };
@@ -268,8 +269,10 @@ cm_status cm_rules_parse(const char *data, size_t len, const char *name, cm_diag
     }
     if (st == CM_OK && p.errors)
         st = CM_ERR_DATA;
-    if (st == CM_OK)
+    if (st == CM_OK) {
         out->source = copy(name, strlen(name));
+        cm_sha256_hex(data, len, out->sha256);
+    }
     if (st == CM_OK && !out->source)
         st = CM_ERR_NOMEM;
     if (st != CM_OK)

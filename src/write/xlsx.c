@@ -1,12 +1,1321 @@
 /*
- * xlsx.c - the workbook writer. For now it answers which libxlsxwriter is
- * linked, for --version.
+ * xlsx.c - the workbook.
+ *
+ * libxlsxwriter runs in constant-memory mode: each sheet's rows are
+ * streamed to a temporary file in row order, so memory does not grow with
+ * the report. That fixes the shape of the code: a first pass over the
+ * sorted results counts the rows of each sheet (to leave out empty sheets,
+ * and to create the parts of a sheet longer than Excel allows in their
+ * place in the sheet order) and gathers what the Summary and Charts need;
+ * then each sheet is written top to bottom.
  */
 #include "citymig/xlsx.h"
 
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <unzip.h>
 #include <xlsxwriter.h>
+
+#include <csv.h>
+
+#include "citymig/cli.h"
+#include "citymig/utf8.h"
+#include "citymig/value.h"
+
+enum {
+    CELL_MAX = 32767,      /* characters in one cell */
+    TOP_CITIES = 10,       /* on the Summary */
+    CHART_INFLOW_MAX = 20, /* destinations in the arrivals chart */
+    CHART_GAP_MAX = 40,    /* services in the gap chart */
+    MESSAGES_MAX = 10000,  /* loading problems listed in Sources */
+    WIDTH_MAX = 60         /* widest fitted column, in characters */
+};
 
 const char *cm_xlsx_library_version(void)
 {
     return lxw_version();
+}
+
+/* ---- the book and its sheets --------------------------------------------- */
+
+typedef struct book book;
+
+typedef struct sheet {
+    book *b;
+    char base[24];
+    size_t parts;          /* planned parts; 0: the sheet is left out */
+    size_t part;           /* the part being written, from 0 */
+    lxw_worksheet **ws;    /* one per part */
+    lxw_row_t row;         /* the next row of the current part */
+    lxw_row_t header_rows; /* rows frozen at the top of every part */
+    size_t ncols;
+    const char **headers; /* repeated at the top of every part; NULL: none */
+    double *width;        /* widest content per column, in characters */
+    bool table;           /* freeze the header and add an autofilter */
+} sheet;
+
+struct book {
+    lxw_workbook *wb;
+    const cm_dataset *ds;
+    const cm_results *res;
+    const cm_rules *rules;
+    const cm_hit *hits;
+    size_t nhits;
+    const cm_report_info *info;
+    lxw_error err;         /* the first libxlsxwriter error */
+    cm_status status;      /* the first of our own */
+    size_t truncated;      /* cells cut at 32,767 characters */
+    const uint32_t *names; /* area id -> name id */
+    lxw_format *title, *header, *bold, *flag, *wrap, *year, *text;
+    lxw_format *unit[CM_UNIT_COUNT_];
+    lxw_format *severity[CM_RULE_SEVERITY_COUNT];
+};
+
+static void check(book *b, lxw_error e)
+{
+    if (e != LXW_NO_ERROR && b->err == LXW_NO_ERROR)
+        b->err = e;
+}
+
+static void widen(sheet *s, size_t col, size_t chars)
+{
+    if (col < s->ncols && (double)chars > s->width[col])
+        s->width[col] = (double)chars;
+}
+
+static lxw_worksheet *ws_of(const sheet *s)
+{
+    return s->ws[s->part];
+}
+
+static void put_text(sheet *s, size_t col, const char *text, lxw_format *f)
+{
+    book *b = s->b;
+    if (!text || !*text)
+        return;
+    size_t len = strlen(text), chars = cm_utf8_length(text, len);
+    if (chars > CELL_MAX) {
+        /* Cut on a character boundary, and count it for the Sources sheet. */
+        char *cut = malloc(len + 1);
+        if (!cut) {
+            b->status = CM_ERR_NOMEM;
+            return;
+        }
+        size_t n = cm_utf8_valid_prefix(text, len, CELL_MAX - 3);
+        memcpy(cut, text, n);
+        memcpy(cut + n, "...", 4);
+        check(b, worksheet_write_string(ws_of(s), s->row, (lxw_col_t)col, cut, f));
+        free(cut);
+        b->truncated++;
+        chars = CELL_MAX;
+    } else {
+        check(b, worksheet_write_string(ws_of(s), s->row, (lxw_col_t)col, text, f));
+    }
+    widen(s, col, chars);
+}
+
+/* A title or section heading: written, but not counted in column widths
+   (it may run over the cells to its right). */
+static void put_label(sheet *s, size_t col, const char *text, lxw_format *f)
+{
+    if (text && *text)
+        check(s->b, worksheet_write_string(ws_of(s), s->row, (lxw_col_t)col, text, f));
+}
+
+static void put_number(sheet *s, size_t col, double v, lxw_format *f)
+{
+    if (!isfinite(v))
+        return; /* never: results are finite; an empty cell is the safe answer */
+    check(s->b, worksheet_write_number(ws_of(s), s->row, (lxw_col_t)col, v, f));
+    char buf[40];
+    size_t chars = strlen(cm_format_double(v, buf, sizeof buf));
+    widen(s, col, chars + chars / 3 + 2); /* room for separators and a unit */
+}
+
+static void put_int(sheet *s, size_t col, int64_t v, lxw_format *f)
+{
+    put_number(s, col, (double)v, f);
+}
+
+/* Sizes columns, freezes the header and adds the autofilter of a part. */
+static void finish_part(sheet *s)
+{
+    lxw_worksheet *ws = ws_of(s);
+    for (size_t c = 0; c < s->ncols; c++) {
+        double w = s->width[c] + 2;
+        check(s->b, worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c,
+                                         w > WIDTH_MAX ? WIDTH_MAX : w, NULL));
+    }
+    if (s->table && s->row > s->header_rows) {
+        worksheet_freeze_panes(ws, s->header_rows, 0);
+        check(s->b, worksheet_autofilter(ws, s->header_rows - 1, 0, s->row - 1,
+                                         (lxw_col_t)(s->ncols - 1)));
+    }
+}
+
+static void write_header(sheet *s)
+{
+    if (!s->headers)
+        return;
+    for (size_t c = 0; c < s->ncols; c++)
+        put_text(s, c, s->headers[c], s->b->header);
+    s->row++;
+    s->header_rows = s->row;
+}
+
+/* Moves to a new row; past Excel's last row, on to the next part. */
+static void next_row(sheet *s)
+{
+    if (s->row < LXW_ROW_MAX)
+        return;
+    finish_part(s);
+    s->part++;
+    s->row = 0;
+    write_header(s);
+}
+
+static void end_row(sheet *s)
+{
+    s->row++;
+}
+
+/* Plans a sheet of rows data rows (0: left out) and its columns. */
+static cm_status plan(book *b, sheet *s, const char *name, size_t rows, size_t ncols,
+                      const char **headers, bool table)
+{
+    memset(s, 0, sizeof *s);
+    s->b = b;
+    snprintf(s->base, sizeof s->base, "%s", name);
+    s->ncols = ncols;
+    s->headers = headers;
+    s->table = table;
+    if (rows == 0)
+        return CM_OK;
+    size_t per_part = LXW_ROW_MAX - (headers ? 1 : 0);
+    s->parts = (rows + per_part - 1) / per_part;
+    s->ws = calloc(s->parts, sizeof *s->ws);
+    s->width = calloc(ncols ? ncols : 1, sizeof *s->width);
+    return s->ws && s->width ? CM_OK : CM_ERR_NOMEM;
+}
+
+/* Creates the worksheets of a planned sheet, in workbook order. */
+static void create(book *b, sheet *s)
+{
+    for (size_t p = 0; p < s->parts; p++) {
+        /* Sheet names hold at most 31 characters: ours are short. */
+        char name[64];
+        int len = p == 0 ? snprintf(name, sizeof name, "%s", s->base)
+                         : snprintf(name, sizeof name, "%s (%zu)", s->base, p + 1);
+        if (len < 0 || len > 31) {
+            check(b, LXW_ERROR_SHEETNAME_LENGTH_EXCEEDED);
+            return;
+        }
+        s->ws[p] = workbook_add_worksheet(b->wb, name);
+        if (!s->ws[p])
+            check(b, LXW_ERROR_MEMORY_MALLOC_FAILED);
+    }
+}
+
+static void begin(sheet *s)
+{
+    s->part = 0;
+    s->row = 0;
+    write_header(s);
+}
+
+static void finish(sheet *s)
+{
+    if (s->parts)
+        finish_part(s);
+}
+
+static void drop(sheet *s)
+{
+    free(s->ws);
+    free(s->width);
+    s->ws = NULL;
+    s->width = NULL;
+}
+
+/* ---- results, grouped by subject ------------------------------------------ */
+
+static const cm_indicator_def *def_of(const cm_result *r)
+{
+    size_t n;
+    return &cm_indicator_defs(&n)[r->indicator];
+}
+
+static bool same_subject(const cm_result *a, const cm_result *b)
+{
+    return a->area == b->area && a->year == b->year && a->base_year == b->base_year &&
+           a->kind == b->kind && a->service == b->service;
+}
+
+static size_t group_end(const cm_results *res, size_t i)
+{
+    size_t j = i + 1;
+    while (j < res->count && same_subject(&res->items[i], &res->items[j]))
+        j++;
+    return j;
+}
+
+static bool has_value(const cm_result *r)
+{
+    return r->flag == CM_FLAG_OK || r->flag == CM_FLAG_PUBLISHED;
+}
+
+static const char *str(const book *b, uint32_t id)
+{
+    return cm_strpool_str(b->ds->pool, id);
+}
+
+static const char *area_name(const book *b, uint32_t area)
+{
+    uint32_t name = b->names[area];
+    return name ? str(b, name) : str(b, area);
+}
+
+/* The value and flag of a result in two cells. */
+static void put_result(sheet *s, size_t col, const cm_result *r)
+{
+    book *b = s->b;
+    if (!r)
+        return;
+    if (has_value(r))
+        put_number(s, col, r->value, b->unit[def_of(r)->unit]);
+    char flag[320];
+    const char *why = str(b, r->reason);
+    if (r->flag == CM_FLAG_OK || r->flag == CM_FLAG_PUBLISHED || !*why)
+        snprintf(flag, sizeof flag, "%s", cm_flag_str((cm_flag)r->flag));
+    else
+        snprintf(flag, sizeof flag, "%s: %s", cm_flag_str((cm_flag)r->flag), why);
+    put_text(s, col + 1, flag, b->flag);
+}
+
+/* The indicators of one scope, in registry order: their headers. */
+typedef struct columns {
+    size_t first;   /* the first indicator column */
+    size_t count;   /* indicators */
+    int index[128]; /* registry index -> position, -1: not of this scope */
+} columns;
+
+static size_t add_scope_headers(columns *c, cm_scope scope, const char **headers, size_t at,
+                                char (*flag_headers)[48])
+{
+    size_t n;
+    const cm_indicator_def *defs = cm_indicator_defs(&n);
+    c->first = at;
+    c->count = 0;
+    for (size_t i = 0; i < n && i < 128; i++)
+        c->index[i] = -1;
+    for (size_t i = 0; i < n && i < 128; i++) {
+        if (defs[i].scope != scope)
+            continue;
+        c->index[i] = (int)c->count;
+        headers[at] = defs[i].id;
+        snprintf(flag_headers[c->count], sizeof flag_headers[0], "%s flag", defs[i].id);
+        headers[at + 1] = flag_headers[c->count];
+        at += 2;
+        c->count++;
+    }
+    return at;
+}
+
+static void put_group(sheet *s, const columns *c, const book *b, size_t from, size_t to)
+{
+    for (size_t i = from; i < to; i++) {
+        const cm_result *r = &b->res->items[i];
+        if (r->indicator < 128 && c->index[r->indicator] >= 0)
+            put_result(s, c->first + 2 * (size_t)c->index[r->indicator], r);
+    }
+}
+
+static bool group_has_scope(const book *b, size_t from, size_t to, cm_scope scope)
+{
+    for (size_t i = from; i < to; i++)
+        if (def_of(&b->res->items[i])->scope == scope)
+            return true;
+    return false;
+}
+
+/* ---- what the Summary and Charts need ------------------------------------- */
+
+typedef struct labelled {
+    uint32_t area;
+    int32_t year;
+    uint32_t service;
+    const cm_result *r;
+    double v2; /* a second value (international arrivals) */
+    bool has_v2;
+} labelled;
+
+typedef struct gathered {
+    labelled *cities; /* latest foreign-born share of each city */
+    size_t ncities;
+    labelled *inflows; /* latest arrivals of each area, internal and international */
+    size_t ninflows;
+    labelled *gaps; /* latest access gap per area and service */
+    size_t ngaps;
+    labelled *headline; /* latest value of each headline indicator per top area */
+    size_t nheadline;
+} gathered;
+
+static int level_of(const book *b, uint32_t area, int32_t year)
+{
+    size_t row = cm_areas_find(b->ds->areas, area, year);
+    if (row == SIZE_MAX)
+        return -1;
+    return b->ds->areas->cols[CM_AREAS_LEVEL].v.code[row];
+}
+
+/* Keeps, per key, the latest result with a value. */
+static void keep_latest(labelled *list, size_t *n, uint32_t area, uint32_t service,
+                        const cm_result *r)
+{
+    for (size_t i = 0; i < *n; i++) {
+        if (list[i].area == area && list[i].service == service &&
+            (!list[i].r || list[i].r->indicator == r->indicator)) {
+            if (r->year >= list[i].year) {
+                list[i].year = r->year;
+                list[i].r = r;
+            }
+            return;
+        }
+    }
+    list[*n] = (labelled){area, r->year, service, r, 0, false};
+    (*n)++;
+}
+
+static int by_value_desc(const void *a, const void *b)
+{
+    const labelled *x = a, *y = b;
+    double vx = x->r->value + (x->has_v2 ? x->v2 : 0), vy = y->r->value + (y->has_v2 ? y->v2 : 0);
+    return vx < vy ? 1 : vx > vy ? -1 : (x->area > y->area) - (x->area < y->area);
+}
+
+static int by_value_asc(const void *a, const void *b)
+{
+    const labelled *x = a, *y = b;
+    if (x->r->value != y->r->value)
+        return x->r->value < y->r->value ? -1 : 1;
+    if (x->area != y->area)
+        return x->area < y->area ? -1 : 1;
+    return (x->service > y->service) - (x->service < y->service);
+}
+
+static cm_status gather(book *b, gathered *g)
+{
+    const cm_results *res = b->res;
+    size_t cap = res->count + 1;
+    g->cities = calloc(cap, sizeof *g->cities);
+    g->inflows = calloc(cap, sizeof *g->inflows);
+    g->gaps = calloc(cap, sizeof *g->gaps);
+    g->headline = calloc(cap, sizeof *g->headline);
+    if (!g->cities || !g->inflows || !g->gaps || !g->headline)
+        return CM_ERR_NOMEM;
+
+    /* The top level present: world, else regions, else countries. */
+    int top = -1;
+    for (size_t r = 0; r < b->ds->areas->nrows; r++) {
+        int level = b->ds->areas->cols[CM_AREAS_LEVEL].v.code[r];
+        if (level <= CM_LEVEL_COUNTRY && (top < 0 || level < top))
+            top = level;
+    }
+    int fb = cm_indicator_find("fb_share"), inflow = cm_indicator_find("inflow");
+    int gap = cm_indicator_find("gap_pp");
+    static const char *const headline_ids[] = {"one_in_n", "fb_share", "internal_per_international",
+                                               "urban_share", "fb_female_share"};
+    for (size_t i = 0; i < res->count; i++) {
+        const cm_result *r = &res->items[i];
+        if (!has_value(r))
+            continue;
+        if (r->indicator == fb) {
+            int level = level_of(b, r->area, r->year);
+            if (level >= CM_LEVEL_METRO)
+                keep_latest(g->cities, &g->ncities, r->area, 0, r);
+        }
+        if (r->indicator == inflow && r->kind == CM_KIND_INTERNAL && r->area)
+            keep_latest(g->inflows, &g->ninflows, r->area, 0, r);
+        if (r->indicator == gap)
+            keep_latest(g->gaps, &g->ngaps, r->area, r->service, r);
+        if (top >= 0 && r->kind == CM_KIND_NONE && r->base_year == 0 && r->service == 0 &&
+            level_of(b, r->area, r->year) == top) {
+            for (size_t h = 0; h < sizeof headline_ids / sizeof headline_ids[0]; h++)
+                if (r->indicator == cm_indicator_find(headline_ids[h]))
+                    keep_latest(g->headline, &g->nheadline, r->area, (uint32_t)h + 1, r);
+        }
+    }
+    /* International arrivals beside the internal ones, same area and year. */
+    for (size_t i = 0; i < g->ninflows; i++) {
+        for (size_t j = 0; j < res->count; j++) {
+            const cm_result *r = &res->items[j];
+            if (r->indicator == inflow && r->kind == CM_KIND_INTERNATIONAL &&
+                r->area == g->inflows[i].area && r->year == g->inflows[i].year && has_value(r)) {
+                g->inflows[i].v2 = r->value;
+                g->inflows[i].has_v2 = true;
+                break;
+            }
+        }
+    }
+    qsort(g->cities, g->ncities, sizeof *g->cities, by_value_desc);
+    qsort(g->inflows, g->ninflows, sizeof *g->inflows, by_value_desc);
+    qsort(g->gaps, g->ngaps, sizeof *g->gaps, by_value_asc);
+    if (g->ninflows > CHART_INFLOW_MAX)
+        g->ninflows = CHART_INFLOW_MAX;
+    if (g->ngaps > CHART_GAP_MAX)
+        g->ngaps = CHART_GAP_MAX;
+    return CM_OK;
+}
+
+static void gathered_free(gathered *g)
+{
+    free(g->cities);
+    free(g->inflows);
+    free(g->gaps);
+    free(g->headline);
+}
+
+/* ---- formats ------------------------------------------------------------ */
+
+static void make_formats(book *b)
+{
+    lxw_workbook *wb = b->wb;
+    b->title = workbook_add_format(wb);
+    format_set_bold(b->title);
+    format_set_font_size(b->title, 16);
+    b->header = workbook_add_format(wb);
+    format_set_bold(b->header);
+    format_set_bg_color(b->header, 0xDDE6F0);
+    format_set_bottom(b->header, LXW_BORDER_THIN);
+    b->bold = workbook_add_format(wb);
+    format_set_bold(b->bold);
+    b->flag = workbook_add_format(wb);
+    format_set_font_color(b->flag, 0x595959);
+    b->wrap = workbook_add_format(wb);
+    format_set_text_wrap(b->wrap);
+    format_set_align(b->wrap, LXW_ALIGN_VERTICAL_TOP);
+    b->year = workbook_add_format(wb);
+    format_set_num_format(b->year, "0");
+    b->text = NULL;
+    static const char *const unit_formats[CM_UNIT_COUNT_] = {
+        [CM_UNIT_PERCENT] = "0.0\"%\"",
+        [CM_UNIT_COUNT] = "#,##0",
+        [CM_UNIT_RATIO] = "0.00",
+        [CM_UNIT_PER_1000] = "0.0",
+        [CM_UNIT_PERCENT_PER_YEAR] = "0.00\"%\"",
+        [CM_UNIT_INDEX] = "0.000",
+        [CM_UNIT_PP] = "+0.0\" pp\";-0.0\" pp\";0.0\" pp\"",
+    };
+    for (int u = 0; u < CM_UNIT_COUNT_; u++) {
+        b->unit[u] = workbook_add_format(wb);
+        format_set_num_format(b->unit[u], unit_formats[u]);
+    }
+    static const uint32_t severity_fill[CM_RULE_SEVERITY_COUNT] = {0xDDEBF7, 0xFFEB9C, 0xFFC7CE};
+    for (int s = 0; s < CM_RULE_SEVERITY_COUNT; s++) {
+        b->severity[s] = workbook_add_format(wb);
+        format_set_bg_color(b->severity[s], severity_fill[s]);
+    }
+}
+
+/* ---- the sheets ----------------------------------------------------------- */
+
+static void write_summary(book *b, sheet *s, const gathered *g)
+{
+    char buf[512];
+    const cm_report_info *info = b->info;
+    begin(s);
+    put_label(s, 0, "citymig report: migrants and cities", b->title);
+    end_row(s);
+    put_text(s, 0, "Dataset", b->bold);
+    put_text(s, 1, info->dataset, NULL);
+    end_row(s);
+    struct tm tm;
+    gmtime_r(&info->created, &tm);
+    strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S UTC", &tm);
+    put_text(s, 0, "Generated", b->bold);
+    put_text(s, 1, buf, NULL);
+    end_row(s);
+    put_text(s, 0, "Indicator values", b->bold);
+    put_int(s, 1, (int64_t)b->res->count, b->unit[CM_UNIT_COUNT]);
+    end_row(s);
+    put_text(s, 0, "Rule hits", b->bold);
+    put_int(s, 1, (int64_t)b->nhits, b->unit[CM_UNIT_COUNT]);
+    end_row(s);
+    end_row(s);
+
+    if (g->nheadline) {
+        put_label(s, 0, "Headline figures (latest year with a value)", b->bold);
+        end_row(s);
+        static const char *const h[] = {"Area", "Indicator", "Value", "Year", "Flag"};
+        for (size_t c = 0; c < 5; c++)
+            put_text(s, c, h[c], b->header);
+        end_row(s);
+        for (size_t i = 0; i < g->nheadline; i++) {
+            const cm_result *r = g->headline[i].r;
+            put_text(s, 0, area_name(b, r->area), NULL);
+            put_text(s, 1, def_of(r)->title, NULL);
+            put_number(s, 2, r->value, b->unit[def_of(r)->unit]);
+            put_int(s, 3, r->year, b->year);
+            put_text(s, 4, cm_flag_str((cm_flag)r->flag), b->flag);
+            end_row(s);
+        }
+        end_row(s);
+    }
+    if (g->ncities) {
+        put_label(s, 0, "Foreign-born share of residents, top cities", b->bold);
+        end_row(s);
+        static const char *const h[] = {"City", "", "Share", "Year", "Flag"};
+        for (size_t c = 0; c < 5; c++)
+            put_text(s, c, h[c], b->header);
+        end_row(s);
+        for (size_t i = 0; i < g->ncities && i < TOP_CITIES; i++) {
+            const cm_result *r = g->cities[i].r;
+            put_text(s, 0, area_name(b, r->area), NULL);
+            put_number(s, 2, r->value, b->unit[CM_UNIT_PERCENT]);
+            put_int(s, 3, r->year, b->year);
+            put_text(s, 4, cm_flag_str((cm_flag)r->flag), b->flag);
+            end_row(s);
+        }
+        end_row(s);
+    }
+    if (b->rules->count) {
+        put_label(s, 0, "Rule hits, by rule", b->bold);
+        end_row(s);
+        static const char *const h[] = {"Rule", "Severity", "Hits", "", "Conclusion"};
+        for (size_t c = 0; c < 5; c++)
+            put_text(s, c, h[c], b->header);
+        end_row(s);
+        for (size_t i = 0; i < b->rules->count; i++) {
+            const cm_rule *rule = &b->rules->items[i];
+            size_t n = 0;
+            for (size_t h2 = 0; h2 < b->nhits; h2++)
+                n += b->hits[h2].rule == i;
+            put_text(s, 0, rule->id, NULL);
+            put_text(s, 1, cm_rule_severity_str(rule->severity), b->severity[rule->severity]);
+            put_int(s, 2, (int64_t)n, b->unit[CM_UNIT_COUNT]);
+            put_text(s, 4, rule->conclusion, NULL);
+            end_row(s);
+        }
+    }
+    s->width[4] = s->width[4] > 50 ? 50 : s->width[4];
+    finish(s);
+}
+
+static void write_area_row(book *b, sheet *s, const columns *ca, const columns *cg, size_t af,
+                           size_t at, size_t gf, size_t gt)
+{
+    const cm_result *first = &b->res->items[af];
+    size_t row = cm_areas_find(b->ds->areas, first->area, first->year);
+    const cm_table *t = b->ds->areas;
+    next_row(s);
+    put_text(s, 0, str(b, first->area), NULL);
+    put_text(s, 1, area_name(b, first->area), NULL);
+    if (row != SIZE_MAX) {
+        put_text(s, 2, cm_enum_name(&cm_level_enum, t->cols[CM_AREAS_LEVEL].v.code[row]), NULL);
+        put_text(s, 3, str(b, t->cols[CM_AREAS_PARENT_ID].v.text[row]), NULL);
+    }
+    put_int(s, 4, first->year, b->year);
+    if (gf < gt)
+        put_int(s, 5, b->res->items[gf].base_year, b->year);
+    if (row != SIZE_MAX && t->cols[CM_AREAS_POPULATION].present[row])
+        put_int(s, 6, t->cols[CM_AREAS_POPULATION].v.count[row], b->unit[CM_UNIT_COUNT]);
+    put_group(s, ca, b, af, at);
+    put_group(s, cg, b, gf, gt);
+    end_row(s);
+}
+
+/* Areas, Flows, Diversity and Services, in one pass over the results. */
+static void write_tables(book *b, sheet *areas, sheet *flows, sheet *diversity, sheet *services,
+                         const columns *ca, const columns *cg, const columns *cf, const columns *cs,
+                         const columns *cd, const columns *csv, const columns *cc)
+{
+    const cm_results *res = b->res;
+    if (areas->parts)
+        begin(areas);
+    if (flows->parts)
+        begin(flows);
+    if (diversity->parts)
+        begin(diversity);
+    if (services->parts)
+        begin(services);
+    size_t pending_from = SIZE_MAX, pending_to = 0; /* an area row awaiting its growth */
+    size_t cov_from = SIZE_MAX, cov_to = 0;         /* coverage of the current area-year */
+
+    for (size_t i = 0; i < res->count && b->err == LXW_NO_ERROR; i = group_end(res, i)) {
+        size_t j = group_end(res, i);
+        const cm_result *r = &res->items[i];
+        bool growth = group_has_scope(b, i, j, CM_SCOPE_GROWTH);
+        if (pending_from != SIZE_MAX) {
+            /* The growth of an area-year sorts after its flows and services:
+               the row stays open until the area or the year changes. */
+            const cm_result *p = &res->items[pending_from];
+            bool same = r->area == p->area && r->year == p->year;
+            if (growth && same) {
+                write_area_row(b, areas, ca, cg, pending_from, pending_to, i, j);
+                pending_from = SIZE_MAX;
+                continue;
+            }
+            if (!same) {
+                write_area_row(b, areas, ca, cg, pending_from, pending_to, 0, 0);
+                pending_from = SIZE_MAX;
+            }
+        }
+        if (growth) /* growth without its area row: cannot happen, but keep it */
+            continue;
+        if (group_has_scope(b, i, j, CM_SCOPE_AREA)) {
+            pending_from = i;
+            pending_to = j;
+        }
+        if (group_has_scope(b, i, j, CM_SCOPE_DIVERSITY)) {
+            next_row(diversity);
+            put_text(diversity, 0, str(b, r->area), NULL);
+            put_text(diversity, 1, area_name(b, r->area), NULL);
+            put_int(diversity, 2, r->year, b->year);
+            for (size_t k = i; k < j; k++)
+                if (def_of(&res->items[k])->scope == CM_SCOPE_DIVERSITY && res->items[k].origin)
+                    put_text(diversity, 3, str(b, res->items[k].origin), NULL);
+            put_group(diversity, cd, b, i, j);
+            end_row(diversity);
+        }
+        if (group_has_scope(b, i, j, CM_SCOPE_COVERAGE)) {
+            cov_from = i;
+            cov_to = j;
+        }
+        if (r->kind != CM_KIND_NONE) {
+            next_row(flows);
+            put_text(flows, 0, r->area ? str(b, r->area) : "", NULL);
+            put_text(flows, 1, r->area ? area_name(b, r->area) : "All zones", NULL);
+            put_int(flows, 2, r->year, b->year);
+            put_text(flows, 3, cm_kind_str(r->kind), NULL);
+            put_group(flows, cf, b, i, j);
+            put_group(flows, cs, b, i, j);
+            end_row(flows);
+        }
+        if (r->service) {
+            next_row(services);
+            put_text(services, 0, str(b, r->area), NULL);
+            put_text(services, 1, area_name(b, r->area), NULL);
+            put_int(services, 2, r->year, b->year);
+            put_text(services, 3, str(b, r->service), NULL);
+            put_group(services, csv, b, i, j);
+            if (cov_from != SIZE_MAX && res->items[cov_from].area == r->area &&
+                res->items[cov_from].year == r->year)
+                put_group(services, cc, b, cov_from, cov_to);
+            end_row(services);
+        }
+    }
+    if (pending_from != SIZE_MAX)
+        write_area_row(b, areas, ca, cg, pending_from, pending_to, 0, 0);
+    finish(areas);
+    finish(flows);
+    finish(diversity);
+    finish(services);
+}
+
+static void write_flags(book *b, sheet *s)
+{
+    begin(s);
+    for (size_t i = 0; i < b->nhits && b->err == LXW_NO_ERROR; i++) {
+        const cm_rule *rule = &b->rules->items[b->hits[i].rule];
+        const cm_result *r = &b->res->items[b->hits[i].result];
+        next_row(s);
+        put_text(s, 0, rule->id, NULL);
+        put_text(s, 1, cm_rule_severity_str(rule->severity), NULL);
+        put_text(s, 2, str(b, r->area), NULL);
+        put_text(s, 3, r->area ? area_name(b, r->area) : "All zones", NULL);
+        put_int(s, 4, r->year, b->year);
+        put_text(s, 5, cm_kind_str(r->kind), NULL);
+        put_text(s, 6, str(b, r->service), NULL);
+        put_text(s, 7, def_of(r)->id, NULL);
+        put_number(s, 8, r->value, b->unit[def_of(r)->unit]);
+        char cond[64], th[40];
+        snprintf(cond, sizeof cond, "%s %s", cm_op_str(rule->op),
+                 cm_format_double(rule->threshold, th, sizeof th));
+        put_text(s, 9, cond, NULL);
+        put_text(s, 10, rule->conclusion, NULL);
+        put_text(s, 11, rule->sdg, NULL);
+        end_row(s);
+    }
+    /* Rows coloured by severity: one conditional format per severity. */
+    for (size_t p = 0; p < s->parts; p++) {
+        lxw_row_t last = p + 1 < s->parts ? LXW_ROW_MAX - 1 : s->row - 1;
+        for (int sev = 0; sev < CM_RULE_SEVERITY_COUNT; sev++) {
+            char formula[64];
+            snprintf(formula, sizeof formula, "=$B2=\"%s\"",
+                     cm_rule_severity_str((cm_rule_severity)sev));
+            lxw_conditional_format cf = {0};
+            cf.type = LXW_CONDITIONAL_TYPE_FORMULA;
+            cf.value_string = formula;
+            cf.format = b->severity[sev];
+            check(b, worksheet_conditional_format_range(s->ws[p], 1, 0, last, 11, &cf));
+        }
+    }
+    s->width[10] = 50;
+    finish(s);
+}
+
+/* The Charts sheet: three tables, each the source of a chart beside it. */
+static void write_charts(book *b, sheet *s, const gathered *g)
+{
+    const char *name = s->base;
+    size_t rows = g->ncities;
+    if (g->ninflows > rows)
+        rows = g->ninflows;
+    if (g->ngaps > rows)
+        rows = g->ngaps;
+    begin(s);
+    put_label(s, 0, "Charts: the data of each chart is the table under its title", b->title);
+    end_row(s);
+    /* Row 1: the titles; row 2: the headers (series names come from them). */
+    if (g->ncities)
+        put_label(s, 0, "Foreign-born share of residents, by city (%)", b->bold);
+    if (g->ninflows)
+        put_label(s, 4, "Arrivals by kind, largest destinations", b->bold);
+    if (g->ngaps)
+        put_label(s, 8, "Access gap, migrants minus natives (percentage points)", b->bold);
+    end_row(s);
+    static const char *const heads[] = {"City",
+                                        "Foreign-born share (%)",
+                                        "Flag",
+                                        NULL,
+                                        "Area",
+                                        "Internal arrivals",
+                                        "International arrivals",
+                                        NULL,
+                                        "Area and service",
+                                        "Gap (pp)"};
+    for (size_t c = 0; c < sizeof heads / sizeof heads[0]; c++) {
+        if (!heads[c])
+            continue;
+        if ((c < 3 && g->ncities) || (c >= 4 && c < 7 && g->ninflows) || (c >= 8 && g->ngaps))
+            put_text(s, c, heads[c], b->header);
+    }
+    end_row(s);
+    for (size_t i = 0; i < rows; i++) {
+        if (i < g->ncities) {
+            put_text(s, 0, area_name(b, g->cities[i].area), NULL);
+            put_number(s, 1, g->cities[i].r->value, b->unit[CM_UNIT_PERCENT]);
+            put_text(s, 2, cm_flag_str((cm_flag)g->cities[i].r->flag), b->flag);
+        }
+        if (i < g->ninflows) {
+            put_text(s, 4, area_name(b, g->inflows[i].area), NULL);
+            put_number(s, 5, g->inflows[i].r->value, b->unit[CM_UNIT_COUNT]);
+            if (g->inflows[i].has_v2)
+                put_number(s, 6, g->inflows[i].v2, b->unit[CM_UNIT_COUNT]);
+        }
+        if (i < g->ngaps) {
+            char label[512];
+            snprintf(label, sizeof label, "%s: %s", area_name(b, g->gaps[i].area),
+                     str(b, g->gaps[i].service));
+            put_text(s, 8, label, NULL);
+            put_number(s, 9, g->gaps[i].r->value, b->unit[CM_UNIT_PP]);
+        }
+        end_row(s);
+    }
+    finish(s);
+
+    /* Titles and series names are cell references: data never becomes a
+       formula (a name starting with '=' would). */
+    lxw_row_t first = 3;
+    lxw_chart_options at = {.x_offset = 10, .y_offset = 10, .x_scale = 1.5, .y_scale = 1.5};
+    lxw_row_t anchor = (lxw_row_t)rows + 5;
+    if (g->ncities) {
+        lxw_chart *c = workbook_add_chart(b->wb, LXW_CHART_BAR);
+        lxw_chart_series *sr = chart_add_series(c, NULL, NULL);
+        chart_series_set_categories(sr, name, first, 0, first + (lxw_row_t)g->ncities - 1, 0);
+        chart_series_set_values(sr, name, first, 1, first + (lxw_row_t)g->ncities - 1, 1);
+        chart_series_set_name_range(sr, name, 2, 1);
+        chart_title_set_name_range(c, name, 1, 0);
+        chart_axis_set_reverse(c->y_axis); /* the largest share on top */
+        chart_legend_set_position(c, LXW_CHART_LEGEND_NONE);
+        check(b, worksheet_insert_chart_opt(s->ws[0], anchor, 0, c, &at));
+        anchor += 24; /* charts are stacked, about 22 rows tall at this scale */
+    }
+    if (g->ninflows) {
+        lxw_chart *c = workbook_add_chart(b->wb, LXW_CHART_COLUMN);
+        for (lxw_col_t col = 5; col <= 6; col++) {
+            lxw_chart_series *sr = chart_add_series(c, NULL, NULL);
+            chart_series_set_categories(sr, name, first, 4, first + (lxw_row_t)g->ninflows - 1, 4);
+            chart_series_set_values(sr, name, first, col, first + (lxw_row_t)g->ninflows - 1, col);
+            chart_series_set_name_range(sr, name, 2, col);
+        }
+        chart_title_set_name_range(c, name, 1, 4);
+        chart_legend_set_position(c, LXW_CHART_LEGEND_BOTTOM);
+        check(b, worksheet_insert_chart_opt(s->ws[0], anchor, 0, c, &at));
+        anchor += 24;
+    }
+    if (g->ngaps) {
+        lxw_chart *c = workbook_add_chart(b->wb, LXW_CHART_BAR);
+        lxw_chart_series *sr = chart_add_series(c, NULL, NULL);
+        chart_series_set_categories(sr, name, first, 8, first + (lxw_row_t)g->ngaps - 1, 8);
+        chart_series_set_values(sr, name, first, 9, first + (lxw_row_t)g->ngaps - 1, 9);
+        chart_series_set_name_range(sr, name, 2, 9);
+        chart_title_set_name_range(c, name, 1, 8);
+        chart_axis_set_reverse(c->y_axis);
+        chart_legend_set_position(c, LXW_CHART_LEGEND_NONE);
+        check(b, worksheet_insert_chart_opt(s->ws[0], anchor, 0, c, &at));
+    }
+}
+
+static void write_definitions(book *b, sheet *s)
+{
+    size_t n;
+    const cm_indicator_def *defs = cm_indicator_defs(&n);
+    begin(s);
+    for (size_t i = 0; i < n; i++) {
+        next_row(s);
+        put_text(s, 0, defs[i].id, NULL);
+        put_text(s, 1, defs[i].title, NULL);
+        put_text(s, 2, cm_unit_str(defs[i].unit), NULL);
+        put_text(s, 3, cm_scope_str(defs[i].scope), NULL);
+        put_text(s, 4, defs[i].formula, b->wrap);
+        put_text(s, 5, defs[i].inputs, b->wrap);
+        put_text(s, 6, defs[i].edge_cases, b->wrap);
+        end_row(s);
+    }
+    finish(s);
+}
+
+static void write_sources(book *b, sheet *s)
+{
+    const cm_report_info *info = b->info;
+    char buf[256];
+    begin(s);
+    put_label(s, 0, "Sources", b->title);
+    end_row(s);
+    end_row(s);
+    static const char *const h[] = {
+        "File", "Bytes",         "SHA-256",           "Lines",
+        "Rows", "Rows rejected", "Duplicates merged", "Unknown columns"};
+    for (size_t c = 0; c < sizeof h / sizeof h[0]; c++)
+        put_text(s, c, h[c], b->header);
+    end_row(s);
+    for (int t = 0; t < CM_TABLE_COUNT; t++) {
+        const cm_source *src = &b->ds->sources[t];
+        put_text(s, 0, src->present ? src->name : cm_table_file((cm_table_id)t), NULL);
+        if (!src->present) {
+            put_text(s, 1, "absent", NULL);
+            end_row(s);
+            continue;
+        }
+        put_int(s, 1, (int64_t)src->csv.bytes, b->unit[CM_UNIT_COUNT]);
+        put_text(s, 2, src->sha256, NULL);
+        put_int(s, 3, (int64_t)src->csv.lines, b->unit[CM_UNIT_COUNT]);
+        put_int(s, 4, (int64_t)src->rows, b->unit[CM_UNIT_COUNT]);
+        put_int(s, 5, (int64_t)src->rows_rejected, b->unit[CM_UNIT_COUNT]);
+        put_int(s, 6, (int64_t)src->duplicates_merged, b->unit[CM_UNIT_COUNT]);
+        put_int(s, 7, (int64_t)src->unknown_columns, b->unit[CM_UNIT_COUNT]);
+        end_row(s);
+    }
+    end_row(s);
+    put_label(s, 0, "Problems met while reading (rows rejected and why)", b->bold);
+    end_row(s);
+    if (info->nmessages == 0) {
+        put_text(s, 0, "none", NULL);
+        end_row(s);
+    }
+    for (size_t i = 0; i < info->nmessages && i < MESSAGES_MAX; i++) {
+        put_text(s, 0, info->messages[i], NULL);
+        end_row(s);
+    }
+    if (info->nmessages > MESSAGES_MAX) {
+        snprintf(buf, sizeof buf, "... and %zu more", info->nmessages - MESSAGES_MAX);
+        put_text(s, 0, buf, NULL);
+        end_row(s);
+    }
+    end_row(s);
+
+    struct tm tm;
+    gmtime_r(&info->created, &tm);
+    char when[64];
+    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    char rules_count[32], csv_version[32], min_count[32], years[32];
+    snprintf(rules_count, sizeof rules_count, "%zu", b->rules->count);
+    snprintf(csv_version, sizeof csv_version, "%d.%d.%d", CSV_MAJOR, CSV_MINOR, CSV_RELEASE);
+    snprintf(min_count, sizeof min_count, "%" PRId64, info->min_count);
+    if (info->year_from)
+        snprintf(years, sizeof years, "%" PRId32 "-%" PRId32, info->year_from, info->year_to);
+    else
+        snprintf(years, sizeof years, "all");
+    const char *const items[][2] = {
+        {"Dataset", info->dataset},
+        {"Rules", b->rules->source},
+        {"Rules, count", rules_count},
+        {"Rules, SHA-256", info->rules_sha256},
+        {"Option --min-count", min_count},
+        {"Option --year", years},
+        {"citymig", CITYMIG_VERSION},
+        {"libcsv", csv_version},
+        {"libxlsxwriter", lxw_version()},
+        {"Generated", when},
+        {"Time from SOURCE_DATE_EPOCH", info->reproducible ? "yes" : "no"},
+    };
+    for (size_t i = 0; i < sizeof items / sizeof items[0]; i++) {
+        put_text(s, 0, items[i][0], b->bold);
+        put_text(s, 1, items[i][1], NULL);
+        end_row(s);
+    }
+    if (b->truncated) {
+        snprintf(buf, sizeof buf, "%zu cells were cut at Excel's 32,767 characters", b->truncated);
+        put_text(s, 0, "Note", b->bold);
+        put_text(s, 1, buf, NULL);
+        end_row(s);
+    }
+    if (s->width[0] > 70)
+        s->width[0] = 70;
+    finish(s);
+}
+
+/* ---- verification and the whole file -------------------------------------- */
+
+/* The root element's name of an XML part, from its first bytes. */
+static bool xml_root(const char *head, size_t n, char *root, size_t size)
+{
+    const char *p = head, *end = head + n;
+    for (;;) {
+        p = memchr(p, '<', (size_t)(end - p));
+        if (!p || p + 1 >= end)
+            return false;
+        if (p[1] != '?' && p[1] != '!')
+            break;
+        p++;
+    }
+    p++;
+    size_t k = 0;
+    while (p < end && *p != ' ' && *p != '>' && *p != '/' && *p != '\r' && *p != '\n' &&
+           k + 1 < size)
+        root[k++] = *p++;
+    root[k] = '\0';
+    return k > 0 && p < end;
+}
+
+/* Does an XML part end with the end tag of its root? */
+static bool xml_whole(const char *root, const char *tail, size_t n)
+{
+    while (n > 0 && (tail[n - 1] == '\n' || tail[n - 1] == '\r' || tail[n - 1] == ' '))
+        n--;
+    char end_tag[80];
+    int len = snprintf(end_tag, sizeof end_tag, "</%s>", root);
+    return len > 0 && (size_t)len <= n && memcmp(tail + n - (size_t)len, end_tag, (size_t)len) == 0;
+}
+
+int cm_xlsx_verify(const char *path, char *why, size_t why_size)
+{
+    unzFile zf = unzOpen(path);
+    if (!zf) {
+        snprintf(why, why_size, "the file is not a whole zip archive");
+        return -1;
+    }
+    int rc = unzGoToFirstFile(zf), parts = 0;
+    bool workbook = false, types = false;
+    char *buf = malloc(64 * 1024);
+    if (!buf) {
+        unzClose(zf);
+        snprintf(why, why_size, "out of memory");
+        return -1;
+    }
+    while (rc == UNZ_OK) {
+        char name[256];
+        unz_file_info fi;
+        if (unzGetCurrentFileInfo(zf, &fi, name, sizeof name, NULL, 0, NULL, 0) != UNZ_OK ||
+            unzOpenCurrentFile(zf) != UNZ_OK) {
+            snprintf(why, why_size, "part %d cannot be read", parts + 1);
+            goto bad;
+        }
+        /* Read it all (the CRC is checked at the close), keeping its first
+           and last bytes: a part cut short and zipped whole has a good CRC,
+           so an XML part must also end with its root's end tag. */
+        char head[512], tail[128];
+        size_t head_n = 0, tail_n = 0;
+        int n;
+        while ((n = unzReadCurrentFile(zf, buf, 64 * 1024)) > 0) {
+            size_t got = (size_t)n;
+            if (head_n < sizeof head) {
+                size_t k = got < sizeof head - head_n ? got : sizeof head - head_n;
+                memcpy(head + head_n, buf, k);
+                head_n += k;
+            }
+            if (got >= sizeof tail) {
+                memcpy(tail, buf + got - sizeof tail, sizeof tail);
+                tail_n = sizeof tail;
+            } else {
+                size_t keep = tail_n + got > sizeof tail ? sizeof tail - got : tail_n;
+                memmove(tail, tail + tail_n - keep, keep);
+                memcpy(tail + keep, buf, got);
+                tail_n = keep + got;
+            }
+        }
+        int closed = unzCloseCurrentFile(zf);
+        if (n < 0 || closed != UNZ_OK) {
+            snprintf(why, why_size, "part %s is damaged (%s)", name,
+                     closed == UNZ_CRCERROR ? "CRC mismatch" : "truncated");
+            goto bad;
+        }
+        size_t len = strlen(name);
+        bool is_xml = (len > 4 && strcmp(name + len - 4, ".xml") == 0) ||
+                      (len > 5 && strcmp(name + len - 5, ".rels") == 0);
+        char root[64];
+        if (is_xml &&
+            (!xml_root(head, head_n, root, sizeof root) || !xml_whole(root, tail, tail_n))) {
+            snprintf(why, why_size, "part %s is cut short", name);
+            goto bad;
+        }
+        workbook |= strcmp(name, "xl/workbook.xml") == 0;
+        types |= strcmp(name, "[Content_Types].xml") == 0;
+        parts++;
+        rc = unzGoToNextFile(zf);
+    }
+    free(buf);
+    unzClose(zf);
+    if (rc != UNZ_END_OF_LIST_OF_FILE || !workbook || !types) {
+        snprintf(why, why_size, "the archive is incomplete");
+        return -1;
+    }
+    return 0;
+bad:
+    free(buf);
+    unzClose(zf);
+    return -1;
+}
+
+static cm_status fail_io(const char *path, cm_diag *diag, const char *what)
+{
+    cm_loc loc = {path, 0, 0};
+    cm_diag_report(diag, CM_SEV_ERROR, &loc, "%s; the file was not changed", what);
+    return CM_ERR_IO;
+}
+
+cm_status cm_xlsx_write(const char *path, const cm_dataset *ds, const cm_results *results,
+                        const cm_rules *rules, const cm_hit *hits, size_t nhits,
+                        const cm_report_info *info, cm_diag *diag)
+{
+    cm_loc loc = {path, 0, 0};
+    struct stat sb;
+    if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+        cm_diag_report(diag, CM_SEV_ERROR, &loc, "cannot write: is a directory");
+        return CM_ERR_CANTCREAT;
+    }
+
+    /* The temporary file, beside the target: the rename stays on one file
+       system, and libxlsxwriter's own temporary files go there too. */
+    size_t n = strlen(path);
+    char *tmp = malloc(n + 16), *dir = malloc(n + 2);
+    uint32_t *names = calloc(cm_strpool_count(ds->pool) + 1, sizeof *names);
+    if (!tmp || !dir || !names) {
+        free(tmp);
+        free(dir);
+        free(names);
+        return CM_ERR_NOMEM;
+    }
+    snprintf(tmp, n + 16, "%s.tmp-XXXXXX", path);
+    memcpy(dir, path, n + 1);
+    char *slash = strrchr(dir, '/');
+    if (slash)
+        slash[1] = '\0';
+    else
+        snprintf(dir, n + 2, ".");
+    int fd = mkstemp(tmp);
+    if (fd < 0) {
+        cm_diag_report(diag, CM_SEV_ERROR, &loc, "cannot create: %s", strerror(errno));
+        free(tmp);
+        free(dir);
+        free(names);
+        return CM_ERR_CANTCREAT;
+    }
+    /* mkstemp makes the file 0600; a report gets the usual mode of new files. */
+    mode_t mask = umask(0);
+    umask(mask);
+    fchmod(fd, 0666 & ~mask);
+    close(fd);
+
+    /* Display names of the areas: the first name given to each id. */
+    const cm_table *t = ds->areas;
+    for (size_t r = 0; r < t->nrows; r++)
+        if (t->cols[CM_AREAS_NAME].present[r] && !names[t->cols[CM_AREAS_AREA_ID].v.text[r]])
+            names[t->cols[CM_AREAS_AREA_ID].v.text[r]] = t->cols[CM_AREAS_NAME].v.text[r];
+
+    book b = {0};
+    b.ds = ds;
+    b.res = results;
+    b.rules = rules;
+    b.hits = hits;
+    b.nhits = nhits;
+    b.info = info;
+    b.names = names;
+    cm_status st = CM_OK;
+    gathered g = {0};
+    sheet summary, areas, flows, diversity, services, flags, charts, definitions, sources;
+    memset(&summary, 0, sizeof summary);
+    areas = flows = diversity = services = flags = charts = definitions = sources = summary;
+    sheet *all[] = {&summary, &areas,  &flows,       &diversity, &services,
+                    &flags,   &charts, &definitions, &sources};
+
+    lxw_workbook_options opt = {.constant_memory = LXW_TRUE, .tmpdir = dir, .use_zip64 = 0};
+    b.wb = workbook_new_opt(tmp, &opt);
+    if (!b.wb) {
+        unlink(tmp);
+        cm_diag_report(diag, CM_SEV_ERROR, &loc, "cannot create the workbook");
+        st = CM_ERR_CANTCREAT;
+        goto done;
+    }
+    struct tm tm;
+    gmtime_r(&info->created, &tm);
+    lxw_doc_properties props = {.title = "citymig report",
+                                .subject = "Migration and urbanization indicators",
+                                .comments = "Written by citymig " CITYMIG_VERSION,
+                                .created = info->created};
+    check(&b, workbook_set_properties(b.wb, &props));
+    make_formats(&b);
+
+    st = gather(&b, &g);
+    if (st != CM_OK)
+        goto close;
+
+    /* Count the rows of each sheet. */
+    size_t n_areas = 0, n_flows = 0, n_div = 0, n_services = 0;
+    for (size_t i = 0; i < results->count; i = group_end(results, i)) {
+        size_t j = group_end(results, i);
+        n_areas += group_has_scope(&b, i, j, CM_SCOPE_AREA);
+        n_div += group_has_scope(&b, i, j, CM_SCOPE_DIVERSITY);
+        n_flows += results->items[i].kind != CM_KIND_NONE;
+        n_services += results->items[i].service != 0;
+    }
+
+    static const char *const area_fixed[] = {"area_id", "name",      "level",     "parent_id",
+                                             "year",    "base_year", "population"};
+    static const char *const flow_fixed[] = {"area_id", "name", "year", "kind"};
+    static const char *const div_fixed[] = {"area_id", "name", "year", "top_origin"};
+    static const char *const svc_fixed[] = {"area_id", "name", "year", "service"};
+    static const char *const flag_cols[] = {"rule_id", "severity",  "area_id",    "name",
+                                            "year",    "kind",      "service",    "indicator",
+                                            "value",   "condition", "conclusion", "sdg"};
+    static const char *const def_cols[] = {"indicator", "title",  "unit",      "computed per",
+                                           "formula",   "inputs", "edge cases"};
+    const char *ah[160], *fh[160], *dh[64], *sh[64];
+    char af[128][48], gf[128][48], ff[128][48], sf[128][48], df[128][48], vf[128][48], cf[128][48];
+    columns ca, cg, cfl, csy, cdv, csv, ccv;
+    size_t na = 7, nf = 4, nd = 4, ns = 4;
+    memcpy(ah, area_fixed, sizeof area_fixed);
+    memcpy(fh, flow_fixed, sizeof flow_fixed);
+    memcpy(dh, div_fixed, sizeof div_fixed);
+    memcpy(sh, svc_fixed, sizeof svc_fixed);
+    na = add_scope_headers(&ca, CM_SCOPE_AREA, ah, na, af);
+    na = add_scope_headers(&cg, CM_SCOPE_GROWTH, ah, na, gf);
+    nf = add_scope_headers(&cfl, CM_SCOPE_FLOW, fh, nf, ff);
+    nf = add_scope_headers(&csy, CM_SCOPE_SYSTEM, fh, nf, sf);
+    nd = add_scope_headers(&cdv, CM_SCOPE_DIVERSITY, dh, nd, df);
+    ns = add_scope_headers(&csv, CM_SCOPE_SERVICE, sh, ns, vf);
+    ns = add_scope_headers(&ccv, CM_SCOPE_COVERAGE, sh, ns, cf);
+
+    bool any_chart = g.ncities || g.ninflows || g.ngaps;
+    size_t n_defs;
+    cm_indicator_defs(&n_defs);
+    if ((st = plan(&b, &summary, "Summary", 1, 5, NULL, false)) != CM_OK ||
+        (st = plan(&b, &areas, "Areas", n_areas, na, ah, true)) != CM_OK ||
+        (st = plan(&b, &flows, "Flows", n_flows, nf, fh, true)) != CM_OK ||
+        (st = plan(&b, &diversity, "Diversity", n_div, nd, dh, true)) != CM_OK ||
+        (st = plan(&b, &services, "Services", n_services, ns, sh, true)) != CM_OK ||
+        (st = plan(&b, &flags, "Flags", nhits, 12, (const char **)flag_cols, true)) != CM_OK ||
+        (st = plan(&b, &charts, "Charts", any_chart, 10, NULL, false)) != CM_OK ||
+        (st = plan(&b, &definitions, "Definitions", n_defs, 7, (const char **)def_cols, true)) !=
+            CM_OK ||
+        (st = plan(&b, &sources, "Sources", 1, 8, NULL, false)) != CM_OK)
+        goto close;
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
+        /* The Charts sheet is small and kept in memory, so libxlsxwriter can
+           cache the text of the cells its charts refer to: readers that do
+           not recompute references (LibreOffice) then show the titles and
+           series names. Every other sheet streams (constant memory). The
+           mode of a sheet is taken from the workbook's options when it is
+           added. */
+        if (all[i] == &charts)
+            b.wb->options.constant_memory = LXW_FALSE;
+        create(&b, all[i]);
+        b.wb->options.constant_memory = LXW_TRUE;
+    }
+    for (size_t p = 0; p < summary.parts; p++) {
+        worksheet_set_landscape(summary.ws[p]);
+        worksheet_fit_to_pages(summary.ws[p], 1, 0);
+    }
+    for (size_t p = 0; p < charts.parts; p++) {
+        worksheet_set_landscape(charts.ws[p]);
+        worksheet_fit_to_pages(charts.ws[p], 1, 0);
+    }
+    if (b.err != LXW_NO_ERROR)
+        goto close;
+
+    write_summary(&b, &summary, &g);
+    write_tables(&b, &areas, &flows, &diversity, &services, &ca, &cg, &cfl, &csy, &cdv, &csv, &ccv);
+    if (flags.parts)
+        write_flags(&b, &flags);
+    if (charts.parts)
+        write_charts(&b, &charts, &g);
+    write_definitions(&b, &definitions);
+    write_sources(&b, &sources);
+    worksheet_activate(summary.ws[0]);
+
+close:;
+    errno = 0;
+    lxw_error closed = workbook_close(b.wb);
+    int close_errno = errno;
+    if (st == CM_OK && b.status != CM_OK)
+        st = b.status;
+    if (st == CM_OK && (b.err != LXW_NO_ERROR || closed != LXW_NO_ERROR)) {
+        lxw_error e = b.err != LXW_NO_ERROR ? b.err : closed;
+        /* libxlsxwriter's messages end with a period; the system's reason
+           (a full disk, a file size limit) says more. */
+        char what[320], reason[200];
+        snprintf(reason, sizeof reason, "%s", lxw_strerror(e));
+        size_t rl = strlen(reason);
+        if (rl && reason[rl - 1] == '.')
+            reason[rl - 1] = '\0';
+        if (close_errno)
+            snprintf(what, sizeof what, "writing the workbook failed: %s (%s)", reason,
+                     strerror(close_errno));
+        else
+            snprintf(what, sizeof what, "writing the workbook failed: %s", reason);
+        st = e == LXW_ERROR_MEMORY_MALLOC_FAILED ? CM_ERR_NOMEM
+             : e == LXW_ERROR_CREATING_XLSX_FILE ? CM_ERR_CANTCREAT
+                                                 : CM_ERR_IO;
+        if (st == CM_ERR_NOMEM)
+            cm_diag_report(diag, CM_SEV_ERROR, &loc, "out of memory");
+        else if (st == CM_ERR_CANTCREAT)
+            cm_diag_report(diag, CM_SEV_ERROR, &loc, "cannot create: %s",
+                           close_errno ? strerror(close_errno) : lxw_strerror(e));
+        else
+            fail_io(path, diag, what);
+    }
+    if (st == CM_OK) {
+        /* libxlsxwriter may report success over a short write to one of its
+           temporary files: read the archive back before trusting it. */
+        char why[160], what[256];
+        if (cm_xlsx_verify(tmp, why, sizeof why) != 0) {
+            snprintf(what, sizeof what,
+                     "the written workbook is damaged (%s; is the disk full, or a file size "
+                     "limit reached?)",
+                     why);
+            st = fail_io(path, diag, what);
+        } else if (rename(tmp, path) != 0) {
+            cm_diag_report(diag, CM_SEV_ERROR, &loc, "cannot replace the file: %s",
+                           strerror(errno));
+            st = CM_ERR_CANTCREAT;
+        }
+    }
+    if (st != CM_OK)
+        unlink(tmp);
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+        drop(all[i]);
+done:
+    gathered_free(&g);
+    free(tmp);
+    free(dir);
+    free(names);
+    return st;
 }
