@@ -38,6 +38,7 @@ typedef struct cm_report_info {
     const char *rules_sha256;
     const char *const *messages; /* problems met while loading (rows skipped, ...) */
     size_t nmessages;
+    size_t max_rows; /* rows a sheet part may hold; 0: Excel's 1,048,576 (tests set less) */
 } cm_report_info;
 
 /** The version of the libxlsxwriter linked in, such as "1.1.4". */

@@ -55,6 +55,7 @@ typedef struct sheet {
     lxw_worksheet **ws;    /* one per part */
     lxw_row_t row;         /* the next row of the current part */
     lxw_row_t header_rows; /* rows frozen at the top of every part */
+    lxw_row_t max_rows;    /* rows a part may hold */
     size_t ncols;
     const char **headers; /* repeated at the top of every part; NULL: none */
     double *width;        /* widest content per column, in characters */
@@ -170,10 +171,10 @@ static void write_header(sheet *s)
     s->header_rows = s->row;
 }
 
-/* Moves to a new row; past Excel's last row, on to the next part. */
+/* Moves to a new row; past the last row a part may hold, on to the next. */
 static void next_row(sheet *s)
 {
-    if (s->row < LXW_ROW_MAX)
+    if (s->row < s->max_rows)
         return;
     finish_part(s);
     s->part++;
@@ -196,9 +197,12 @@ static cm_status plan(book *b, sheet *s, const char *name, size_t rows, size_t n
     s->ncols = ncols;
     s->headers = headers;
     s->table = table;
+    size_t max =
+        b->info->max_rows && b->info->max_rows < LXW_ROW_MAX ? b->info->max_rows : LXW_ROW_MAX;
+    s->max_rows = (lxw_row_t)max;
     if (rows == 0)
         return CM_OK;
-    size_t per_part = LXW_ROW_MAX - (headers ? 1 : 0);
+    size_t per_part = max - (headers ? 1 : 0);
     s->parts = (rows + per_part - 1) / per_part;
     s->ws = calloc(s->parts, sizeof *s->ws);
     s->width = calloc(ncols ? ncols : 1, sizeof *s->width);
@@ -745,7 +749,7 @@ static void write_flags(book *b, sheet *s)
     }
     /* Rows coloured by severity: one conditional format per severity. */
     for (size_t p = 0; p < s->parts; p++) {
-        lxw_row_t last = p + 1 < s->parts ? LXW_ROW_MAX - 1 : s->row - 1;
+        lxw_row_t last = p + 1 < s->parts ? s->max_rows - 1 : s->row - 1;
         for (int sev = 0; sev < CM_RULE_SEVERITY_COUNT; sev++) {
             char formula[64];
             snprintf(formula, sizeof formula, "=$B2=\"%s\"",
@@ -963,7 +967,8 @@ static void write_sources(book *b, sheet *s)
         end_row(s);
     }
     if (b->truncated) {
-        snprintf(buf, sizeof buf, "%zu cells were cut at Excel's 32,767 characters", b->truncated);
+        snprintf(buf, sizeof buf, "%zu %s cut at Excel's limit of 32,767 characters", b->truncated,
+                 b->truncated == 1 ? "cell was" : "cells were");
         put_text(s, 0, "Note", b->bold);
         put_text(s, 1, buf, NULL);
         end_row(s);
