@@ -17,6 +17,7 @@
 #include <time.h>
 
 #include "citymig/catalogue.h"
+#include "citymig/check.h"
 #include "citymig/dataset.h"
 #include "citymig/indicators.h"
 #include "citymig/longtable.h"
@@ -44,6 +45,9 @@ static const char usage_text[] =
     "  report DATASET -o FILE.xlsx\n"
     "                      Write the workbook: Summary, Areas, Flows, Diversity,\n"
     "                      Services, Flags, Charts, Definitions, Sources.\n"
+    "  check DATASET --expect FIGURES.csv [--junit FILE]\n"
+    "                      Recompute published figures and compare them, within\n"
+    "                      their tolerances; exit 1 when one drifted or has no value.\n"
     "  catalogue           Print the indicator catalogue (Markdown).\n"
     "\n"
     "A DATASET is a directory holding any of areas.csv, stocks.csv, flows.csv and\n"
@@ -58,6 +62,10 @@ static const char usage_text[] =
     "                      them (default 0: off).\n"
     "  --rules FILE        Rules CSV to apply instead of the built-in conference set.\n"
     "  --hits FILE         Also write the rule hits as CSV to FILE.\n"
+    "  --expect FILE       check: the figures to recompute (CSV: area_id, year,\n"
+    "                      indicator, expected, tolerance [, base_year, kind,\n"
+    "                      service, source]; tolerance 0.5 or 1%).\n"
+    "  --junit FILE        check: also write the results as JUnit XML.\n"
     "  --keep-going        Skip bad rows with a warning instead of stopping at the\n"
     "                      first error; keep rows that fail a cross-field check and\n"
     "                      flag what derives from them 'inconsistent'.\n"
@@ -92,6 +100,8 @@ typedef struct options {
     const char *output;
     const char *rules;
     const char *hits;
+    const char *expect;
+    const char *junit;
     int64_t min_count;
     int32_t year_from, year_to;
 } options;
@@ -238,6 +248,14 @@ static int parse_args(int argc, char **argv, options *o, FILE *out, FILE *err)
                 if (!value && (value = next_value(argc, argv, &i)) == NULL)
                     return usage_error(err, "option '--rules' needs a file name");
                 o->rules = value;
+            } else if (long_opt(arg, "--expect", &value)) {
+                if (!value && (value = next_value(argc, argv, &i)) == NULL)
+                    return usage_error(err, "option '--expect' needs a figures file");
+                o->expect = value;
+            } else if (long_opt(arg, "--junit", &value)) {
+                if (!value && (value = next_value(argc, argv, &i)) == NULL)
+                    return usage_error(err, "option '--junit' needs a file name");
+                o->junit = value;
             } else if (long_opt(arg, "--hits", &value)) {
                 if (!value && (value = next_value(argc, argv, &i)) == NULL)
                     return usage_error(err, "option '--hits' needs a file name");
@@ -501,6 +519,55 @@ static int cmd_report(const options *o, FILE *err)
     return cm_status_exit_code(st);
 }
 
+static int cmd_check(const options *o, FILE *out, FILE *err)
+{
+    printer p = {err, o->quiet};
+    cm_diag diag;
+    cm_load_options lopts = {0};
+    cm_dataset *ds = NULL;
+    cm_results results = {0};
+    cm_figures figures = {0};
+
+    if (!o->dataset)
+        return usage_error(err, "check needs a DATASET directory");
+    if (!o->expect)
+        return usage_error(err, "check needs the published figures: --expect FIGURES.csv");
+    lopts.strict = o->strict;
+    lopts.keep_going = o->keep_going;
+    cm_diag_init(&diag, print_diag, &p, o->keep_going ? o->max_errors : 1);
+
+    cm_status st = cm_figures_load(o->expect, &diag, &figures);
+    if (st == CM_OK)
+        st = cm_dataset_load(o->dataset, &lopts, &diag, &ds);
+    if (st == CM_OK) {
+        cm_indicator_options iopts = {o->min_count, o->year_from, o->year_to};
+        st = cm_indicators_compute(ds, &iopts, &results);
+    }
+    size_t failed = 0;
+    if (st == CM_OK) {
+        failed = cm_figures_check(&figures, &results);
+        cm_figures_write_table(out, &figures);
+        if (o->junit) {
+            cm_outfile junit;
+            st = cm_outfile_open(&junit, o->junit, &diag);
+            if (st == CM_OK) {
+                cm_figures_write_junit(junit.fp, &figures, o->dataset);
+                st = cm_outfile_commit(&junit, &diag);
+            }
+        }
+    }
+    if (st == CM_ERR_NOMEM)
+        fprintf(err, "citymig: error: out of memory\n");
+    else if (st == CM_ERR_DATA || st == CM_ERR_NOINPUT)
+        fprintf(err, "citymig: nothing checked: %s\n", cm_status_str(st));
+    cm_figures_free(&figures);
+    cm_results_free(&results);
+    cm_dataset_free(ds);
+    if (st == CM_OK && failed)
+        st = CM_ERR_CHECK;
+    return cm_status_exit_code(st);
+}
+
 static int cmd_catalogue(FILE *out)
 {
     return cm_catalogue_write_markdown(out) == 0 ? 0 : cm_status_exit_code(CM_ERR_IO);
@@ -518,12 +585,15 @@ int cm_cli_main(int argc, char **argv, FILE *out, FILE *err)
         return cmd_indicators(&o, err);
     if (strcmp(o.command, "report") == 0)
         return cmd_report(&o, err);
+    if (strcmp(o.command, "check") == 0)
+        return cmd_check(&o, out, err);
     if (strcmp(o.command, "catalogue") == 0) {
         if (o.dataset)
             return usage_error(err, "catalogue takes no DATASET");
         return cmd_catalogue(out);
     }
     return usage_error(err,
-                       "unknown command '%s' (expected validate, indicators, report or catalogue)",
+                       "unknown command '%s' (expected validate, indicators, report, check or "
+                       "catalogue)",
                        o.command);
 }
