@@ -40,6 +40,7 @@
 typedef struct cm_csv_pos {
     uint64_t line;
     uint32_t col;
+    const char *file; /* the input it is in (NULL: the reader's own file) */
 } cm_csv_pos;
 
 typedef struct cm_csv_handler {

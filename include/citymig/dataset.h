@@ -93,4 +93,31 @@ cm_status cm_load_file(const char *path, const char *name, const cm_table_def *d
                        cm_strpool *pool, cm_table *table, cm_flows *flows,
                        const cm_load_options *opts, cm_diag *diag, cm_source *src);
 
+/*
+ * The loader itself, for inputs that are not one CSV file (manifests): it
+ * takes a header record of canonical column names, then records of fields,
+ * each with its place, exactly as the CSV reader would hand them over.
+ */
+typedef struct cm_loader cm_loader;
+
+/** A loader for one table, as cm_load_file uses; name appears in messages. */
+cm_loader *cm_loader_new(const cm_table_def *def, const char *name, cm_strpool *pool,
+                         cm_table *table, cm_flows *flows, const cm_load_options *opts,
+                         cm_diag *diag, cm_source *src);
+
+/** One field of the current record (the first record is the header). */
+cm_status cm_loader_field(cm_loader *loader, size_t index, const char *s, size_t len,
+                          const cm_csv_pos *pos);
+
+/** The end of a record of nfields fields. */
+cm_status cm_loader_record(cm_loader *loader, size_t nfields, const cm_csv_pos *start);
+
+/** True once the header record has been taken. */
+bool cm_loader_has_header(const cm_loader *loader);
+
+/** Ends the input: the checks of an empty file; returns the table's status. */
+cm_status cm_loader_end(cm_loader *loader, cm_status read_status);
+
+void cm_loader_free(cm_loader *loader);
+
 #endif

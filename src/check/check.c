@@ -124,7 +124,7 @@ static cm_status on_record(void *ctx, size_t nfields, const cm_csv_pos *start)
         bool complete = true;
         for (int c = 0; c < C_REQUIRED; c++) {
             if (!p->mapped[c]) {
-                cm_csv_pos at = {start->line, 0};
+                cm_csv_pos at = {start->line, 0, NULL};
                 error_at(p, at, "missing required column '%s'", col_names[c]);
                 complete = false;
             }
@@ -134,7 +134,7 @@ static cm_status on_record(void *ctx, size_t nfields, const cm_csv_pos *start)
         return complete ? CM_OK : CM_ERR_DATA;
     }
     if (nfields != p->nheader) {
-        cm_csv_pos at = {start->line, 0};
+        cm_csv_pos at = {start->line, 0, NULL};
         error_at(p, at, "%zu fields, but the header has %zu", nfields, p->nheader);
         clear(p);
         return CM_OK;

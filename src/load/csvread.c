@@ -262,7 +262,7 @@ static cm_status scan_slice(cm_csv *csv, const unsigned char *p, size_t len)
 
     for (i = 0; i < len; i++) {
         unsigned char c = p[i];
-        cm_csv_pos here = {csv->line, csv->col + 1};
+        cm_csv_pos here = {csv->line, csv->col + 1, csv->file};
 
         if (c == 0) {
             err = "NUL byte in a text file (is it binary, or UTF-16?)";
@@ -449,7 +449,7 @@ static cm_status sniff(cm_csv *csv)
     else if (n >= 2 && h[0] == 0 && h[1] != 0)
         name = "UTF-16 (big-endian, no byte order mark)";
     if (name) {
-        cm_csv_pos pos = {1, 1};
+        cm_csv_pos pos = {1, 1, csv->file};
         char msg[256];
         snprintf(msg, sizeof msg,
                  "file is %s; citymig reads UTF-8: convert it first, for example with "

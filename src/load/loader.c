@@ -59,7 +59,7 @@ typedef struct loader {
 
 static cm_loc loc_of(const loader *ld, cm_csv_pos pos)
 {
-    cm_loc loc = {ld->file, pos.line, pos.col};
+    cm_loc loc = {pos.file ? pos.file : ld->file, pos.line, pos.col};
     return loc;
 }
 
@@ -190,7 +190,7 @@ static cm_status header_end(loader *ld, size_t nfields)
         if (!required || header_has(ld, c))
             continue;
         ok = false;
-        cm_csv_pos pos = {1, 0};
+        cm_csv_pos pos = {1, 0, NULL};
         if (nfields)
             pos = ld->name_pos[0];
         pos.col = 0;
@@ -201,7 +201,7 @@ static cm_status header_end(loader *ld, size_t nfields)
             header_has(ld, CM_SERVICES_POPULATION) && header_has(ld, CM_SERVICES_WITH_ACCESS);
         if (!counts && !header_has(ld, CM_SERVICES_ACCESS_RATE)) {
             ok = false;
-            cm_csv_pos pos = {nfields ? ld->name_pos[0].line : 1, 0};
+            cm_csv_pos pos = {nfields ? ld->name_pos[0].line : 1, 0, NULL};
             st = report(ld, pos,
                         "missing required columns: services.csv needs 'population' and "
                         "'with_access', or 'access_rate'");
@@ -523,7 +523,7 @@ static cm_status commit_table_row(loader *ld, const cm_csv_pos *row)
     }
     size_t col = cm_table_row_diff(ld->table, dup, ld->cells);
     uint64_t first = ld->table->line[dup];
-    cm_csv_pos at = {row->line, 0};
+    cm_csv_pos at = {row->line, 0, row->file};
     if (col == SIZE_MAX) {
         cm_loc loc = loc_of(ld, at);
         cm_diag_report(ld->diag, CM_SEV_NOTE, &loc,
@@ -578,7 +578,7 @@ static cm_status on_record(void *ctx, size_t nfields, const cm_csv_pos *row)
     if (nfields != ld->nheader) {
         ld->src->rows_rejected++;
         if (nfields < ld->nheader) {
-            cm_csv_pos at = {row->line, 0};
+            cm_csv_pos at = {row->line, 0, row->file};
             return report_row(
                 ld, at,
                 "too few fields: %zu, but the header has %zu (a missing delimiter, or "
@@ -627,49 +627,101 @@ static void sha_chunk(void *ctx, const void *data, size_t len)
     cm_sha256_update(ctx, data, len);
 }
 
-cm_status cm_load_file(const char *path, const char *name, const cm_table_def *def,
-                       cm_strpool *pool, cm_table *table, cm_flows *flows,
-                       const cm_load_options *opts, cm_diag *diag, cm_source *src)
-{
-    loader ld = {0};
-    cm_csv_handler handler = {on_field, on_record, field_name};
-    ld.def = def;
-    ld.file = name;
-    ld.diag = diag;
-    ld.opts = opts;
-    ld.pool = pool;
-    ld.table = table;
-    ld.flows = flows;
-    ld.src = src;
+struct cm_loader {
+    loader ld;
+};
 
-    cm_sha256 *sha = opts->digest ? cm_sha256_new() : NULL;
-    if (opts->digest && !sha)
-        return CM_ERR_NOMEM;
-    cm_csv_tap tap = {sha_chunk, sha};
-    cm_status st =
-        cm_csv_read_file(path, name, &opts->csv, &handler, &ld, diag, &src->csv, sha ? &tap : NULL);
-    if (sha)
-        cm_sha256_finish(sha, src->sha256);
+cm_loader *cm_loader_new(const cm_table_def *def, const char *name, cm_strpool *pool,
+                         cm_table *table, cm_flows *flows, const cm_load_options *opts,
+                         cm_diag *diag, cm_source *src)
+{
+    cm_loader *l = calloc(1, sizeof *l);
+    if (!l)
+        return NULL;
+    l->ld.def = def;
+    l->ld.file = name;
+    l->ld.diag = diag;
+    l->ld.opts = opts;
+    l->ld.pool = pool;
+    l->ld.table = table;
+    l->ld.flows = flows;
+    l->ld.src = src;
+    return l;
+}
+
+cm_status cm_loader_field(cm_loader *l, size_t index, const char *s, size_t len,
+                          const cm_csv_pos *pos)
+{
+    return on_field(&l->ld, index, s, len, pos);
+}
+
+cm_status cm_loader_record(cm_loader *l, size_t nfields, const cm_csv_pos *start)
+{
+    return on_record(&l->ld, nfields, start);
+}
+
+bool cm_loader_has_header(const cm_loader *l)
+{
+    return l->ld.have_header;
+}
+
+cm_status cm_loader_end(cm_loader *l, cm_status st)
+{
+    loader *ld = &l->ld;
+    cm_source *src = ld->src;
     if (st == CM_ERR_NOMEM) {
-        cm_loc loc = {name, 0, 0};
-        cm_diag_report(diag, CM_SEV_ERROR, &loc, "out of memory");
-    } else if (st == CM_OK && !ld.have_header) {
-        cm_loc loc = {name, 0, 0};
-        cm_diag_report(diag, CM_SEV_ERROR, &loc,
+        cm_loc loc = {ld->file, 0, 0};
+        cm_diag_report(ld->diag, CM_SEV_ERROR, &loc, "out of memory");
+    } else if (st == CM_OK && !ld->have_header) {
+        cm_loc loc = {ld->file, 0, 0};
+        cm_diag_report(ld->diag, CM_SEV_ERROR, &loc,
                        "empty file: expected a header row naming the columns");
         src->errors++;
         st = CM_ERR_DATA;
     } else if (st == CM_OK && src->rows == 0) {
-        cm_loc loc = {name, 0, 0};
-        cm_diag_report(diag, CM_SEV_NOTE, &loc, "header only: the file has no data rows");
+        cm_loc loc = {ld->file, 0, 0};
+        cm_diag_report(ld->diag, CM_SEV_NOTE, &loc, "header only: the file has no data rows");
     }
     if (st == CM_OK && src->errors)
         st = CM_ERR_DATA;
-    for (size_t i = 0; i < ld.nheader && i < ld.names_cap; i++)
-        free(ld.names[i]);
-    free(ld.names);
-    free(ld.name_pos);
-    free(ld.map);
     src->status = st;
+    return st;
+}
+
+void cm_loader_free(cm_loader *l)
+{
+    if (!l)
+        return;
+    loader *ld = &l->ld;
+    for (size_t i = 0; i < ld->nheader && i < ld->names_cap; i++)
+        free(ld->names[i]);
+    free(ld->names);
+    free(ld->name_pos);
+    free(ld->map);
+    free(l);
+}
+
+cm_status cm_load_file(const char *path, const char *name, const cm_table_def *def,
+                       cm_strpool *pool, cm_table *table, cm_flows *flows,
+                       const cm_load_options *opts, cm_diag *diag, cm_source *src)
+{
+    cm_loader *l = cm_loader_new(def, name, pool, table, flows, opts, diag, src);
+    cm_sha256 *sha = opts->digest ? cm_sha256_new() : NULL;
+    if (!l || (opts->digest && !sha)) {
+        cm_loader_free(l);
+        if (sha) {
+            char hex[CM_SHA256_HEX_SIZE];
+            cm_sha256_finish(sha, hex);
+        }
+        return CM_ERR_NOMEM;
+    }
+    cm_csv_handler handler = {on_field, on_record, field_name};
+    cm_csv_tap tap = {sha_chunk, sha};
+    cm_status st = cm_csv_read_file(path, name, &opts->csv, &handler, &l->ld, diag, &src->csv,
+                                    sha ? &tap : NULL);
+    if (sha)
+        cm_sha256_finish(sha, src->sha256);
+    st = cm_loader_end(l, st);
+    cm_loader_free(l);
     return st;
 }

@@ -131,7 +131,7 @@ static cm_status header_end(parser *p, const cm_csv_pos *start)
     p->have_header = true;
     for (int c = 0; c < C_SDG; c++) {
         if (!p->mapped[c]) {
-            cm_csv_pos at = {start->line, 0};
+            cm_csv_pos at = {start->line, 0, NULL};
             error_at(p, at, "missing required column '%s'", col_names[c]);
         }
     }
@@ -145,7 +145,7 @@ static cm_status on_record(void *ctx, size_t nfields, const cm_csv_pos *start)
     if (!p->have_header)
         return header_end(p, start);
     if (nfields != p->nheader) {
-        cm_csv_pos at = {start->line, 0};
+        cm_csv_pos at = {start->line, 0, NULL};
         error_at(p, at, "%zu fields, but the header has %zu", nfields, p->nheader);
         clear_fields(p);
         return CM_OK;
