@@ -2,7 +2,7 @@
 # deps.sh - installs the Debian packages that building and testing citymig
 # need, when they are missing. Needs root or sudo only when it installs.
 set -eu
-pkgs="cmake make gcc pkg-config libcsv-dev libxlsxwriter-dev libcmocka-dev libminizip-dev nettle-dev
+pkgs="cmake make gcc pkg-config libcsv-dev libxlsxwriter-dev libcmocka-dev libminizip-dev nettle-dev libinih-dev
 clang-format python3 python3-openpyxl locales"
 missing=""
 for p in $pkgs; do

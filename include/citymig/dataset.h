@@ -57,8 +57,29 @@ typedef struct cm_source {
     uint64_t unknown_columns;
 } cm_source;
 
+/** One file read through a manifest (a table may have several). */
+typedef struct cm_input {
+    char *path;    /* as shown in messages */
+    char *section; /* the manifest's section */
+    cm_table_id table;
+    uint64_t bytes;
+    uint64_t lines;
+    uint64_t records;   /* data records read (after header_line) */
+    uint64_t filtered;  /* dropped by keep_if / skip_if */
+    uint64_t deduped;   /* dropped as identical to an earlier row */
+    uint64_t rounded;   /* values rounded to whole numbers (round.COLUMN) */
+    uint64_t rows;      /* rows handed to the table (unpivot makes several) */
+    uint64_t unmatched; /* joined rows that matched no row */
+    char sha256[65];
+} cm_input;
+
 typedef struct cm_dataset {
     char *dir;
+    char *manifest; /* the manifest's path, or NULL for a plain directory */
+    char *title;    /* [dataset] title, or NULL */
+    char manifest_sha256[65];
+    cm_input *inputs; /* files read through the manifest */
+    size_t ninputs;
     cm_strpool *pool;
     cm_table *areas;
     cm_table *stocks;

@@ -426,7 +426,7 @@ static in_val published_net(const engine *e, size_t row, int kind)
     if (kind == CM_KIND_ALL) {
         in_val a = published_net(e, row, CM_KIND_INTERNAL);
         in_val b = published_net(e, row, CM_KIND_INTERNATIONAL);
-        return add(a, b, "published net migration");
+        return add(a, b, "net migration");
     }
     size_t col = kind == CM_KIND_INTERNAL ? CM_AREAS_NET_INTERNAL_MIGRATION
                                           : CM_AREAS_NET_INTERNATIONAL_MIGRATION;

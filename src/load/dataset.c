@@ -2,6 +2,7 @@
  * dataset.c - loading the tables of a dataset directory.
  */
 #include "citymig/dataset.h"
+#include "citymig/manifest.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -31,6 +32,13 @@ void cm_dataset_free(cm_dataset *ds)
         free(ds->sources[i].path);
         free(ds->sources[i].name);
     }
+    for (size_t i = 0; i < ds->ninputs; i++) {
+        free(ds->inputs[i].path);
+        free(ds->inputs[i].section);
+    }
+    free(ds->inputs);
+    free(ds->manifest);
+    free(ds->title);
     free(ds->dir);
     free(ds);
 }
@@ -125,10 +133,18 @@ cm_status cm_dataset_load(const char *dir, const cm_load_options *opts, cm_diag 
         cm_diag_report(diag, CM_SEV_ERROR, &loc, "cannot open dataset: %s", strerror(errno));
         return CM_ERR_NOINPUT;
     }
-    if (!S_ISDIR(sb.st_mode)) {
+    size_t dlen = strlen(dir);
+    if (S_ISREG(sb.st_mode) && dlen > 4 && strcmp(dir + dlen - 4, ".csv") == 0) {
         cm_diag_report(diag, CM_SEV_ERROR, &loc,
-                       "not a directory: a dataset is a directory holding areas.csv, "
-                       "stocks.csv, flows.csv or services.csv");
+                       "a CSV file, not a dataset: give the directory that holds it (a dataset "
+                       "is a directory of areas.csv, stocks.csv, flows.csv, services.csv, or a "
+                       "manifest such as dataset.ini)");
+        return CM_ERR_NOINPUT;
+    }
+    if (!S_ISDIR(sb.st_mode) && !S_ISREG(sb.st_mode)) {
+        cm_diag_report(diag, CM_SEV_ERROR, &loc,
+                       "not a directory nor a manifest: a dataset is a directory holding "
+                       "areas.csv, stocks.csv, flows.csv or services.csv, or a manifest");
         return CM_ERR_NOINPUT;
     }
 
@@ -144,6 +160,22 @@ cm_status cm_dataset_load(const char *dir, const cm_load_options *opts, cm_diag 
     ds->flows = cm_flows_new();
     if (!ds->dir || !ds->pool || !ds->areas || !ds->stocks || !ds->services || !ds->flows)
         return CM_ERR_NOMEM;
+
+    /* A manifest: the path itself, or dataset.ini in the directory. */
+    char *manifest = NULL;
+    if (S_ISREG(sb.st_mode)) {
+        manifest = strdup(dir);
+    } else {
+        char *ini = join(dir, "dataset.ini");
+        if (ini && stat(ini, &sb) == 0)
+            manifest = ini;
+        else
+            free(ini);
+    }
+    if (manifest) {
+        ds->manifest = manifest;
+        return cm_manifest_load(manifest, opts, diag, ds);
+    }
 
     int found = 0;
     for (int t = 0; t < CM_TABLE_COUNT; t++) {

@@ -420,12 +420,6 @@ static bool check_areas(loader *ld, const cm_csv_pos *row, cm_status *st)
     int64_t fb = count_of(ld, CM_AREAS_FOREIGN_BORN, &has_fb);
     int64_t fbf = count_of(ld, CM_AREAS_FOREIGN_BORN_FEMALE, &has_fbf);
 
-    if (!has_pop && !ld->cells[CM_AREAS_FOREIGN_BORN_SHARE].present) {
-        *st = report_row(ld, col_pos(ld, CM_AREAS_POPULATION, row),
-                         "column 'population': a value is required (a row may leave it empty "
-                         "only when it gives a published foreign_born_share)");
-        return false;
-    }
     const cm_cell *parent = &ld->cells[CM_AREAS_PARENT_ID];
     if (parent->present && parent->v.text == ld->cells[CM_AREAS_AREA_ID].v.text) {
         *st = report_row(ld, col_pos(ld, CM_AREAS_PARENT_ID, row),

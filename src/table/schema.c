@@ -41,8 +41,8 @@ static const cm_column_def areas_cols[] = {
     [CM_AREAS_LEVEL] = {"level", CM_VALUE_ENUM, OPT, &cm_level_enum},
     [CM_AREAS_PARENT_ID] = {"parent_id", CM_VALUE_TEXT, OPT | ID, NULL},
     [CM_AREAS_YEAR] = {"year", CM_VALUE_YEAR, REQ | KEY, NULL},
-    /* Required as a column; a row may leave it empty only when it carries a
-       published foreign_born_share (checked in the loader). */
+    /* Required as a column; a row may leave it empty (missing), and what
+       needs it is then reported missing. */
     [CM_AREAS_POPULATION] = {"population", CM_VALUE_COUNT, 0, NULL},
     [CM_AREAS_FOREIGN_BORN] = {"foreign_born", CM_VALUE_COUNT, OPT, NULL},
     [CM_AREAS_FOREIGN_BORN_SHARE] = {"foreign_born_share", CM_VALUE_PERCENT, OPT, NULL},

@@ -1,0 +1,1513 @@
+/*
+ * manifest.c - downloads as published, mapped onto the canonical tables.
+ *
+ * The manifest is parsed with inih, through a reader that counts lines so
+ * that every message names the manifest's line and key. Each source's file
+ * goes through the CSV layer; each of its records becomes one canonical row
+ * (several with unpivot), built in this order:
+ *
+ *   keep_if / skip_if on the source's values
+ *   column mapping: a column, a template or a constant
+ *   missing tokens, then value maps
+ *   numbers: thousands separator and decimal mark, scale, rounding
+ *   unpivot, then joined sources' columns by key, then de-duplication
+ *
+ * and is handed to the table's loader with the place of each value in its
+ * source file, so that the loader's checks and messages are those of a
+ * canonical file.
+ */
+#include "citymig/manifest.h"
+
+#include <errno.h>
+#include <ini.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "citymig/csvread.h"
+#include "citymig/hash.h"
+#include "citymig/sha256.h"
+#include "citymig/value.h"
+
+enum { MAX_COLS = CM_TABLE_MAX_COLS, MAX_FILTERS = 16 };
+
+typedef enum map_kind { MAP_NONE, MAP_COLUMN, MAP_TEMPLATE, MAP_CONSTANT } map_kind;
+
+typedef struct mapping {
+    map_kind kind;
+    char *text;    /* the source column, the template, or the constant */
+    unsigned line; /* in the manifest */
+    size_t src;    /* MAP_COLUMN: the source column's index */
+    size_t nparts; /* MAP_TEMPLATE: literal and column parts */
+    char **lit;    /* lit[i] precedes column part i; lit[nparts] ends */
+    size_t *part;
+} mapping;
+
+typedef struct pair {
+    char *from, *to;
+} pair;
+
+typedef struct filter {
+    char *column;
+    char **values;
+    size_t nvalues;
+    bool keep;
+    unsigned line;
+    size_t src;
+} filter;
+
+typedef struct joined_row {
+    char *key;
+    char *values[MAX_COLS];
+    cm_csv_pos pos[MAX_COLS];
+    uint64_t line;
+    bool used;
+} joined_row;
+
+typedef struct source source;
+
+struct source {
+    char *section;
+    cm_table_id table;
+    const cm_table_def *def;
+    char *file;
+    char *path; /* resolved against the manifest's directory */
+    unsigned file_line;
+    unsigned section_line;
+    unsigned char delim, quote;
+    char thousands, decimal;
+    char **missing;
+    size_t nmissing;
+    uint64_t header_line;
+    bool dedupe;
+    mapping map[MAX_COLS];
+    pair *vmap[MAX_COLS];
+    size_t nvmap[MAX_COLS];
+    const char *vmap_default[MAX_COLS];
+    unsigned vmap_line[MAX_COLS];
+    char *scale[MAX_COLS];
+    unsigned scale_line[MAX_COLS];
+    bool round[MAX_COLS];
+    filter filters[MAX_FILTERS];
+    size_t nfilters;
+    bool unpivot;
+    int32_t unpivot_from, unpivot_to;
+    size_t unpivot_value; /* canonical column of the values */
+    unsigned unpivot_line;
+    char *join;
+    unsigned join_line;
+    source *target; /* the source this one joins into */
+    /* Joined rows, by key (joined sources only). */
+    joined_row *rows;
+    size_t nrows, rows_cap;
+    uint32_t *slots;
+    size_t mask;
+    /* The source's header, once read. */
+    char **header;
+    size_t nheader;
+    cm_input *input;
+};
+
+typedef struct manifest {
+    const char *path;
+    char *dir;
+    cm_diag *diag;
+    const cm_load_options *opts;
+    cm_dataset *ds;
+    char *title;
+    source *sources;
+    size_t nsources;
+    size_t errors;
+    unsigned line; /* the line inih is on */
+    bool too_long;
+    unsigned too_long_line;
+    /* Keys seen in the current section, to refuse repeats. */
+    char **seen;
+    size_t nseen;
+    char *section;
+    bool section_ok;
+} manifest;
+
+static void merr(manifest *m, unsigned line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void merr(manifest *m, unsigned line, const char *fmt, ...)
+{
+    char text[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    cm_loc loc = {m->path, line, 0};
+    cm_diag_report(m->diag, CM_SEV_ERROR, &loc, "%s", text);
+    m->errors++;
+}
+
+static char *dup(const char *s)
+{
+    size_t n = strlen(s);
+    char *c = malloc(n + 1);
+    if (c)
+        memcpy(c, s, n + 1);
+    return c;
+}
+
+static char *trimmed(const char *s, size_t len)
+{
+    while (len && (*s == ' ' || *s == '\t'))
+        s++, len--;
+    while (len && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+        len--;
+    char *c = malloc(len + 1);
+    if (c) {
+        memcpy(c, s, len);
+        c[len] = '\0';
+    }
+    return c;
+}
+
+/* Splits "a, b, c" into trimmed items; "" gives one empty item. */
+static char **split_list(const char *value, char sep, size_t *n)
+{
+    size_t count = 1;
+    for (const char *p = value; *p; p++)
+        count += *p == sep;
+    char **items = calloc(count, sizeof *items);
+    if (!items)
+        return NULL;
+    const char *start = value;
+    for (size_t i = 0; i < count; i++) {
+        const char *end = strchr(start, sep);
+        size_t len = end ? (size_t)(end - start) : strlen(start);
+        items[i] = trimmed(start, len);
+        start = end ? end + 1 : start + len;
+    }
+    *n = count;
+    return items;
+}
+
+static void free_list(char **items, size_t n)
+{
+    for (size_t i = 0; items && i < n; i++)
+        free(items[i]);
+    free(items);
+}
+
+/* A value that is one character: a name, a quoted character, or itself. */
+static int one_char(const char *value)
+{
+    static const struct {
+        const char *name;
+        char c;
+    } names[] = {{"comma", ','}, {"semicolon", ';'}, {"tab", '\t'},       {"pipe", '|'},
+                 {"space", ' '}, {"period", '.'},    {"apostrophe", '\''}};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (strcmp(value, names[i].name) == 0)
+            return (unsigned char)names[i].c;
+    size_t n = strlen(value);
+    if (n == 3 && (value[0] == '"' || value[0] == '\'') && value[2] == value[0])
+        return (unsigned char)value[1];
+    if (n == 1)
+        return (unsigned char)value[0];
+    return -1;
+}
+
+static bool yes_no(const char *value, bool *out)
+{
+    if (strcmp(value, "yes") == 0 || strcmp(value, "true") == 0) {
+        *out = true;
+        return true;
+    }
+    if (strcmp(value, "no") == 0 || strcmp(value, "false") == 0) {
+        *out = false;
+        return true;
+    }
+    return false;
+}
+
+static int column_of(const cm_table_def *def, const char *name)
+{
+    for (size_t c = 0; c < def->ncols; c++)
+        if (strcmp(def->cols[c].name, name) == 0)
+            return (int)c;
+    return -1;
+}
+
+static const char *const table_names[CM_TABLE_COUNT] = {"areas", "stocks", "flows", "services"};
+static const cm_table_def *const table_defs[CM_TABLE_COUNT] = {&cm_areas_def, &cm_stocks_def,
+                                                               &cm_flows_def, &cm_services_def};
+
+static source *current(manifest *m)
+{
+    return m->nsources && m->section_ok ? &m->sources[m->nsources - 1] : NULL;
+}
+
+static bool new_section(manifest *m, const char *section)
+{
+    if (strcmp(section, "dataset") == 0)
+        return true;
+    size_t len = strcspn(section, ".");
+    int t = -1;
+    for (int i = 0; i < CM_TABLE_COUNT; i++)
+        if (strlen(table_names[i]) == len && strncmp(section, table_names[i], len) == 0)
+            t = i;
+    if (t < 0 || (section[len] == '.' && section[len + 1] == '\0')) {
+        merr(m, m->line,
+             "unknown section [%s] (expected [dataset], or a table: [areas], [stocks], "
+             "[flows], [services], or [areas.NAME] for another source of a table)",
+             section);
+        return false;
+    }
+    source *grown = realloc(m->sources, (m->nsources + 1) * sizeof *grown);
+    if (!grown)
+        return false;
+    m->sources = grown;
+    source *s = &m->sources[m->nsources++];
+    memset(s, 0, sizeof *s);
+    s->section = dup(section);
+    s->table = (cm_table_id)t;
+    s->def = table_defs[t];
+    s->delim = ',';
+    s->quote = '"';
+    s->header_line = 1;
+    s->section_line = m->line;
+    return s->section != NULL;
+}
+
+/* Records a key of the section; false when it was already given. */
+static bool first_time(manifest *m, const char *key)
+{
+    for (size_t i = 0; i < m->nseen; i++)
+        if (strcmp(m->seen[i], key) == 0)
+            return false;
+    char **grown = realloc(m->seen, (m->nseen + 1) * sizeof *grown);
+    if (!grown)
+        return false;
+    m->seen = grown;
+    m->seen[m->nseen++] = dup(key);
+    return true;
+}
+
+static void forget_keys(manifest *m)
+{
+    free_list(m->seen, m->nseen);
+    m->seen = NULL;
+    m->nseen = 0;
+}
+
+/* The canonical column named after "prefix." in key, or -1 (reported). */
+static int key_column(manifest *m, source *s, const char *key, const char *prefix)
+{
+    const char *name = key + strlen(prefix);
+    int c = column_of(s->def, name);
+    if (c < 0)
+        merr(m, m->line, "key '%s': %s has no column '%s'", key, s->def->file, name);
+    return c;
+}
+
+static void parse_unpivot(manifest *m, source *s, const char *key, const char *value)
+{
+    /* "1960-2016 -> year, population" */
+    int32_t from, to;
+    const char *arrow = strstr(value, "->");
+    char range[64];
+    s->unpivot_line = m->line;
+    if (!arrow || (size_t)(arrow - value) >= sizeof range) {
+        merr(m, m->line, "key '%s': expected 'FIRST-LAST -> year, COLUMN', got '%s'", key, value);
+        return;
+    }
+    size_t n = (size_t)(arrow - value);
+    memcpy(range, value, n);
+    range[n] = '\0';
+    while (n && range[n - 1] == ' ')
+        range[--n] = '\0';
+    char *dash = strchr(range, '-');
+    if (!dash || cm_parse_year(range, (size_t)(dash - range), &from) != CM_PARSE_OK ||
+        cm_parse_year(dash + 1, strlen(dash + 1), &to) != CM_PARSE_OK || from > to) {
+        merr(m, m->line,
+             "key '%s': '%s' is not a range of years (expected FIRST-LAST, such as 1960-2016, "
+             "years 1800 to 2200, FIRST <= LAST)",
+             key, range);
+        return;
+    }
+    size_t ncols;
+    char **cols = split_list(arrow + 2, ',', &ncols);
+    if (!cols)
+        return;
+    if (ncols != 2 || strcmp(cols[0], "year") != 0) {
+        merr(m, m->line, "key '%s': expected '-> year, COLUMN' after the range", key);
+    } else {
+        int c = column_of(s->def, cols[1]);
+        if (c < 0 || c == CM_AREAS_YEAR)
+            merr(m, m->line, "key '%s': %s has no column '%s' to unpivot into", key, s->def->file,
+                 cols[1]);
+        else {
+            s->unpivot = true;
+            s->unpivot_from = from;
+            s->unpivot_to = to;
+            s->unpivot_value = (size_t)c;
+        }
+    }
+    free_list(cols, ncols);
+}
+
+static int on_key(void *user, const char *section, const char *key, const char *value)
+{
+    manifest *m = user;
+    if (!m->section || strcmp(m->section, section) != 0) {
+        free(m->section);
+        m->section = dup(section);
+        forget_keys(m);
+        m->section_ok = new_section(m, section);
+    }
+    if (!first_time(m, key)) {
+        merr(m, m->line, "key '%s' is given twice in [%s]", key, section);
+        return 1;
+    }
+    if (strcmp(section, "dataset") == 0) {
+        if (strcmp(key, "title") == 0) {
+            free(m->title);
+            m->title = dup(value);
+        } else {
+            merr(m, m->line, "unknown key '%s' in [dataset] (expected title)", key);
+        }
+        return 1;
+    }
+    source *s = current(m);
+    if (!s)
+        return 1;
+    int c;
+    if (strcmp(key, "file") == 0) {
+        s->file = dup(value);
+        s->file_line = m->line;
+    } else if (strcmp(key, "delimiter") == 0 || strcmp(key, "quote") == 0) {
+        int ch = one_char(value);
+        if (ch < 0 || ch == '\r' || ch == '\n' || ch >= 0x80)
+            merr(m, m->line,
+                 "key '%s': '%s' is not one character (use comma, semicolon, tab, pipe, or a "
+                 "character in quotes such as \";\")",
+                 key, value);
+        else if (key[0] == 'd')
+            s->delim = (unsigned char)ch;
+        else
+            s->quote = (unsigned char)ch;
+    } else if (strcmp(key, "line_ends") == 0) {
+        if (strcmp(value, "any") && strcmp(value, "LF") && strcmp(value, "CRLF") &&
+            strcmp(value, "CR"))
+            merr(m, m->line, "key 'line_ends': '%s' is not any, LF, CRLF or CR", value);
+    } else if (strcmp(key, "header_line") == 0) {
+        int64_t n;
+        if (cm_parse_count(value, strlen(value), &n) != CM_PARSE_OK || n < 1 || n > 1000000)
+            merr(m, m->line, "key 'header_line': '%s' is not a line number", value);
+        else
+            s->header_line = (uint64_t)n;
+    } else if (strcmp(key, "missing") == 0) {
+        s->missing = split_list(value, ',', &s->nmissing);
+    } else if (strcmp(key, "thousands") == 0 || strcmp(key, "decimal") == 0) {
+        int ch = one_char(value);
+        bool thousands = key[0] == 't';
+        if (ch < 0 || (!thousands && ch != ',' && ch != '.') ||
+            (thousands && ch != ',' && ch != '.' && ch != ' ' && ch != '\''))
+            merr(m, m->line, "key '%s': '%s' is not %s", key, value,
+                 thousands ? "a thousands separator (comma, period, space or apostrophe)"
+                           : "a decimal mark (comma or period)");
+        else if (thousands)
+            s->thousands = (char)ch;
+        else
+            s->decimal = (char)ch;
+    } else if (strcmp(key, "dedupe") == 0) {
+        if (!yes_no(value, &s->dedupe))
+            merr(m, m->line, "key 'dedupe': '%s' is not yes or no", value);
+    } else if (strcmp(key, "unpivot") == 0) {
+        parse_unpivot(m, s, key, value);
+    } else if (strcmp(key, "join") == 0) {
+        s->join = dup(value);
+        s->join_line = m->line;
+    } else if (strncmp(key, "column.", 7) == 0) {
+        if ((c = key_column(m, s, key, "column.")) >= 0) {
+            mapping *mp = &s->map[c];
+            mp->kind = strchr(value, '{') ? MAP_TEMPLATE : MAP_COLUMN;
+            mp->text = dup(value);
+            mp->line = m->line;
+            if (!*value)
+                merr(m, m->line, "key '%s': the source column's name is empty", key);
+        }
+    } else if (strncmp(key, "map.", 4) == 0) {
+        if ((c = key_column(m, s, key, "map.")) >= 0) {
+            size_t n;
+            char **items = split_list(value, ',', &n);
+            s->vmap[c] = calloc(n, sizeof *s->vmap[c]);
+            s->vmap_line[c] = m->line;
+            for (size_t i = 0; items && s->vmap[c] && i < n; i++) {
+                char *colon = strrchr(items[i], ':');
+                if (!colon) {
+                    merr(m, m->line, "key '%s': '%s' is not FROM:TO", key, items[i]);
+                    continue;
+                }
+                *colon = '\0';
+                char *from = trimmed(items[i], strlen(items[i]));
+                char *to = trimmed(colon + 1, strlen(colon + 1));
+                if (from && strcmp(from, "*") == 0) {
+                    s->vmap_default[c] = to;
+                    free(from);
+                    s->vmap[c][s->nvmap[c]++] = (pair){NULL, to};
+                } else {
+                    s->vmap[c][s->nvmap[c]++] = (pair){from, to};
+                }
+            }
+            free_list(items, n);
+        }
+    } else if (strncmp(key, "scale.", 6) == 0) {
+        if ((c = key_column(m, s, key, "scale.")) >= 0) {
+            double f;
+            cm_value_type t = s->def->cols[c].type;
+            if (cm_parse_number(value, strlen(value), &f) != CM_PARSE_OK || f <= 0)
+                merr(m, m->line, "key '%s': '%s' is not a positive number", key, value);
+            else if (t != CM_VALUE_COUNT && t != CM_VALUE_SIGNED_COUNT && t != CM_VALUE_PERCENT)
+                merr(m, m->line, "key '%s': column '%s' is not a number", key,
+                     s->def->cols[c].name);
+            else {
+                s->scale[c] = dup(value);
+                s->scale_line[c] = m->line;
+            }
+        }
+    } else if (strncmp(key, "round.", 6) == 0) {
+        if ((c = key_column(m, s, key, "round.")) >= 0) {
+            cm_value_type t = s->def->cols[c].type;
+            if (!yes_no(value, &s->round[c]))
+                merr(m, m->line, "key '%s': '%s' is not yes or no", key, value);
+            else if (t != CM_VALUE_COUNT && t != CM_VALUE_SIGNED_COUNT)
+                merr(m, m->line, "key '%s': only counts are rounded; '%s' is not a count", key,
+                     s->def->cols[c].name);
+        }
+    } else if (strncmp(key, "keep_if.", 8) == 0 || strncmp(key, "skip_if.", 8) == 0) {
+        if (s->nfilters == MAX_FILTERS) {
+            merr(m, m->line, "key '%s': at most %d filters a source", key, MAX_FILTERS);
+        } else {
+            filter *f = &s->filters[s->nfilters++];
+            f->keep = key[0] == 'k';
+            f->column = dup(key + 8);
+            f->line = m->line;
+            if (*value)
+                f->values = split_list(value, ',', &f->nvalues);
+            else {
+                f->values = calloc(1, sizeof *f->values);
+                if (f->values) {
+                    f->values[0] = dup("");
+                    f->nvalues = 1;
+                }
+            }
+        }
+    } else if ((c = column_of(s->def, key)) >= 0) {
+        s->map[c].kind = MAP_CONSTANT;
+        s->map[c].text = dup(value);
+        s->map[c].line = m->line;
+    } else {
+        merr(m, m->line,
+             "unknown key '%s' in [%s] (expected file, delimiter, quote, line_ends, "
+             "header_line, missing, thousands, decimal, dedupe, unpivot, join, a column of %s, "
+             "or column., map., scale., round., keep_if., skip_if. followed by a name)",
+             key, section, s->def->file);
+    }
+    return 1;
+}
+
+/* inih's reader: one line a call, so that the manifest knows its line. */
+typedef struct ini_stream {
+    manifest *m;
+    FILE *f;
+} ini_stream;
+
+static char *stream_line(char *str, int num, void *stream)
+{
+    ini_stream *is = stream;
+    int i = 0, ch;
+    is->m->line++;
+    while ((ch = getc(is->f)) != EOF) {
+        if (i < num - 1)
+            str[i++] = (char)ch;
+        else if (!is->m->too_long) {
+            is->m->too_long = true;
+            is->m->too_long_line = is->m->line;
+        }
+        if (ch == '\n')
+            break;
+    }
+    if (i == 0 && ch == EOF)
+        return NULL;
+    str[i] = '\0';
+    return str;
+}
+
+static void free_source(source *s)
+{
+    free(s->section);
+    free(s->file);
+    free(s->path);
+    free(s->join);
+    free_list(s->missing, s->nmissing);
+    for (size_t c = 0; c < MAX_COLS; c++) {
+        free(s->map[c].text);
+        free_list(s->map[c].lit, s->map[c].lit ? s->map[c].nparts + 1 : 0);
+        free(s->map[c].part);
+        for (size_t i = 0; i < s->nvmap[c]; i++) {
+            free(s->vmap[c][i].from);
+            free(s->vmap[c][i].to);
+        }
+        free(s->vmap[c]);
+        free(s->scale[c]);
+    }
+    for (size_t i = 0; i < s->nfilters; i++) {
+        free(s->filters[i].column);
+        free_list(s->filters[i].values, s->filters[i].nvalues);
+    }
+    for (size_t r = 0; r < s->nrows; r++) {
+        free(s->rows[r].key);
+        for (size_t c = 0; c < MAX_COLS; c++)
+            free(s->rows[r].values[c]);
+    }
+    free(s->rows);
+    free(s->slots);
+    free_list(s->header, s->nheader);
+}
+
+/* ---- checks of the whole manifest ------------------------------------------ */
+
+static bool provides(const source *s, size_t c)
+{
+    return s->map[c].kind != MAP_NONE ||
+           (s->unpivot && (c == s->unpivot_value || (int)c == column_of(s->def, "year")));
+}
+
+/* Does any source joined into base provide column c? */
+static bool joined_provides(const manifest *m, const source *base, size_t c)
+{
+    for (size_t i = 0; i < m->nsources; i++)
+        if (m->sources[i].target == base && provides(&m->sources[i], c))
+            return true;
+    return false;
+}
+
+static void check_sources(manifest *m)
+{
+    struct stat sb;
+    for (size_t i = 0; i < m->nsources; i++) {
+        source *s = &m->sources[i];
+        if (!s->file) {
+            merr(m, s->section_line, "[%s] has no 'file' key: which file holds its rows?",
+                 s->section);
+            continue;
+        }
+        size_t n = strlen(m->dir) + strlen(s->file) + 2;
+        s->path = malloc(n);
+        if (!s->path)
+            return;
+        if (s->file[0] == '/')
+            snprintf(s->path, n, "%s", s->file);
+        else
+            snprintf(s->path, n, "%s%s", m->dir, s->file);
+        if (stat(s->path, &sb) != 0)
+            merr(m, s->file_line, "key 'file': cannot open '%s': %s", s->file, strerror(errno));
+        else if (S_ISDIR(sb.st_mode))
+            merr(m, s->file_line, "key 'file': '%s' is a directory", s->file);
+        if (s->join) {
+            for (size_t k = 0; k < m->nsources; k++)
+                if (k != i && strcmp(m->sources[k].section, s->join) == 0)
+                    s->target = &m->sources[k];
+            if (!s->target)
+                merr(m, s->join_line, "key 'join': there is no section [%s] to join into", s->join);
+            else if (s->target->table != s->table)
+                merr(m, s->join_line, "key 'join': [%s] is a source of %s, not of %s", s->join,
+                     table_names[s->target->table], table_names[s->table]);
+            else if (s->target->join)
+                merr(m, s->join_line, "key 'join': [%s] is itself joined into another section",
+                     s->join);
+            else if (s->def->nkey == 0)
+                merr(m, s->join_line,
+                     "key 'join': %s has no key to join on (flows add up; give another [%s.NAME] "
+                     "section instead)",
+                     s->def->file, table_names[s->table]);
+        }
+    }
+    if (m->errors)
+        return;
+    /* What each source must give. */
+    for (size_t i = 0; i < m->nsources; i++) {
+        source *s = &m->sources[i];
+        if (s->target) {
+            for (size_t k = 0; k < s->def->nkey; k++) {
+                size_t c = s->def->key[k];
+                bool defaulted = s->def->cols[c].type == CM_VALUE_ENUM &&
+                                 s->def->cols[c].enumdef->default_code >= 0;
+                if (!provides(s, c) && !defaulted)
+                    merr(m, s->section_line,
+                         "[%s] joins on the key of %s: it must give '%s' (column.%s = ...)",
+                         s->section, s->def->file, s->def->cols[c].name, s->def->cols[c].name);
+            }
+            for (size_t c = 0; c < s->def->ncols; c++) {
+                bool key = false;
+                for (size_t k = 0; k < s->def->nkey; k++)
+                    key |= s->def->key[k] == c;
+                if (!key && provides(s, c) && provides(s->target, c))
+                    merr(m, s->section_line, "column '%s' is given by both [%s] and [%s]",
+                         s->def->cols[c].name, s->section, s->target->section);
+            }
+            continue;
+        }
+        for (size_t c = 0; c < s->def->ncols; c++) {
+            if (!(s->def->cols[c].flags & CM_COL_REQUIRED) || provides(s, c) ||
+                joined_provides(m, s, c))
+                continue;
+            merr(m, s->section_line,
+                 "[%s] gives no '%s', which %s requires (column.%s = SOURCE COLUMN, a constant "
+                 "%s = VALUE, or unpivot)",
+                 s->section, s->def->cols[c].name, s->def->file, s->def->cols[c].name,
+                 s->def->cols[c].name);
+        }
+    }
+}
+
+/* ---- a source's header ----------------------------------------------------- */
+
+static int header_index(const source *s, const char *name)
+{
+    for (size_t i = 0; i < s->nheader; i++)
+        if (strcmp(s->header[i], name) == 0)
+            return (int)i;
+    return -1;
+}
+
+static void no_such_column(manifest *m, const source *s, unsigned line, const char *key,
+                           const char *name)
+{
+    char list[512];
+    size_t o = 0;
+    list[0] = '\0';
+    for (size_t i = 0; i < s->nheader && o < sizeof list - 8; i++)
+        o += (size_t)snprintf(list + o, sizeof list - o, "%s'%s'", i ? ", " : "", s->header[i]);
+    if (o >= sizeof list - 8)
+        snprintf(list + sizeof list - 8, 8, ", ...");
+    merr(m, line, "key '%s': %s has no column '%s' (its columns: %s)", key, s->file, name, list);
+}
+
+/* Resolves column names, templates and filters against the header. */
+static bool resolve(manifest *m, source *s)
+{
+    size_t errors = m->errors;
+    char key[128];
+    for (size_t c = 0; c < s->def->ncols; c++) {
+        mapping *mp = &s->map[c];
+        snprintf(key, sizeof key, "column.%s", s->def->cols[c].name);
+        if (mp->kind == MAP_COLUMN) {
+            int idx = header_index(s, mp->text);
+            if (idx < 0)
+                no_such_column(m, s, mp->line, key, mp->text);
+            mp->src = (size_t)(idx < 0 ? 0 : idx);
+        } else if (mp->kind == MAP_TEMPLATE) {
+            /* "{A}-{B}": literal, column, literal, column, literal */
+            size_t parts = 0;
+            for (const char *p = mp->text; *p; p++)
+                parts += *p == '{';
+            mp->lit = calloc(parts + 1, sizeof *mp->lit);
+            mp->part = calloc(parts ? parts : 1, sizeof *mp->part);
+            if (!mp->lit || !mp->part)
+                return false;
+            const char *p = mp->text;
+            for (size_t k = 0; k <= parts; k++) {
+                const char *open = k < parts ? strchr(p, '{') : p + strlen(p);
+                mp->lit[k] = malloc((size_t)(open - p) + 1);
+                if (!mp->lit[k])
+                    return false;
+                memcpy(mp->lit[k], p, (size_t)(open - p));
+                mp->lit[k][open - p] = '\0';
+                mp->nparts = k;
+                if (k == parts)
+                    break;
+                const char *close = strchr(open, '}');
+                if (!close) {
+                    merr(m, mp->line, "key '%s': '{' without '}' in the template '%s'", key,
+                         mp->text);
+                    break;
+                }
+                char name[256];
+                size_t len = (size_t)(close - open - 1);
+                if (len >= sizeof name)
+                    len = sizeof name - 1;
+                memcpy(name, open + 1, len);
+                name[len] = '\0';
+                int idx = header_index(s, name);
+                if (idx < 0)
+                    no_such_column(m, s, mp->line, key, name);
+                mp->part[k] = (size_t)(idx < 0 ? 0 : idx);
+                p = close + 1;
+            }
+        }
+    }
+    for (size_t f = 0; f < s->nfilters; f++) {
+        int idx = header_index(s, s->filters[f].column);
+        snprintf(key, sizeof key, "%s.%s", s->filters[f].keep ? "keep_if" : "skip_if",
+                 s->filters[f].column);
+        if (idx < 0)
+            no_such_column(m, s, s->filters[f].line, key, s->filters[f].column);
+        s->filters[f].src = (size_t)(idx < 0 ? 0 : idx);
+    }
+    if (s->unpivot) {
+        bool any = false;
+        for (size_t i = 0; i < s->nheader; i++) {
+            int32_t y;
+            any |= cm_parse_year(s->header[i], strlen(s->header[i]), &y) == CM_PARSE_OK &&
+                   y >= s->unpivot_from && y <= s->unpivot_to;
+        }
+        if (!any)
+            merr(m, s->unpivot_line,
+                 "key 'unpivot': no column of %s is a year from %" PRId32 " to %" PRId32, s->file,
+                 s->unpivot_from, s->unpivot_to);
+    }
+    return m->errors == errors;
+}
+
+/* ---- values ------------------------------------------------------------------ */
+
+/* Digits with the declared thousands separator and decimal mark, written
+   plainly ("7,538.5" -> "7538.5"). False when the text is not such a
+   number: it is then left as it is, for the loader to judge. */
+static bool plain_number(const source *s, const char *in, char *out, size_t size)
+{
+    char dec = s->decimal ? s->decimal : '.';
+    char sep = s->thousands;
+    size_t o = 0, i = 0, n = strlen(in);
+    if (n == 0 || n >= size - 1)
+        return false;
+    if (in[0] == '-' || in[0] == '+')
+        out[o++] = in[i++];
+    size_t group = 0, groups = 0;
+    bool digits = false;
+    for (; i < n && in[i] != dec; i++) {
+        if (in[i] >= '0' && in[i] <= '9') {
+            out[o++] = in[i];
+            group++;
+            digits = true;
+        } else if (sep && in[i] == sep) {
+            /* The first group has 1 to 3 digits, every later one 3. */
+            if ((groups == 0 && (group == 0 || group > 3)) || (groups > 0 && group != 3))
+                return false;
+            groups++;
+            group = 0;
+        } else {
+            return false;
+        }
+    }
+    if (!digits || (groups > 0 && group != 3))
+        return false;
+    if (i < n) {
+        out[o++] = '.';
+        i++;
+        size_t frac = 0;
+        for (; i < n; i++, frac++) {
+            if (in[i] < '0' || in[i] > '9')
+                return false;
+            out[o++] = in[i];
+        }
+        if (frac == 0)
+            return false;
+    }
+    out[o] = '\0';
+    return true;
+}
+
+/* Multiplies a plain decimal number by a power of ten, exactly. */
+static bool shift_decimal(char *num, size_t size, unsigned k)
+{
+    char *point = strchr(num, '.');
+    size_t int_len = point ? (size_t)(point - num) : strlen(num);
+    char frac[64] = "";
+    if (point)
+        snprintf(frac, sizeof frac, "%s", point + 1);
+    size_t frac_len = strlen(frac);
+    if (int_len + k + 2 >= size)
+        return false;
+    char out[128];
+    size_t o = 0;
+    memcpy(out, num, int_len);
+    o = int_len;
+    for (unsigned d = 0; d < k; d++)
+        out[o++] = d < frac_len ? frac[d] : '0';
+    if (frac_len > k) {
+        out[o++] = '.';
+        for (size_t d = k; d < frac_len; d++)
+            out[o++] = frac[d];
+    }
+    out[o] = '\0';
+    snprintf(num, size, "%s", out);
+    return true;
+}
+
+/* Rounds a plain decimal number to a whole one, half away from zero.
+   Returns true when it had a fraction. */
+static bool round_decimal(char *num)
+{
+    char *point = strchr(num, '.');
+    if (!point)
+        return false;
+    bool up = point[1] >= '5';
+    bool fraction = false;
+    for (const char *p = point + 1; *p; p++)
+        fraction |= *p != '0';
+    *point = '\0';
+    if (up) {
+        char *p = point - 1;
+        while (p >= num && *p == '9') {
+            *p = '0';
+            p--;
+        }
+        if (p >= num && *p >= '0' && *p <= '8') {
+            (*p)++;
+        } else {
+            /* All nines: one more digit in front, after any sign. */
+            size_t sign = (num[0] == '-' || num[0] == '+') ? 1 : 0;
+            memmove(num + sign + 1, num + sign, strlen(num + sign) + 1);
+            num[sign] = '1';
+        }
+    }
+    if (strcmp(num, "-0") == 0)
+        num[0] = '0', num[1] = '\0';
+    return fraction;
+}
+
+/* The value of canonical column c from a raw source value. buf holds the
+   result when it is not raw itself. */
+static const char *transform(source *s, size_t c, const char *raw, char *buf, size_t size)
+{
+    for (size_t i = 0; i < s->nmissing; i++)
+        if (strcmp(raw, s->missing[i]) == 0)
+            return "";
+    if (s->nvmap[c]) {
+        const char *to = s->vmap_default[c];
+        for (size_t i = 0; i < s->nvmap[c]; i++)
+            if (s->vmap[c][i].from && strcmp(raw, s->vmap[c][i].from) == 0)
+                to = s->vmap[c][i].to;
+        if (to)
+            raw = to;
+    }
+    cm_value_type t = s->def->cols[c].type;
+    bool number = t == CM_VALUE_COUNT || t == CM_VALUE_SIGNED_COUNT || t == CM_VALUE_PERCENT;
+    if (!number || !*raw)
+        return raw;
+    if (!plain_number(s, raw, buf, size))
+        return raw;
+    if (s->scale[c]) {
+        const char *f = s->scale[c];
+        unsigned zeros = 0;
+        bool power = f[0] == '1';
+        for (const char *p = f + 1; *p; p++, zeros++)
+            power &= *p == '0';
+        if (power) {
+            shift_decimal(buf, size, zeros);
+        } else {
+            double v = strtod(buf, NULL) * strtod(f, NULL);
+            cm_format_double(v, buf, size);
+        }
+    }
+    if (s->round[c] && round_decimal(buf) && s->input)
+        s->input->rounded++;
+    return buf;
+}
+
+/* ---- rows ---------------------------------------------------------------------- */
+
+typedef struct row_buf {
+    char *text; /* all fields, each NUL-terminated */
+    size_t len, cap;
+    size_t *start; /* offset of each field */
+    cm_csv_pos *pos;
+    size_t n, ncap;
+    cm_csv_pos record;
+} row_buf;
+
+static bool row_add(row_buf *r, const char *s, size_t len, const cm_csv_pos *pos)
+{
+    if (r->n == r->ncap) {
+        size_t cap = r->ncap ? r->ncap * 2 : 32;
+        size_t *start = realloc(r->start, cap * sizeof *start);
+        if (!start)
+            return false;
+        r->start = start;
+        cm_csv_pos *p = realloc(r->pos, cap * sizeof *p);
+        if (!p)
+            return false;
+        r->pos = p;
+        r->ncap = cap;
+    }
+    if (r->len + len + 1 > r->cap) {
+        size_t cap = (r->len + len + 1) * 2;
+        char *t = realloc(r->text, cap);
+        if (!t)
+            return false;
+        r->text = t;
+        r->cap = cap;
+    }
+    memcpy(r->text + r->len, s, len);
+    r->text[r->len + len] = '\0';
+    r->start[r->n] = r->len;
+    r->pos[r->n] = *pos;
+    r->len += len + 1;
+    r->n++;
+    return true;
+}
+
+static const char *row_field(const row_buf *r, size_t i)
+{
+    return i < r->n ? r->text + r->start[i] : "";
+}
+
+/* One canonical row being built. */
+typedef struct canon {
+    char *value[MAX_COLS];
+    cm_csv_pos pos[MAX_COLS];
+} canon;
+
+static void canon_clear(canon *cr)
+{
+    for (size_t c = 0; c < MAX_COLS; c++) {
+        free(cr->value[c]);
+        cr->value[c] = NULL;
+    }
+}
+
+static bool canon_set(canon *cr, size_t c, const char *v, cm_csv_pos pos)
+{
+    free(cr->value[c]);
+    cr->value[c] = dup(v);
+    cr->pos[c] = pos;
+    return cr->value[c] != NULL;
+}
+
+/* The key of a canonical row (its table's key columns), for joins. */
+static char *canon_key(const source *s, const canon *cr)
+{
+    size_t n = 1;
+    for (size_t k = 0; k < s->def->nkey; k++) {
+        size_t c = s->def->key[k];
+        const char *v = cr->value[c] ? cr->value[c] : "";
+        /* An enumeration's default (sex T) counts as given. */
+        if (!*v && s->def->cols[c].type == CM_VALUE_ENUM &&
+            s->def->cols[c].enumdef->default_code >= 0)
+            v = cm_enum_name(s->def->cols[c].enumdef, s->def->cols[c].enumdef->default_code);
+        n += strlen(v) + 1;
+    }
+    char *key = malloc(n), *p = key;
+    if (!key)
+        return NULL;
+    for (size_t k = 0; k < s->def->nkey; k++) {
+        size_t c = s->def->key[k];
+        const char *v = cr->value[c] ? cr->value[c] : "";
+        if (!*v && s->def->cols[c].type == CM_VALUE_ENUM &&
+            s->def->cols[c].enumdef->default_code >= 0)
+            v = cm_enum_name(s->def->cols[c].enumdef, s->def->cols[c].enumdef->default_code);
+        size_t len = strlen(v);
+        memcpy(p, v, len);
+        p += len;
+        *p++ = '\x1f';
+    }
+    *p = '\0';
+    return key;
+}
+
+/* The mapped values of one source record, before unpivot. */
+static bool build(source *s, const row_buf *r, canon *cr)
+{
+    char buf[128];
+    for (size_t c = 0; c < s->def->ncols; c++) {
+        mapping *mp = &s->map[c];
+        const char *raw = NULL;
+        cm_csv_pos pos = r->record;
+        char *made = NULL;
+        switch (mp->kind) {
+        case MAP_NONE:
+            continue;
+        case MAP_CONSTANT:
+            raw = mp->text;
+            break;
+        case MAP_COLUMN:
+            raw = row_field(r, mp->src);
+            if (mp->src < r->n)
+                pos = r->pos[mp->src];
+            break;
+        case MAP_TEMPLATE: {
+            size_t len = 0;
+            for (size_t k = 0; k <= mp->nparts; k++)
+                len +=
+                    strlen(mp->lit[k]) + (k < mp->nparts ? strlen(row_field(r, mp->part[k])) : 0);
+            made = malloc(len + 1);
+            if (!made)
+                return false;
+            size_t o = 0;
+            for (size_t k = 0; k <= mp->nparts; k++) {
+                size_t n = strlen(mp->lit[k]);
+                memcpy(made + o, mp->lit[k], n);
+                o += n;
+                if (k < mp->nparts) {
+                    const char *f = row_field(r, mp->part[k]);
+                    n = strlen(f);
+                    memcpy(made + o, f, n);
+                    o += n;
+                }
+            }
+            made[o] = '\0';
+            if (mp->nparts && mp->part[0] < r->n)
+                pos = r->pos[mp->part[0]];
+            raw = made;
+            break;
+        }
+        }
+        const char *v = transform(s, c, raw, buf, sizeof buf);
+        bool ok = canon_set(cr, c, v, pos);
+        free(made);
+        if (!ok)
+            return false;
+    }
+    return true;
+}
+
+static bool filtered_out(const source *s, const row_buf *r)
+{
+    for (size_t f = 0; f < s->nfilters; f++) {
+        const filter *fl = &s->filters[f];
+        const char *v = row_field(r, fl->src);
+        bool listed = false;
+        for (size_t i = 0; i < fl->nvalues; i++)
+            listed |= strcmp(v, fl->values[i]) == 0;
+        if (listed != fl->keep)
+            return true;
+    }
+    return false;
+}
+
+/* ---- joined sources: rows by key ----------------------------------------------- */
+
+static joined_row *join_find(const source *s, const char *key)
+{
+    if (!s->slots)
+        return NULL;
+    size_t i = (size_t)cm_hash_bytes(key, strlen(key)) & s->mask;
+    while (s->slots[i]) {
+        joined_row *r = &s->rows[s->slots[i] - 1];
+        if (strcmp(r->key, key) == 0)
+            return r;
+        i = (i + 1) & s->mask;
+    }
+    return NULL;
+}
+
+static bool join_grow(source *s)
+{
+    size_t mask = s->mask ? s->mask * 2 + 1 : 255;
+    uint32_t *slots = calloc(mask + 1, sizeof *slots);
+    if (!slots)
+        return false;
+    for (size_t r = 0; r < s->nrows; r++) {
+        size_t i = (size_t)cm_hash_bytes(s->rows[r].key, strlen(s->rows[r].key)) & mask;
+        while (slots[i])
+            i = (i + 1) & mask;
+        slots[i] = (uint32_t)(r + 1);
+    }
+    free(s->slots);
+    s->slots = slots;
+    s->mask = mask;
+    return true;
+}
+
+/* Stores a joined source's row under its key; a repeated key is an error. */
+static cm_status join_store(manifest *m, source *s, canon *cr, const row_buf *r)
+{
+    char *key = canon_key(s, cr);
+    if (!key)
+        return CM_ERR_NOMEM;
+    joined_row *old = join_find(s, key);
+    if (old) {
+        cm_loc loc = {r->record.file, r->record.line, 0};
+        cm_diag_report(m->diag, CM_SEV_ERROR, &loc,
+                       "[%s] gives this key twice (first at line %" PRIu64
+                       "): a joined source needs one row per key",
+                       s->section, old->line);
+        m->errors++;
+        free(key);
+        return cm_diag_full(m->diag) ? CM_ERR_DATA : CM_OK;
+    }
+    if (s->nrows == s->rows_cap) {
+        size_t cap = s->rows_cap ? s->rows_cap * 2 : 256;
+        joined_row *rows = realloc(s->rows, cap * sizeof *rows);
+        if (!rows) {
+            free(key);
+            return CM_ERR_NOMEM;
+        }
+        s->rows = rows;
+        s->rows_cap = cap;
+    }
+    joined_row *jr = &s->rows[s->nrows++];
+    memset(jr, 0, sizeof *jr);
+    jr->key = key;
+    jr->line = r->record.line;
+    for (size_t c = 0; c < s->def->ncols; c++) {
+        jr->values[c] = cr->value[c];
+        jr->pos[c] = cr->pos[c];
+        cr->value[c] = NULL;
+    }
+    if ((s->nrows + 1) * 2 > s->mask + 1 && !join_grow(s))
+        return CM_ERR_NOMEM;
+    return CM_OK;
+}
+
+/* ---- reading one source --------------------------------------------------------- */
+
+typedef struct reading {
+    manifest *m;
+    source *s;
+    cm_loader *loader; /* NULL for a joined source */
+    cm_strpool *seen;  /* rows already given (dedupe) */
+    row_buf row;
+    canon cr;
+    bool header_done;
+    cm_status st;
+} reading;
+
+/* Hands one canonical row to the loader, after joins and de-duplication. */
+static cm_status emit_row(reading *rd)
+{
+    manifest *m = rd->m;
+    source *s = rd->s;
+    canon *cr = &rd->cr;
+    char *key = NULL;
+    for (size_t i = 0; i < m->nsources; i++) {
+        source *j = &m->sources[i];
+        if (j->target != s)
+            continue;
+        if (!key && !(key = canon_key(s, cr)))
+            return CM_ERR_NOMEM;
+        joined_row *jr = join_find(j, key);
+        if (!jr)
+            continue;
+        jr->used = true;
+        for (size_t c = 0; c < s->def->ncols; c++)
+            if (jr->values[c] && !cr->value[c] && !canon_set(cr, c, jr->values[c], jr->pos[c]))
+                return CM_ERR_NOMEM;
+    }
+    free(key);
+    if (s->dedupe) {
+        size_t len = 0;
+        for (size_t c = 0; c < s->def->ncols; c++)
+            len += (cr->value[c] ? strlen(cr->value[c]) : 0) + 1;
+        char *all = malloc(len + 1), *p = all;
+        if (!all)
+            return CM_ERR_NOMEM;
+        for (size_t c = 0; c < s->def->ncols; c++) {
+            size_t n = cr->value[c] ? strlen(cr->value[c]) : 0;
+            memcpy(p, cr->value[c] ? cr->value[c] : "", n);
+            p += n;
+            *p++ = '\x1f';
+        }
+        size_t before = cm_strpool_count(rd->seen);
+        uint32_t id = cm_strpool_intern(rd->seen, all, len);
+        free(all);
+        if (!id)
+            return CM_ERR_NOMEM;
+        if (cm_strpool_count(rd->seen) == before) {
+            s->input->deduped++;
+            return CM_OK;
+        }
+    }
+    s->input->rows++;
+    for (size_t c = 0; c < s->def->ncols; c++) {
+        const char *v = cr->value[c] ? cr->value[c] : "";
+        cm_csv_pos pos = cr->value[c] ? cr->pos[c] : rd->row.record;
+        cm_status st = cm_loader_field(rd->loader, c, v, strlen(v), &pos);
+        if (st != CM_OK)
+            return st;
+    }
+    return cm_loader_record(rd->loader, s->def->ncols, &rd->row.record);
+}
+
+static cm_status source_field(void *ctx, size_t index, const char *s, size_t len,
+                              const cm_csv_pos *pos)
+{
+    reading *rd = ctx;
+    if (index == 0) {
+        rd->row.n = 0;
+        rd->row.len = 0;
+        rd->row.record = *pos;
+    }
+    return row_add(&rd->row, s, len, pos) ? CM_OK : CM_ERR_NOMEM;
+}
+
+static cm_status source_record(void *ctx, size_t nfields, const cm_csv_pos *start)
+{
+    reading *rd = ctx;
+    manifest *m = rd->m;
+    source *s = rd->s;
+    (void)nfields;
+    rd->row.record = *start;
+    if (start->line < s->header_line)
+        return CM_OK; /* lines above the header: titles, notes */
+    if (!rd->header_done) {
+        rd->header_done = true;
+        s->header = calloc(rd->row.n ? rd->row.n : 1, sizeof *s->header);
+        if (!s->header)
+            return CM_ERR_NOMEM;
+        for (size_t i = 0; i < rd->row.n; i++)
+            if (!(s->header[i] = dup(row_field(&rd->row, i))))
+                return CM_ERR_NOMEM;
+        s->nheader = rd->row.n;
+        return resolve(m, s) ? CM_OK : CM_ERR_DATA;
+    }
+    s->input->records++;
+    if (rd->row.n != s->nheader) {
+        cm_loc loc = {start->file, start->line, 0};
+        cm_diag_report(m->diag, CM_SEV_ERROR, &loc, "%zu fields, but the header has %zu", rd->row.n,
+                       s->nheader);
+        m->errors++;
+        return cm_diag_full(m->diag) ? CM_ERR_DATA : CM_OK;
+    }
+    if (filtered_out(s, &rd->row)) {
+        s->input->filtered++;
+        return CM_OK;
+    }
+    canon_clear(&rd->cr);
+    if (!build(s, &rd->row, &rd->cr))
+        return CM_ERR_NOMEM;
+    if (!rd->loader)
+        return join_store(m, s, &rd->cr, &rd->row);
+    if (!s->unpivot)
+        return emit_row(rd);
+
+    /* One row per year column in the range, when it has a value. */
+    char buf[128];
+    int year_col = column_of(s->def, "year");
+    for (size_t i = 0; i < s->nheader && i < rd->row.n; i++) {
+        int32_t y;
+        if (cm_parse_year(s->header[i], strlen(s->header[i]), &y) != CM_PARSE_OK ||
+            y < s->unpivot_from || y > s->unpivot_to)
+            continue;
+        const char *v = transform(s, s->unpivot_value, row_field(&rd->row, i), buf, sizeof buf);
+        if (!*v)
+            continue;
+        /* Joined columns of the previous year must not carry over. */
+        for (size_t c = 0; c < s->def->ncols; c++)
+            if (s->map[c].kind == MAP_NONE && (int)c != year_col && c != s->unpivot_value) {
+                free(rd->cr.value[c]);
+                rd->cr.value[c] = NULL;
+            }
+        if (!canon_set(&rd->cr, (size_t)year_col, s->header[i], rd->row.pos[i]) ||
+            !canon_set(&rd->cr, s->unpivot_value, v, rd->row.pos[i]))
+            return CM_ERR_NOMEM;
+        cm_status st = emit_row(rd);
+        if (st != CM_OK)
+            return st;
+    }
+    return CM_OK;
+}
+
+static void sha_chunk(void *ctx, const void *data, size_t len)
+{
+    cm_sha256_update(ctx, data, len);
+}
+
+static cm_status read_source(manifest *m, source *s, cm_loader *loader)
+{
+    reading rd = {0};
+    rd.m = m;
+    rd.s = s;
+    rd.loader = loader;
+    if (s->dedupe && !(rd.seen = cm_strpool_new()))
+        return CM_ERR_NOMEM;
+    cm_csv_options o = m->opts->csv;
+    o.delimiter = s->delim;
+    o.quote = s->quote;
+    if (o.delimiter == o.quote) {
+        merr(m, s->section_line, "[%s]: the delimiter and the quote are the same character",
+             s->section);
+        cm_strpool_free(rd.seen);
+        return CM_ERR_DATA;
+    }
+    cm_csv_handler h = {source_field, source_record, NULL};
+    cm_sha256 *sha = cm_sha256_new();
+    cm_csv_stats stats = {0};
+    cm_csv_tap tap = {sha_chunk, sha};
+    cm_status st =
+        sha ? cm_csv_read_file(s->path, s->input->path, &o, &h, &rd, m->diag, &stats, &tap)
+            : CM_ERR_NOMEM;
+    if (sha)
+        cm_sha256_finish(sha, s->input->sha256);
+    s->input->bytes = stats.bytes;
+    s->input->lines = stats.lines;
+    if (st == CM_OK && !rd.header_done) {
+        cm_loc loc = {s->input->path, 0, 0};
+        cm_diag_report(m->diag, CM_SEV_ERROR, &loc,
+                       "no header row (the manifest's header_line is %" PRIu64 ")", s->header_line);
+        m->errors++;
+        st = CM_ERR_DATA;
+    }
+    free(rd.row.text);
+    free(rd.row.start);
+    free(rd.row.pos);
+    canon_clear(&rd.cr);
+    cm_strpool_free(rd.seen);
+    return st;
+}
+
+/* ---- the whole manifest ------------------------------------------------------------ */
+
+static cm_status worse(cm_status a, cm_status b)
+{
+    if (a == CM_ERR_NOMEM || b == CM_ERR_NOMEM)
+        return CM_ERR_NOMEM;
+    if (a == CM_ERR_NOINPUT || b == CM_ERR_NOINPUT)
+        return CM_ERR_NOINPUT;
+    return a != CM_OK ? a : b;
+}
+
+static cm_status load_table(manifest *m, cm_table_id t)
+{
+    cm_dataset *ds = m->ds;
+    source *first = NULL;
+    for (size_t i = 0; i < m->nsources; i++)
+        if (m->sources[i].table == t && !m->sources[i].target && !first)
+            first = &m->sources[i];
+    if (!first)
+        return CM_OK;
+    cm_source *src = &ds->sources[t];
+    src->present = true;
+    src->path = dup(first->path);
+    src->name = dup(first->input->path);
+    if (!src->path || !src->name)
+        return CM_ERR_NOMEM;
+    cm_table *table = t == CM_TABLE_AREAS    ? ds->areas
+                      : t == CM_TABLE_STOCKS ? ds->stocks
+                      : t == CM_TABLE_FLOWS  ? NULL
+                                             : ds->services;
+    cm_loader *loader =
+        cm_loader_new(table_defs[t], src->name, ds->pool, table,
+                      t == CM_TABLE_FLOWS ? ds->flows : NULL, m->opts, m->diag, src);
+    if (!loader)
+        return CM_ERR_NOMEM;
+    cm_status st = CM_OK;
+    /* Joined sources first: their rows wait, by key, for the base rows. */
+    for (size_t i = 0; i < m->nsources && st == CM_OK; i++)
+        if (m->sources[i].table == t && m->sources[i].target)
+            st = read_source(m, &m->sources[i], NULL);
+    /* The canonical header, then every base source's rows. */
+    const cm_table_def *def = table_defs[t];
+    cm_csv_pos at = {first->section_line, 0, m->path};
+    for (size_t c = 0; c < def->ncols && st == CM_OK; c++)
+        st = cm_loader_field(loader, c, def->cols[c].name, strlen(def->cols[c].name), &at);
+    if (st == CM_OK)
+        st = cm_loader_record(loader, def->ncols, &at);
+    for (size_t i = 0; i < m->nsources && st == CM_OK; i++)
+        if (m->sources[i].table == t && !m->sources[i].target)
+            st = read_source(m, &m->sources[i], loader);
+    /* Joined rows that found no row: said, not silent. */
+    for (size_t i = 0; i < m->nsources && st == CM_OK; i++) {
+        source *j = &m->sources[i];
+        if (j->table != t || !j->target)
+            continue;
+        for (size_t r = 0; r < j->nrows; r++)
+            j->input->unmatched += !j->rows[r].used;
+        if (j->input->unmatched) {
+            cm_loc loc = {j->input->path, 0, 0};
+            cm_diag_report(m->diag, CM_SEV_NOTE, &loc,
+                           "%" PRIu64 " rows match no row of [%s] and are not used (a left join)",
+                           j->input->unmatched, j->target->section);
+        }
+    }
+    if (st == CM_OK && m->errors)
+        st = CM_ERR_DATA;
+    st = cm_loader_end(loader, st);
+    cm_loader_free(loader);
+    return st;
+}
+
+cm_status cm_manifest_load(const char *path, const cm_load_options *opts, cm_diag *diag,
+                           cm_dataset *ds)
+{
+    manifest m = {0};
+    cm_status st = CM_OK;
+    m.path = path;
+    m.diag = diag;
+    m.opts = opts;
+    m.ds = ds;
+    const char *slash = strrchr(path, '/');
+    size_t dlen = slash ? (size_t)(slash - path) + 1 : 0;
+    m.dir = malloc(dlen + 1);
+    if (!m.dir)
+        return CM_ERR_NOMEM;
+    memcpy(m.dir, path, dlen);
+    m.dir[dlen] = '\0';
+
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        cm_loc loc = {path, 0, 0};
+        cm_diag_report(diag, CM_SEV_ERROR, &loc, "cannot open the manifest: %s", strerror(errno));
+        free(m.dir);
+        return CM_ERR_NOINPUT;
+    }
+    ini_stream is = {&m, f};
+    int rc = ini_parse_stream(stream_line, &is, on_key, &m);
+    /* The manifest's digest, for the report's Sources sheet. */
+    if (fseek(f, 0, SEEK_SET) == 0) {
+        cm_sha256 *sha = cm_sha256_new();
+        char buf[4096];
+        size_t n;
+        while (sha && (n = fread(buf, 1, sizeof buf, f)) > 0)
+            cm_sha256_update(sha, buf, n);
+        if (sha)
+            cm_sha256_finish(sha, ds->manifest_sha256);
+    }
+    fclose(f);
+    if (m.too_long)
+        merr(&m, m.too_long_line, "the line is longer than %d characters", INI_MAX_LINE - 1);
+    else if (rc > 0)
+        merr(&m, (unsigned)rc, "not a [section] nor a 'key = value' line");
+    if (m.nsources == 0 && m.errors == 0)
+        merr(&m, 0, "no table: a manifest needs at least one section such as [areas]");
+    if (m.errors == 0)
+        check_sources(&m);
+    if (m.errors == 0) {
+        /* One input entry per source, for messages and the Sources sheet. */
+        ds->inputs = calloc(m.nsources, sizeof *ds->inputs);
+        if (!ds->inputs)
+            st = CM_ERR_NOMEM;
+        for (size_t i = 0; st == CM_OK && i < m.nsources; i++) {
+            cm_input *in = &ds->inputs[ds->ninputs++];
+            in->path = dup(m.sources[i].path);
+            in->section = dup(m.sources[i].section);
+            in->table = m.sources[i].table;
+            m.sources[i].input = in;
+            if (!in->path || !in->section)
+                st = CM_ERR_NOMEM;
+        }
+        for (int t = 0; t < CM_TABLE_COUNT && st != CM_ERR_NOMEM; t++) {
+            if (cm_diag_full(diag))
+                break;
+            size_t before = m.errors;
+            cm_status ts = load_table(&m, (cm_table_id)t);
+            st = worse(st, ts);
+            (void)before;
+        }
+    } else {
+        st = CM_ERR_DATA;
+    }
+    if (m.title)
+        ds->title = m.title;
+    else
+        free(m.title);
+    for (size_t i = 0; i < m.nsources; i++)
+        free_source(&m.sources[i]);
+    free(m.sources);
+    forget_keys(&m);
+    free(m.section);
+    free(m.dir);
+    return st;
+}
