@@ -626,7 +626,7 @@ static void eval_system(engine *e, int32_t year, int kind)
     const cm_flows *f = e->ds->flows;
     const cm_table *t = e->ds->areas;
     subject s = {.area = 0, .year = year, .kind = kind};
-    tally moves = {0}, pop = {0}, abs_net = {0}, gross = {0};
+    tally moves = {0}, pop = {0}, abs_net = {0}, gross = {0}, net = {0};
     size_t zones = 0;
 
     /* Each zone once. */
@@ -650,6 +650,7 @@ static void eval_system(engine *e, int32_t year, int kind)
         tally_add(&pop, area_count(e, cm_areas_find(t, c->area, year), CM_AREAS_POPULATION), zone);
         in_val zn = subtract(fv.in, fv.out, "net");
         tally_add(&abs_net, zn.st == IN_OK ? known(fabs(zn.v), "net") : zn, zone);
+        tally_add(&net, zn, zone);
         tally_add(&gross, add(fv.in, fv.out, "gross"), zone);
     }
     free(seen);
@@ -662,6 +663,7 @@ static void eval_system(engine *e, int32_t year, int kind)
     in_val g = tally_value(&gross, "inflow or outflow", zones);
     put_ratio(e, &s, "migration_intensity", m, p, 100);
     put_ratio(e, &s, "aggregate_effectiveness", n, g, 100);
+    put_count(e, &s, "net_total", tally_value(&net, "inflow or outflow", zones));
     put_ratio(e, &s, "aggregate_net_migration_rate", n, p, 50);
 }
 

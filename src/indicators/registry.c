@@ -170,6 +170,10 @@ static const cm_indicator_def defs[] = {
     {"aggregate_effectiveness", "Aggregate migration effectiveness", PCT, CM_SCOPE_SYSTEM,
      "100 * sum|in - out| / sum(in + out)", "flows",
      "Missing when any zone's inflow or outflow is missing; div0 when there are no moves."},
+    {"net_total", "Net migration summed over all zones", CNT, CM_SCOPE_SYSTEM,
+     "sum (in - out) over the zones", "flows",
+     "0 in a closed system, where every move leaves one zone and enters another: a check of "
+     "the flows. Missing when any zone's inflow or outflow is missing."},
     {"aggregate_net_migration_rate", "Aggregate net migration rate", PCT, CM_SCOPE_SYSTEM,
      "100 * 0.5 * sum|in - out| / sum(P)", "flows; areas: population of every zone",
      "Missing as for the two above. In a closed system it equals migration_intensity * "

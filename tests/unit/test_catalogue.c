@@ -213,6 +213,7 @@ static const line table[] = {
     {"migration_intensity", 100.0 * 160 / 3600, AT(""), AT(""), true, NULL},
     {"aggregate_effectiveness", 50, AT(""), AT(""), true, NULL},
     {"aggregate_net_migration_rate", 50.0 * 160 / 3600, AT(""), AT(""), true, NULL},
+    {"net_total", 0, NA("a sum has no denominator"), AT(""), true, NULL},
     /* diversity of A 2011: IND 50, PAK 30, POL 20 */
     {"origin_count", 3, NA("a count has no denominator"), NA("a stocks row always has its count"),
      true, NULL},

@@ -402,6 +402,9 @@ static void test_flow_properties(void **state)
         double product = cmi->value * mei->value / 100;
         assert_true(anmr->value - product < 1e-12 * anmr->value + 1e-15 &&
                     product - anmr->value < 1e-12 * anmr->value + 1e-15);
+        const cm_result *total = get(&fx, "", 2020, 0, CM_KIND_INTERNAL, "", "net_total");
+        assert_int_equal(total->flag, CM_FLAG_OK);
+        assert_true(total->value == 0);
         /* Net over a closed system is exactly 0. */
         double net = 0;
         int ind = cm_indicator_find("net");
