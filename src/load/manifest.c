@@ -122,7 +122,8 @@ typedef struct manifest {
     source *sources;
     size_t nsources;
     size_t errors;
-    unsigned line; /* the line inih is on */
+    unsigned line;         /* the line inih is on */
+    unsigned section_line; /* the line of the last [section] */
     bool too_long;
     unsigned too_long_line;
     /* Keys seen in the current section, to refuse repeats. */
@@ -256,7 +257,7 @@ static bool new_section(manifest *m, const char *section)
         if (strlen(table_names[i]) == len && strncmp(section, table_names[i], len) == 0)
             t = i;
     if (t < 0 || (section[len] == '.' && section[len + 1] == '\0')) {
-        merr(m, m->line,
+        merr(m, m->section_line,
              "unknown section [%s] (expected [dataset], or a table: [areas], [stocks], "
              "[flows], [services], or [areas.NAME] for another source of a table)",
              section);
@@ -274,7 +275,7 @@ static bool new_section(manifest *m, const char *section)
     s->delim = ',';
     s->quote = '"';
     s->header_line = 1;
-    s->section_line = m->line;
+    s->section_line = m->section_line;
     return s->section != NULL;
 }
 
@@ -386,7 +387,12 @@ static int on_key(void *user, const char *section, const char *key, const char *
         s->file_line = m->line;
     } else if (strcmp(key, "delimiter") == 0 || strcmp(key, "quote") == 0) {
         int ch = one_char(value);
-        if (ch < 0 || ch == '\r' || ch == '\n' || ch >= 0x80)
+        if (!*value)
+            merr(m, m->line,
+                 "key '%s': empty (in a manifest a ';' after a space starts a comment: write "
+                 "semicolon, or \";\" in quotes)",
+                 key);
+        else if (ch < 0 || ch == '\r' || ch == '\n' || ch >= 0x80)
             merr(m, m->line,
                  "key '%s': '%s' is not one character (use comma, semicolon, tab, pipe, or a "
                  "character in quotes such as \";\")",
@@ -528,9 +534,9 @@ static char *stream_line(char *str, int num, void *stream)
     int i = 0, ch;
     is->m->line++;
     while ((ch = getc(is->f)) != EOF) {
-        if (i < num - 1)
+        if (i < num - 1) {
             str[i++] = (char)ch;
-        else if (!is->m->too_long) {
+        } else if (!is->m->too_long) {
             is->m->too_long = true;
             is->m->too_long_line = is->m->line;
         }
@@ -540,6 +546,9 @@ static char *stream_line(char *str, int num, void *stream)
     if (i == 0 && ch == EOF)
         return NULL;
     str[i] = '\0';
+    /* inih tells the handler a section's name, not its line: note it here. */
+    if (str[strspn(str, " \t")] == '[')
+        is->m->section_line = is->m->line;
     return str;
 }
 
@@ -1152,13 +1161,19 @@ static cm_status join_store(manifest *m, source *s, canon *cr, const row_buf *r)
     memset(jr, 0, sizeof *jr);
     jr->key = key;
     jr->line = r->record.line;
+    /* Copies: with unpivot the same record gives several rows. */
     for (size_t c = 0; c < s->def->ncols; c++) {
-        jr->values[c] = cr->value[c];
+        if (cr->value[c] && !(jr->values[c] = dup(cr->value[c])))
+            return CM_ERR_NOMEM;
         jr->pos[c] = cr->pos[c];
-        cr->value[c] = NULL;
     }
-    if ((s->nrows + 1) * 2 > s->mask + 1 && !join_grow(s))
-        return CM_ERR_NOMEM;
+    /* Index the row: grow (which indexes every row), or probe for its slot. */
+    if ((s->nrows + 1) * 2 > s->mask + 1)
+        return join_grow(s) ? CM_OK : CM_ERR_NOMEM;
+    size_t i = (size_t)cm_hash_bytes(key, strlen(key)) & s->mask;
+    while (s->slots[i])
+        i = (i + 1) & s->mask;
+    s->slots[i] = (uint32_t)s->nrows;
     return CM_OK;
 }
 
@@ -1278,10 +1293,8 @@ static cm_status source_record(void *ctx, size_t nfields, const cm_csv_pos *star
     canon_clear(&rd->cr);
     if (!build(s, &rd->row, &rd->cr))
         return CM_ERR_NOMEM;
-    if (!rd->loader)
-        return join_store(m, s, &rd->cr, &rd->row);
     if (!s->unpivot)
-        return emit_row(rd);
+        return rd->loader ? emit_row(rd) : join_store(m, s, &rd->cr, &rd->row);
 
     /* One row per year column in the range, when it has a value. */
     char buf[128];
@@ -1303,7 +1316,7 @@ static cm_status source_record(void *ctx, size_t nfields, const cm_csv_pos *star
         if (!canon_set(&rd->cr, (size_t)year_col, s->header[i], rd->row.pos[i]) ||
             !canon_set(&rd->cr, s->unpivot_value, v, rd->row.pos[i]))
             return CM_ERR_NOMEM;
-        cm_status st = emit_row(rd);
+        cm_status st = rd->loader ? emit_row(rd) : join_store(m, s, &rd->cr, &rd->row);
         if (st != CM_OK)
             return st;
     }
