@@ -126,6 +126,7 @@ typedef struct manifest {
     unsigned section_line; /* the line of the last [section] */
     bool too_long;
     unsigned too_long_line;
+    bool noinput; /* a file it names cannot be read */
     /* Keys seen in the current section, to refuse repeats. */
     char **seen;
     size_t nseen;
@@ -619,9 +620,10 @@ static void check_sources(manifest *m)
             snprintf(s->path, n, "%s", s->file);
         else
             snprintf(s->path, n, "%s%s", m->dir, s->file);
-        if (stat(s->path, &sb) != 0)
+        if (stat(s->path, &sb) != 0) {
             merr(m, s->file_line, "key 'file': cannot open '%s': %s", s->file, strerror(errno));
-        else if (S_ISDIR(sb.st_mode))
+            m->noinput = true;
+        } else if (S_ISDIR(sb.st_mode))
             merr(m, s->file_line, "key 'file': '%s' is a directory", s->file);
         if (s->join) {
             for (size_t k = 0; k < m->nsources; k++)
@@ -1437,6 +1439,13 @@ static cm_status load_table(manifest *m, cm_table_id t)
     }
     if (st == CM_OK && m->errors)
         st = CM_ERR_DATA;
+    /* The table's size: its files' (each file's digest is listed apart). */
+    for (size_t i = 0; i < m->nsources; i++) {
+        if (m->sources[i].table == t && m->sources[i].input) {
+            src->csv.bytes += m->sources[i].input->bytes;
+            src->csv.lines += m->sources[i].input->lines;
+        }
+    }
     st = cm_loader_end(loader, st);
     cm_loader_free(loader);
     return st;
@@ -1510,7 +1519,7 @@ cm_status cm_manifest_load(const char *path, const cm_load_options *opts, cm_dia
             (void)before;
         }
     } else {
-        st = CM_ERR_DATA;
+        st = m.noinput ? CM_ERR_NOINPUT : CM_ERR_DATA;
     }
     if (m.title)
         ds->title = m.title;

@@ -538,8 +538,13 @@ static void write_summary(book *b, sheet *s, const gathered *g)
     put_label(s, 0, "citymig report: migrants and cities", b->title);
     end_row(s);
     put_text(s, 0, "Dataset", b->bold);
-    put_text(s, 1, info->dataset, NULL);
+    put_text(s, 1, b->ds->title ? b->ds->title : info->dataset, NULL);
     end_row(s);
+    if (b->ds->title) {
+        put_text(s, 0, "Read from", b->bold);
+        put_text(s, 1, info->dataset, NULL);
+        end_row(s);
+    }
     struct tm tm;
     gmtime_r(&info->created, &tm);
     strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S UTC", &tm);
@@ -919,6 +924,39 @@ static void write_sources(book *b, sheet *s)
         end_row(s);
     }
     end_row(s);
+    if (b->ds->manifest) {
+        /* The files behind the tables, as the manifest read them. */
+        put_label(s, 0, "Files read through the manifest", b->bold);
+        end_row(s);
+        static const char *const mh[] = {"File",
+                                         "Section",
+                                         "Bytes",
+                                         "SHA-256",
+                                         "Records",
+                                         "Filtered out",
+                                         "Duplicates dropped",
+                                         "Rounded values",
+                                         "Rows given",
+                                         "Joined rows unused"};
+        for (size_t c = 0; c < sizeof mh / sizeof mh[0]; c++)
+            put_text(s, c, mh[c], b->header);
+        end_row(s);
+        for (size_t i = 0; i < b->ds->ninputs; i++) {
+            const cm_input *in = &b->ds->inputs[i];
+            put_text(s, 0, in->path, NULL);
+            put_text(s, 1, in->section, NULL);
+            put_int(s, 2, (int64_t)in->bytes, b->unit[CM_UNIT_COUNT]);
+            put_text(s, 3, in->sha256, NULL);
+            put_int(s, 4, (int64_t)in->records, b->unit[CM_UNIT_COUNT]);
+            put_int(s, 5, (int64_t)in->filtered, b->unit[CM_UNIT_COUNT]);
+            put_int(s, 6, (int64_t)in->deduped, b->unit[CM_UNIT_COUNT]);
+            put_int(s, 7, (int64_t)in->rounded, b->unit[CM_UNIT_COUNT]);
+            put_int(s, 8, (int64_t)in->rows, b->unit[CM_UNIT_COUNT]);
+            put_int(s, 9, (int64_t)in->unmatched, b->unit[CM_UNIT_COUNT]);
+            end_row(s);
+        }
+        end_row(s);
+    }
     put_label(s, 0, "Problems met while reading (rows rejected and why)", b->bold);
     end_row(s);
     if (info->nmessages == 0) {
@@ -950,6 +988,9 @@ static void write_sources(book *b, sheet *s)
         snprintf(years, sizeof years, "all");
     const char *const items[][2] = {
         {"Dataset", info->dataset},
+        {"Title", b->ds->title ? b->ds->title : ""},
+        {"Manifest", b->ds->manifest ? b->ds->manifest : "none (a directory of tables)"},
+        {"Manifest, SHA-256", b->ds->manifest ? b->ds->manifest_sha256 : ""},
         {"Rules", b->rules->source},
         {"Rules, count", rules_count},
         {"Rules, SHA-256", info->rules_sha256},
@@ -1231,7 +1272,7 @@ cm_status cm_xlsx_write(const char *path, const cm_dataset *ds, const cm_results
         (st = plan(&b, &charts, "Charts", any_chart, 10, NULL, false)) != CM_OK ||
         (st = plan(&b, &definitions, "Definitions", n_defs, 7, (const char **)def_cols, true)) !=
             CM_OK ||
-        (st = plan(&b, &sources, "Sources", 1, 8, NULL, false)) != CM_OK)
+        (st = plan(&b, &sources, "Sources", 1, 10, NULL, false)) != CM_OK)
         goto close;
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
         /* The Charts sheet is small and kept in memory, so libxlsxwriter can
