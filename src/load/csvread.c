@@ -505,6 +505,13 @@ cm_status cm_csv_finish(cm_csv *csv)
         return fail(csv, csv->field_start, csv->rec_fields - 1,
                     "unterminated quoted field: the quote opened here is never closed");
     }
+    /* A last line ending in a delimiter, with no line end: libcsv submits
+       the empty last field at the end, so it needs its place too. */
+    if (csv->state == FIELD_NOT_BEGUN) {
+        cm_csv_pos here = {csv->line, csv->col + 1, csv->file};
+        if (push_pos(csv, here) != 0)
+            return csv->status = CM_ERR_NOMEM;
+    }
     if (csv_fini(&csv->parser, on_field, on_record, csv) != 0 && !csv->stop) {
         cm_loc loc = {csv->file, csv->line, 0};
         cm_diag_report(csv->diag, CM_SEV_ERROR, &loc, "malformed CSV at the end of the file: %s",

@@ -35,7 +35,7 @@
 
 enum { MAX_COLS = CM_TABLE_MAX_COLS, MAX_FILTERS = 16 };
 
-typedef enum map_kind { MAP_NONE, MAP_COLUMN, MAP_TEMPLATE, MAP_CONSTANT } map_kind;
+typedef enum map_kind { MAP_NONE, MAP_COLUMN, MAP_TEMPLATE, MAP_CONSTANT, MAP_SUM } map_kind;
 
 typedef struct mapping {
     map_kind kind;
@@ -443,6 +443,22 @@ static int on_key(void *user, const char *section, const char *key, const char *
             if (!*value)
                 merr(m, m->line, "key '%s': the source column's name is empty", key);
         }
+    } else if (strncmp(key, "sum.", 4) == 0) {
+        if ((c = key_column(m, s, key, "sum.")) >= 0) {
+            cm_value_type t = s->def->cols[c].type;
+            mapping *mp = &s->map[c];
+            if (t != CM_VALUE_COUNT && t != CM_VALUE_SIGNED_COUNT) {
+                merr(m, m->line, "key '%s': only counts are summed; '%s' is not a count", key,
+                     s->def->cols[c].name);
+            } else if (mp->kind != MAP_NONE) {
+                merr(m, m->line, "key '%s': column '%s' is already given (line %u)", key,
+                     s->def->cols[c].name, mp->line);
+            } else {
+                mp->kind = MAP_SUM;
+                mp->text = dup(value);
+                mp->line = m->line;
+            }
+        }
     } else if (strncmp(key, "map.", 4) == 0) {
         if ((c = key_column(m, s, key, "map.")) >= 0) {
             size_t n;
@@ -562,7 +578,8 @@ static void free_source(source *s)
     free_list(s->missing, s->nmissing);
     for (size_t c = 0; c < MAX_COLS; c++) {
         free(s->map[c].text);
-        free_list(s->map[c].lit, s->map[c].lit ? s->map[c].nparts + 1 : 0);
+        if (s->map[c].kind == MAP_TEMPLATE)
+            free_list(s->map[c].lit, s->map[c].lit ? s->map[c].nparts + 1 : 0);
         free(s->map[c].part);
         for (size_t i = 0; i < s->nvmap[c]; i++) {
             free(s->vmap[c][i].from);
@@ -758,6 +775,27 @@ static bool resolve(manifest *m, source *s)
             }
         }
     }
+    for (size_t c = 0; c < s->def->ncols; c++) {
+        mapping *mp = &s->map[c];
+        if (mp->kind != MAP_SUM)
+            continue;
+        snprintf(key, sizeof key, "sum.%s", s->def->cols[c].name);
+        size_t n = 0;
+        char **terms = split_list(mp->text, ',', &n);
+        mp->part = calloc(n ? n : 1, sizeof *mp->part);
+        if (!terms || !mp->part) {
+            free_list(terms, n);
+            return false;
+        }
+        mp->nparts = n;
+        for (size_t k = 0; k < n; k++) {
+            int idx = header_index(s, terms[k]);
+            if (idx < 0)
+                no_such_column(m, s, mp->line, key, terms[k]);
+            mp->part[k] = (size_t)(idx < 0 ? 0 : idx);
+        }
+        free_list(terms, n);
+    }
     for (size_t f = 0; f < s->nfilters; f++) {
         int idx = header_index(s, s->filters[f].column);
         snprintf(key, sizeof key, "%s.%s", s->filters[f].keep ? "keep_if" : "skip_if",
@@ -891,11 +929,18 @@ static bool round_decimal(char *num)
 
 /* The value of canonical column c from a raw source value. buf holds the
    result when it is not raw itself. */
-static const char *transform(source *s, size_t c, const char *raw, char *buf, size_t size)
+static const char *transform(source *s, size_t c, const char *raw, char *buf, size_t size,
+                             const char **token)
 {
-    for (size_t i = 0; i < s->nmissing; i++)
-        if (strcmp(raw, s->missing[i]) == 0)
+    if (token)
+        *token = NULL;
+    for (size_t i = 0; i < s->nmissing; i++) {
+        if (strcmp(raw, s->missing[i]) == 0) {
+            if (token)
+                *token = s->missing[i];
             return "";
+        }
+    }
     if (s->nvmap[c]) {
         const char *to = s->vmap_default[c];
         for (size_t i = 0; i < s->nvmap[c]; i++)
@@ -979,6 +1024,7 @@ static const char *row_field(const row_buf *r, size_t i)
 typedef struct canon {
     char *value[MAX_COLS];
     cm_csv_pos pos[MAX_COLS];
+    const char *token[MAX_COLS]; /* the missing token that emptied a value */
 } canon;
 
 static void canon_clear(canon *cr)
@@ -986,6 +1032,7 @@ static void canon_clear(canon *cr)
     for (size_t c = 0; c < MAX_COLS; c++) {
         free(cr->value[c]);
         cr->value[c] = NULL;
+        cr->token[c] = NULL;
     }
 }
 
@@ -1043,6 +1090,43 @@ static bool build(source *s, const row_buf *r, canon *cr)
         case MAP_CONSTANT:
             raw = mp->text;
             break;
+        case MAP_SUM: {
+            /* Each term as a value of the column, then their exact sum; a
+               missing term makes the sum missing. */
+            int64_t sum = 0;
+            bool missing = false, bad = false;
+            char term_buf[128];
+            for (size_t k = 0; k < mp->nparts && !missing && !bad; k++) {
+                const char *t =
+                    transform(s, c, row_field(r, mp->part[k]), term_buf, sizeof term_buf, NULL);
+                int64_t v;
+                if (!*t)
+                    missing = true;
+                else if (cm_parse_signed_count(t, strlen(t), &v) != CM_PARSE_OK ||
+                         __builtin_add_overflow(sum, v, &sum))
+                    bad = true;
+            }
+            if (mp->nparts && mp->part[0] < r->n)
+                pos = r->pos[mp->part[0]];
+            if (bad) {
+                /* Hand the first term's text on: the loader names the problem. */
+                raw = row_field(r, mp->part[0]);
+                break;
+            }
+            made = malloc(32);
+            if (!made)
+                return false;
+            if (missing)
+                made[0] = '\0';
+            else
+                snprintf(made, 32, "%" PRId64, sum);
+            if (!canon_set(cr, c, made, pos)) {
+                free(made);
+                return false;
+            }
+            free(made);
+            continue;
+        }
         case MAP_COLUMN:
             raw = row_field(r, mp->src);
             if (mp->src < r->n)
@@ -1075,7 +1159,7 @@ static bool build(source *s, const row_buf *r, canon *cr)
             break;
         }
         }
-        const char *v = transform(s, c, raw, buf, sizeof buf);
+        const char *v = transform(s, c, raw, buf, sizeof buf, &cr->token[c]);
         bool ok = canon_set(cr, c, v, pos);
         free(made);
         if (!ok)
@@ -1237,6 +1321,27 @@ static cm_status emit_row(reading *rd)
             return CM_OK;
         }
     }
+    /* A required value that a missing token emptied: say so, with the token,
+       rather than let it pass for an empty field. */
+    for (size_t c = 0; c < s->def->ncols; c++) {
+        if (!cr->token[c] || !(s->def->cols[c].flags & CM_COL_REQUIRED))
+            continue;
+        cm_source *src = &m->ds->sources[s->table];
+        cm_loc loc = {cr->pos[c].file, cr->pos[c].line, cr->pos[c].col};
+        bool warn = m->opts->keep_going;
+        cm_diag_report(m->diag, warn ? CM_SEV_WARNING : CM_SEV_ERROR, &loc,
+                       "column '%s': \"%s\" is declared missing by the manifest (missing = ...), "
+                       "but %s needs a value here%s",
+                       s->def->cols[c].name, cr->token[c], s->def->file,
+                       warn ? " (row skipped: --keep-going)" : "; drop such rows with skip_if");
+        src->rows++;
+        src->rows_rejected++;
+        if (!warn) {
+            src->errors++;
+            m->errors++;
+        }
+        return cm_diag_full(m->diag) ? CM_ERR_DATA : CM_OK;
+    }
     s->input->rows++;
     for (size_t c = 0; c < s->def->ncols; c++) {
         const char *v = cr->value[c] ? cr->value[c] : "";
@@ -1306,7 +1411,8 @@ static cm_status source_record(void *ctx, size_t nfields, const cm_csv_pos *star
         if (cm_parse_year(s->header[i], strlen(s->header[i]), &y) != CM_PARSE_OK ||
             y < s->unpivot_from || y > s->unpivot_to)
             continue;
-        const char *v = transform(s, s->unpivot_value, row_field(&rd->row, i), buf, sizeof buf);
+        const char *v =
+            transform(s, s->unpivot_value, row_field(&rd->row, i), buf, sizeof buf, NULL);
         if (!*v)
             continue;
         /* Joined columns of the previous year must not carry over. */

@@ -66,6 +66,13 @@ static void idset_add(idset *s, uint32_t id)
     s->count++;
 }
 
+/* A table's label: its file, or under a manifest its name. */
+static const char *label(const cm_dataset *ds, cm_table_id id)
+{
+    static const char *const names[CM_TABLE_COUNT] = {"areas", "stocks", "flows", "services"};
+    return ds->manifest ? names[id] : cm_table_file(id);
+}
+
 static void table_line(const cm_dataset *ds, const cm_table *t, cm_table_id id, FILE *out)
 {
     const cm_source *src = &ds->sources[id];
@@ -74,7 +81,7 @@ static void table_line(const cm_dataset *ds, const cm_table *t, cm_table_id id, 
     idset areas, extra = {0};
     years y;
 
-    fprintf(out, "  %-13s %" PRIu64 " %s", cm_table_file(id), src->rows,
+    fprintf(out, "  %-13s %" PRIu64 " %s", label(ds, id), src->rows,
             plural(src->rows, "row", "rows"));
     if (src->rows_rejected)
         fprintf(out, " (%" PRIu64 " rejected)", src->rows_rejected);
@@ -131,7 +138,7 @@ static void flows_line(const cm_dataset *ds, FILE *out)
     idset dest, orig;
     years y;
 
-    fprintf(out, "  %-13s %" PRIu64 " %s", "flows.csv", src->rows,
+    fprintf(out, "  %-13s %" PRIu64 " %s", label(ds, CM_TABLE_FLOWS), src->rows,
             plural(src->rows, "row", "rows"));
     if (src->rows_rejected)
         fprintf(out, " (%" PRIu64 " rejected)", src->rows_rejected);
@@ -176,19 +183,25 @@ int cm_summary_write(const cm_dataset *ds, FILE *out)
     const cm_table *tables[CM_TABLE_COUNT] = {ds->areas, ds->stocks, NULL, ds->services};
 
     fprintf(out, "dataset %s\n", ds->dir);
+    if (ds->title)
+        fprintf(out, "  %s\n", ds->title);
+    if (ds->manifest)
+        fprintf(out, "  read through %s: %zu %s\n", ds->manifest, ds->ninputs,
+                ds->ninputs == 1 ? "source" : "sources");
     for (int t = 0; t < CM_TABLE_COUNT; t++) {
         const cm_source *src = &ds->sources[t];
         if (!src->present) {
-            fprintf(out, "  %-13s absent\n", cm_table_file((cm_table_id)t));
+            fprintf(out, "  %-13s %s\n", label(ds, (cm_table_id)t),
+                    ds->manifest ? "not in the manifest" : "absent");
             continue;
         }
         if (src->skipped) {
             fprintf(out, "  %-13s not checked (the error limit was reached first)\n",
-                    cm_table_file((cm_table_id)t));
+                    label(ds, (cm_table_id)t));
             continue;
         }
         if (src->status == CM_ERR_NOINPUT) {
-            fprintf(out, "  %-13s unreadable\n", cm_table_file((cm_table_id)t));
+            fprintf(out, "  %-13s unreadable\n", label(ds, (cm_table_id)t));
             continue;
         }
         if (t == CM_TABLE_FLOWS)

@@ -253,6 +253,37 @@ static void test_unpivot_and_join(void **state)
     close_scratch(&s);
 }
 
+static void test_sum(void **state)
+{
+    (void)state;
+    scratch s;
+    open_scratch(&s);
+    put_text(&s, "d.csv", "id,pop,a,b\nA,10000,\"1,200\",34\nB,100,5,NaN\n");
+    put_text(&s, "dataset.ini",
+             "[areas]\nfile = d.csv\nyear = 2013\nmissing = NaN\n"
+             "thousands = comma\ncolumn.area_id = id\ncolumn.population = pop\n"
+             "sum.foreign_born = a, b\n");
+    assert_int_equal(load(&s), CM_OK);
+    EXPECT_AREA(&s, "A", 2013, CM_AREAS_FOREIGN_BORN, "1234");
+    EXPECT_AREA(&s, "B", 2013, CM_AREAS_FOREIGN_BORN, ""); /* a missing term: missing */
+    close_scratch(&s);
+}
+
+static void test_missing_token_in_required_column(void **state)
+{
+    (void)state;
+    scratch s;
+    open_scratch(&s);
+    put_text(&s, "d.csv", "year,dest,orig,n\n1990,Somalia,Yemen,..\n1990,Somalia,Kenya,5\n");
+    put_text(&s, "dataset.ini",
+             "[stocks]\nfile = d.csv\nmissing = ..\ncolumn.year = year\n"
+             "column.area_id = dest\ncolumn.origin = orig\ncolumn.count = n\n");
+    assert_int_equal(load(&s), CM_ERR_DATA);
+    assert_non_null(strstr(s.messages, "d.csv:2: error: column 'count': \"..\" is declared "
+                                       "missing by the manifest"));
+    close_scratch(&s);
+}
+
 static void test_header_line(void **state)
 {
     (void)state;
@@ -359,6 +390,8 @@ int main(void)
         cmocka_unit_test(test_keep_if),
         cmocka_unit_test(test_unpivot_and_join),
         cmocka_unit_test(test_header_line),
+        cmocka_unit_test(test_sum),
+        cmocka_unit_test(test_missing_token_in_required_column),
         cmocka_unit_test(test_errors_point_at_the_download),
         cmocka_unit_test(test_bad_manifests),
     };
