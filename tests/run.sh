@@ -13,6 +13,9 @@ cmake -S . -B build-check -DCMAKE_BUILD_TYPE=Release -DCITYMIG_WERROR=ON >/dev/n
 cmake --build build-check -j "$jobs"
 ctest --test-dir build-check -j "$jobs" --output-on-failure
 
+echo "== Debian package"
+sh tests/package-test.sh build-check
+
 echo "== ASan + UBSan build"
 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Asan -DCITYMIG_WERROR=ON >/dev/null
 cmake --build build-asan -j "$jobs"

@@ -6,9 +6,23 @@
 #ifndef CITYMIG_CLI_H
 #define CITYMIG_CLI_H
 
+#include <stddef.h>
 #include <stdio.h>
 
 #define CITYMIG_VERSION "0.1.0"
+
+/** An option of the command line, as --help, the man page and the
+    completion describe it. */
+typedef struct cm_cli_option {
+    int id;
+    char short_name;       /* 0: none */
+    const char *long_name; /* without the dashes */
+    const char *arg;       /* the value's name, or NULL for a flag */
+    const char *help;
+} cm_cli_option;
+
+/** Every option, in the order of --help. */
+const cm_cli_option *cm_cli_options(size_t *count);
 
 /* Runs citymig with argv; data goes to out, messages to err. */
 int cm_cli_main(int argc, char **argv, FILE *out, FILE *err);

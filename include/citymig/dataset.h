@@ -38,6 +38,10 @@ typedef struct cm_load_options {
     bool keep_going;    /* row problems are warnings: bad rows skipped, rows failing a
                            cross-field check kept and flagged inconsistent */
     bool digest;        /* compute each input's SHA-256 while reading it */
+    /* Called after each chunk read: the file, bytes read and its size (0 if
+       unknown), rows so far. Optional. */
+    void (*progress)(void *ctx, const char *file, uint64_t done, uint64_t size, uint64_t rows);
+    void *progress_ctx;
     cm_csv_options csv; /* delimiter, quote, caps */
 } cm_load_options;
 

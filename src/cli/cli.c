@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "citymig/catalogue.h"
 #include "citymig/check.h"
@@ -24,69 +25,220 @@
 #include "citymig/outfile.h"
 #include "citymig/rules.h"
 #include "citymig/summary.h"
-#include "citymig/xlsx.h"
 #include "citymig/value.h"
 #include "citymig/xlsx.h"
 
 #define DEFAULT_MAX_ERRORS 100
 
-static const char usage_text[] =
-    "Usage: citymig COMMAND [OPTIONS] DATASET\n"
-    "       citymig catalogue\n"
-    "       citymig --help | --version\n"
-    "\n"
-    "Migration and urbanization indicators from city and migrant CSV tables.\n"
-    "\n"
-    "Commands:\n"
-    "  validate DATASET    Read every table of DATASET, check every value, list\n"
-    "                      every problem (file:line:column), print a summary.\n"
-    "  indicators DATASET  Compute every indicator and apply the rules; write the\n"
-    "                      long table (CSV or JSON) to standard output or -o FILE.\n"
-    "  report DATASET -o FILE.xlsx\n"
-    "                      Write the workbook: Summary, Areas, Flows, Diversity,\n"
-    "                      Services, Flags, Charts, Definitions, Sources.\n"
-    "  check DATASET --expect FIGURES.csv [--junit FILE]\n"
-    "                      Recompute published figures and compare them, within\n"
-    "                      their tolerances; exit 1 when one drifted or has no value.\n"
-    "  catalogue           Print the indicator catalogue (Markdown).\n"
-    "\n"
-    "A DATASET is a directory holding any of areas.csv, stocks.csv, flows.csv and\n"
-    "services.csv (UTF-8, comma-separated, with a header row).\n"
-    "\n"
-    "Options:\n"
-    "  --format csv|json   Output format of indicators (default csv).\n"
-    "  -o, --output FILE   Write to FILE (atomically: a temporary file renamed into\n"
-    "                      place) instead of standard output; '-' is standard output.\n"
-    "  --year Y[-Y2]       Only results of year Y, or of years Y to Y2.\n"
-    "  --min-count N       Suppress counts from 1 to N-1 and all that derives from\n"
-    "                      them (default 0: off).\n"
-    "  --rules FILE        Rules CSV to apply instead of the built-in conference set.\n"
-    "  --hits FILE         Also write the rule hits as CSV to FILE.\n"
-    "  --expect FILE       check: the figures to recompute (CSV: area_id, year,\n"
-    "                      indicator, expected, tolerance [, base_year, kind,\n"
-    "                      service, source]; tolerance 0.5 or 1%).\n"
-    "  --junit FILE        check: also write the results as JUnit XML.\n"
-    "  --keep-going        Skip bad rows with a warning instead of stopping at the\n"
-    "                      first error; keep rows that fail a cross-field check and\n"
-    "                      flag what derives from them 'inconsistent'.\n"
-    "  --max-errors N      validate: stop after N errors (default 100; 0: no limit).\n"
-    "  --strict            Treat unknown columns as errors, not notes.\n"
-    "  -q, --quiet         Print errors only: no notes, no summary.\n"
-    "  -h, --help          Show this help and exit.\n"
-    "  -V, --version       Show the version of citymig and its libraries.\n"
-    "\n"
-    "Environment:\n"
-    "  SOURCE_DATE_EPOCH   report: the workbook's date, in seconds since 1970;\n"
-    "                      two runs with the same value give identical files.\n"
-    "\n"
-    "Costs: memory grows with the number of distinct areas, years and origins,\n"
-    "not with the number of rows; flows are summed while they are read.\n"
-    "\n"
-    "Exit status:\n"
-    "  0   success                     66  input missing or unreadable\n"
-    "  1   check: a figure drifted     70  internal error or out of memory\n"
-    "  2   usage error                 73  output cannot be created\n"
-    "  65  invalid input data          74  I/O error while writing\n";
+/* The commands, options, environment and exit codes: the one source of
+   --help, of the man page (help2man reads --help) and of the bash
+   completion (`citymig completion bash`). */
+typedef struct command_def {
+    const char *name;
+    const char *synopsis;
+    const char *help; /* lines after the first are indented */
+} command_def;
+
+static const command_def commands[] = {
+    {"validate", "validate DATASET",
+     "Read every table of DATASET, check every value, list every\n"
+     "problem (file:line:column), print a summary."},
+    {"indicators", "indicators DATASET",
+     "Compute every indicator and apply the rules; write the long\n"
+     "table (CSV or JSON) to standard output or -o FILE."},
+    {"report", "report DATASET -o FILE.xlsx",
+     "Write the workbook: Summary, Areas, Flows, Diversity, Services,\n"
+     "Flags, Charts, Definitions, Sources."},
+    {"check", "check DATASET --expect FIGURES.csv",
+     "Recompute published figures and compare them within their\n"
+     "tolerances; exit 1 when one drifted or has no value."},
+    {"catalogue", "catalogue", "Print the indicator catalogue (Markdown)."},
+    {"completion", "completion bash", "Print a bash completion script for citymig."},
+};
+
+typedef enum opt_id {
+    OPT_FORMAT,
+    OPT_OUTPUT,
+    OPT_YEAR,
+    OPT_MIN_COUNT,
+    OPT_RULES,
+    OPT_HITS,
+    OPT_EXPECT,
+    OPT_JUNIT,
+    OPT_KEEP_GOING,
+    OPT_MAX_ERRORS,
+    OPT_STRICT,
+    OPT_PROGRESS,
+    OPT_QUIET,
+    OPT_HELP,
+    OPT_VERSION
+} opt_id;
+
+static const cm_cli_option option_defs[] = {
+    {OPT_FORMAT, 0, "format", "csv|json", "indicators: the output format (default csv)."},
+    {OPT_OUTPUT, 'o', "output", "FILE",
+     "Write to FILE, atomically (a temporary file renamed into\n"
+     "place), instead of standard output; '-' is standard output."},
+    {OPT_YEAR, 0, "year", "Y[-Y2]", "Only results of year Y, or of years Y to Y2."},
+    {OPT_MIN_COUNT, 0, "min-count", "N",
+     "Suppress counts from 1 to N-1 and all that derives from\n"
+     "them (default 0: off)."},
+    {OPT_RULES, 0, "rules", "FILE",
+     "The rules CSV to apply instead of the built-in conference set."},
+    {OPT_HITS, 0, "hits", "FILE", "indicators, report: also write the rule hits as CSV."},
+    {OPT_EXPECT, 0, "expect", "FILE",
+     "check: the figures to recompute (CSV: area_id, year,\n"
+     "indicator, expected, tolerance [, base_year, kind, service,\n"
+     "source]; a tolerance is 0.5 or 1%)."},
+    {OPT_JUNIT, 0, "junit", "FILE", "check: also write the results as JUnit XML."},
+    {OPT_KEEP_GOING, 0, "keep-going", NULL,
+     "Skip bad rows with a warning instead of stopping at the\n"
+     "first error; keep rows that fail a cross-field check and flag\n"
+     "what derives from them 'inconsistent'."},
+    {OPT_MAX_ERRORS, 0, "max-errors", "N",
+     "validate: stop after N errors (default 100; 0: no limit)."},
+    {OPT_STRICT, 0, "strict", NULL, "Treat unknown columns as errors, not notes."},
+    {OPT_PROGRESS, 0, "progress", NULL,
+     "Show a progress line on standard error even when it is not\n"
+     "a terminal (it shows on a terminal anyway)."},
+    {OPT_QUIET, 'q', "quiet", NULL, "Print errors only: no notes, no summary, no progress."},
+    {OPT_HELP, 'h', "help", NULL, "Show this help and exit."},
+    {OPT_VERSION, 'V', "version", NULL, "Show the version of citymig and its libraries."},
+};
+
+const cm_cli_option *cm_cli_options(size_t *count)
+{
+    *count = sizeof option_defs / sizeof option_defs[0];
+    return option_defs;
+}
+
+/* Writes help text from column `column`, wrapped before column 80 (a line
+   break in the text is a space). */
+static void put_help(FILE *out, int column, const char *help)
+{
+    int at = column;
+    const char *p = help;
+    while (*p) {
+        while (*p == ' ' || *p == '\n')
+            p++;
+        size_t word = strcspn(p, " \n");
+        if (word == 0)
+            break;
+        if (at > column && at + 1 + (int)word > 79) {
+            fprintf(out, "\n%*s", column, "");
+            at = column;
+        } else if (at > column) {
+            fputc(' ', out);
+            at++;
+        }
+        fwrite(p, 1, word, out);
+        at += (int)word;
+        p += word;
+    }
+    fputc('\n', out);
+}
+
+static void print_usage(FILE *out)
+{
+    enum { COLUMN = 24 };
+    fputs("Usage: citymig COMMAND [OPTIONS] DATASET\n"
+          "  or:  citymig --help | --version\n"
+          "\n"
+          "Migration and urbanization indicators from city and migrant CSV tables.\n"
+          "A DATASET is a directory holding any of areas.csv, stocks.csv, flows.csv\n"
+          "and services.csv (UTF-8, comma-separated, with a header row), or a manifest\n"
+          "(dataset.ini) that maps published files onto them.\n"
+          "\n"
+          "Commands:\n",
+          out);
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+        int n = fprintf(out, "  %s", commands[i].synopsis);
+        if (n >= COLUMN)
+            fprintf(out, "\n%*s", COLUMN, "");
+        else
+            fprintf(out, "%*s", COLUMN - n, "");
+        put_help(out, COLUMN, commands[i].help);
+    }
+    fputs("\nOptions:\n", out);
+    for (size_t i = 0; i < sizeof option_defs / sizeof option_defs[0]; i++) {
+        const cm_cli_option *o = &option_defs[i];
+        int n = o->short_name ? fprintf(out, "  -%c, --%s", o->short_name, o->long_name)
+                              : fprintf(out, "      --%s", o->long_name);
+        if (o->arg)
+            n += fprintf(out, " %s", o->arg);
+        if (n >= COLUMN - 1)
+            fprintf(out, "\n%*s", COLUMN, "");
+        else
+            fprintf(out, "%*s", COLUMN - n, "");
+        put_help(out, COLUMN, o->help);
+    }
+    fputs("\n"
+          "Environment:\n"
+          "  SOURCE_DATE_EPOCH     report: the workbook's date, in seconds since 1970;\n"
+          "                        two runs with the same value give identical files.\n"
+          "  NO_COLOR              When set, messages are never coloured (they are\n"
+          "                        coloured only on a terminal anyway).\n"
+          "\n"
+          "Exit status:\n"
+          "  0   success                     66  input missing or unreadable\n"
+          "  1   check: a figure drifted     70  internal error or out of memory\n"
+          "  2   usage error                 73  output cannot be created\n"
+          "  65  invalid input data          74  I/O error while writing\n"
+          "\n"
+          "Costs: memory grows with the number of distinct areas, years and origins,\n"
+          "not with the number of rows; flows are summed while they are read.\n",
+          out);
+}
+
+/* A bash completion script: commands, then options; FILE arguments
+   complete file names, DATASET arguments directories and manifests. */
+static int print_completion(FILE *out)
+{
+    fputs("# bash completion for citymig (generated by: citymig completion bash)\n"
+          "_citymig()\n"
+          "{\n"
+          "    local cur prev\n"
+          "    cur=${COMP_WORDS[COMP_CWORD]}\n"
+          "    prev=${COMP_WORDS[COMP_CWORD-1]}\n"
+          "    case $prev in\n",
+          out);
+    for (size_t i = 0; i < sizeof option_defs / sizeof option_defs[0]; i++) {
+        const cm_cli_option *o = &option_defs[i];
+        if (!o->arg)
+            continue;
+        fprintf(out, "    --%s", o->long_name);
+        if (o->short_name)
+            fprintf(out, "|-%c", o->short_name);
+        if (strcmp(o->arg, "csv|json") == 0)
+            fputs(")\n        COMPREPLY=($(compgen -W 'csv json' -- \"$cur\")); return ;;\n", out);
+        else if (strcmp(o->arg, "FILE") == 0)
+            fputs(")\n        COMPREPLY=($(compgen -f -- \"$cur\")); return ;;\n", out);
+        else
+            fputs(")\n        return ;;\n", out);
+    }
+    fputs("    esac\n"
+          "    if [[ $cur == -* ]]; then\n"
+          "        COMPREPLY=($(compgen -W '",
+          out);
+    for (size_t i = 0; i < sizeof option_defs / sizeof option_defs[0]; i++)
+        fprintf(out, "%s--%s", i ? " " : "", option_defs[i].long_name);
+    fputs("' -- \"$cur\"))\n"
+          "    elif [[ $COMP_CWORD -eq 1 ]]; then\n"
+          "        COMPREPLY=($(compgen -W '",
+          out);
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(out, "%s%s", i ? " " : "", commands[i].name);
+    fputs("' -- \"$cur\"))\n"
+          "    elif [[ ${COMP_WORDS[1]} == completion ]]; then\n"
+          "        COMPREPLY=($(compgen -W 'bash' -- \"$cur\"))\n"
+          "    else\n"
+          "        COMPREPLY=($(compgen -d -- \"$cur\") $(compgen -f -X '!*.ini' -- \"$cur\"))\n"
+          "    fi\n"
+          "}\n"
+          "complete -F _citymig citymig\n",
+          out);
+    return ferror(out) ? cm_status_exit_code(CM_ERR_IO) : 0;
+}
 
 typedef struct options {
     const char *command;
@@ -96,6 +248,7 @@ typedef struct options {
     bool strict;
     bool quiet;
     bool keep_going;
+    bool progress;
     cm_format format;
     const char *output;
     const char *rules;
@@ -106,16 +259,109 @@ typedef struct options {
     int32_t year_from, year_to;
 } options;
 
+/* The progress line on standard error. */
+typedef struct progress {
+    FILE *err;
+    bool on;    /* drawn at all */
+    bool tty;   /* redrawn in place, and erased when done */
+    bool shown; /* a line is on the screen now */
+    double start, last;
+    const char *file; /* the file of the last line */
+} progress;
+
 typedef struct printer {
     FILE *err;
     bool quiet;
+    bool colour;
+    progress *prog;
 } printer;
+
+static double seconds_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static bool is_terminal(FILE *f)
+{
+    int fd = fileno(f);
+    return fd >= 0 && isatty(fd);
+}
+
+static void progress_clear(progress *p)
+{
+    if (p && p->tty && p->shown) {
+        fputs("\r\033[K", p->err);
+        fflush(p->err);
+    }
+    if (p)
+        p->shown = false;
+}
+
+/* Bytes read, rows a second and the time left: at most four times a second
+   on a terminal, once a second otherwise. */
+static void progress_update(void *ctx, const char *file, uint64_t done, uint64_t size,
+                            uint64_t rows)
+{
+    progress *p = ctx;
+    double t = seconds_now();
+    /* A new file is shown at once; then at most every 0.25 s on a
+       terminal, every second otherwise. */
+    if (p->last > 0 && file == p->file && t - p->last < (p->tty ? 0.25 : 1.0))
+        return;
+    p->last = t;
+    p->file = file;
+    double elapsed = t - p->start > 1e-3 ? t - p->start : 1e-3;
+    char line[320];
+    int n = snprintf(line, sizeof line, "citymig: %s: %.1f", file, (double)done / 1e6);
+    if (size && n > 0 && (size_t)n < sizeof line)
+        n += snprintf(line + n, sizeof line - (size_t)n, " of %.1f MB (%d%%)", (double)size / 1e6,
+                      (int)(100.0 * (double)done / (double)size));
+    else if (n > 0 && (size_t)n < sizeof line)
+        n += snprintf(line + n, sizeof line - (size_t)n, " MB");
+    if (n > 0 && (size_t)n < sizeof line)
+        n += snprintf(line + n, sizeof line - (size_t)n, ", %.2f M rows/s",
+                      (double)rows / elapsed / 1e6);
+    double left = done ? elapsed * (double)(size - done) / (double)done : 0;
+    if (size && done < size && left >= 1 && n > 0 && (size_t)n < sizeof line)
+        snprintf(line + n, sizeof line - (size_t)n, ", about %.0f s left", left);
+    if (p->tty) {
+        fprintf(p->err, "\r\033[K%s", line);
+        p->shown = true;
+    } else {
+        fprintf(p->err, "%s\n", line);
+    }
+    fflush(p->err);
+}
+
+/* Sets up the printer and the progress line of a command. */
+static void start_output(const options *o, FILE *err, printer *pr, progress *prog,
+                         cm_load_options *lopts)
+{
+    bool tty = is_terminal(err);
+    const char *term = getenv("TERM");
+    memset(prog, 0, sizeof *prog);
+    prog->err = err;
+    prog->tty = tty;
+    prog->on = !o->quiet && (tty || o->progress);
+    prog->start = seconds_now();
+    pr->err = err;
+    pr->quiet = o->quiet;
+    pr->colour = tty && !getenv("NO_COLOR") && !(term && strcmp(term, "dumb") == 0);
+    pr->prog = prog;
+    if (prog->on) {
+        lopts->progress = progress_update;
+        lopts->progress_ctx = prog;
+    }
+}
 
 static void print_diag(void *ctx, const cm_diag_msg *msg)
 {
     printer *p = ctx;
     if (p->quiet && msg->severity == CM_SEV_NOTE)
         return;
+    progress_clear(p->prog);
     if (msg->loc.file && msg->loc.line && msg->loc.col)
         fprintf(p->err, "%s:%" PRIu64 ":%" PRIu32 ": ", msg->loc.file, msg->loc.line, msg->loc.col);
     else if (msg->loc.file && msg->loc.line)
@@ -124,7 +370,14 @@ static void print_diag(void *ctx, const cm_diag_msg *msg)
         fprintf(p->err, "%s: ", msg->loc.file);
     else
         fprintf(p->err, "citymig: ");
-    fprintf(p->err, "%s: %s\n", cm_severity_str(msg->severity), msg->text);
+    static const char *const colours[] = {[CM_SEV_NOTE] = "\033[1;36m",
+                                          [CM_SEV_WARNING] = "\033[1;35m",
+                                          [CM_SEV_ERROR] = "\033[1;31m"};
+    if (p->colour)
+        fprintf(p->err, "%s%s:\033[0m %s\n", colours[msg->severity], cm_severity_str(msg->severity),
+                msg->text);
+    else
+        fprintf(p->err, "%s: %s\n", cm_severity_str(msg->severity), msg->text);
 }
 
 static int usage_error(FILE *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -148,31 +401,6 @@ static int print_version(FILE *out)
     return 0;
 }
 
-/* Matches "--name" or "--name=value"; sets *value to the inline value. */
-static bool long_opt(const char *arg, const char *name, const char **value)
-{
-    size_t n = strlen(name);
-    if (strncmp(arg, name, n) != 0)
-        return false;
-    if (arg[n] == '\0') {
-        *value = NULL;
-        return true;
-    }
-    if (arg[n] == '=') {
-        *value = arg + n + 1;
-        return true;
-    }
-    return false;
-}
-
-/* The value of an option given as a separate argument, or NULL. */
-static const char *next_value(int argc, char **argv, int *i)
-{
-    if (*i + 1 >= argc)
-        return NULL;
-    return argv[++*i];
-}
-
 /* "2011" or "2011-2015". */
 static int parse_years(const char *s, int32_t *from, int32_t *to)
 {
@@ -186,6 +414,44 @@ static int parse_years(const char *s, int32_t *from, int32_t *to)
     return *from <= *to ? 0 : -1;
 }
 
+/* The option named by arg ("--name", "--name=value" or "-x"), or NULL;
+ *inline_value is set to the text after '=' if there is one. */
+static const cm_cli_option *find_option(const char *arg, const char **inline_value)
+{
+    *inline_value = NULL;
+    for (size_t i = 0; i < sizeof option_defs / sizeof option_defs[0]; i++) {
+        const cm_cli_option *o = &option_defs[i];
+        if (arg[1] != '-') {
+            if (o->short_name && arg[1] == o->short_name && arg[2] == '\0')
+                return o;
+            continue;
+        }
+        size_t n = strlen(o->long_name);
+        if (strncmp(arg + 2, o->long_name, n) == 0 && (arg[2 + n] == '\0' || arg[2 + n] == '=')) {
+            if (arg[2 + n] == '=')
+                *inline_value = arg + 3 + n;
+            return o;
+        }
+    }
+    return NULL;
+}
+
+/* A count option's value; -1 after reporting a usage error. */
+static int count_value(const char *name, const char *value, int64_t *n, FILE *err)
+{
+    cm_parse_error pe = cm_parse_count(value, strlen(value), n);
+    if (pe == CM_PARSE_RANGE) {
+        usage_error(err, "option '--%s': '%s' is too large", name, value);
+        return -1;
+    }
+    if (pe != CM_PARSE_OK) {
+        usage_error(err, "option '--%s': '%s' is not a whole number (expected 0 or more)", name,
+                    value);
+        return -1;
+    }
+    return 0;
+}
+
 /* Returns -1 when parsing succeeded, else an exit code (0 for --help). */
 static int parse_args(int argc, char **argv, options *o, FILE *out, FILE *err)
 {
@@ -195,90 +461,91 @@ static int parse_args(int argc, char **argv, options *o, FILE *out, FILE *err)
 
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];
-        const char *value = NULL;
-        if (!options_done && arg[0] == '-' && arg[1] != '\0') {
-            if (strcmp(arg, "--") == 0) {
-                options_done = true;
-            } else if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0) {
-                fputs(usage_text, out);
-                return 0;
-            } else if (strcmp(arg, "-V") == 0 || strcmp(arg, "--version") == 0) {
-                return print_version(out);
-            } else if (strcmp(arg, "-q") == 0 || strcmp(arg, "--quiet") == 0) {
-                o->quiet = true;
-            } else if (strcmp(arg, "--strict") == 0) {
-                o->strict = true;
-            } else if (strcmp(arg, "--keep-going") == 0) {
-                o->keep_going = true;
-            } else if (long_opt(arg, "--max-errors", &value) ||
-                       long_opt(arg, "--min-count", &value)) {
-                bool max = strncmp(arg, "--max-errors", 12) == 0;
-                const char *name = max ? "--max-errors" : "--min-count";
-                if (!value && (value = next_value(argc, argv, &i)) == NULL)
-                    return usage_error(err, "option '%s' needs a number", name);
-                int64_t n;
-                cm_parse_error pe = cm_parse_count(value, strlen(value), &n);
-                if (pe == CM_PARSE_RANGE)
-                    return usage_error(err, "option '%s': '%s' is too large", name, value);
-                if (pe != CM_PARSE_OK)
-                    return usage_error(err,
-                                       "option '%s': '%s' is not a whole number "
-                                       "(expected 0 or more)",
-                                       name, value);
-                if (max) {
-                    o->max_errors = (size_t)n;
-                    o->max_errors_set = true;
-                } else {
-                    o->min_count = n;
-                }
-            } else if (long_opt(arg, "--format", &value)) {
-                if (!value && (value = next_value(argc, argv, &i)) == NULL)
-                    return usage_error(err, "option '--format' needs csv or json");
-                if (strcmp(value, "csv") == 0)
-                    o->format = CM_FORMAT_CSV;
-                else if (strcmp(value, "json") == 0)
-                    o->format = CM_FORMAT_JSON;
-                else
-                    return usage_error(err, "option '--format': '%s' is not csv or json", value);
-            } else if (strcmp(arg, "-o") == 0 || long_opt(arg, "--output", &value)) {
-                if (!value && (value = next_value(argc, argv, &i)) == NULL)
-                    return usage_error(err, "option '%s' needs a file name", arg);
-                o->output = value;
-            } else if (long_opt(arg, "--rules", &value)) {
-                if (!value && (value = next_value(argc, argv, &i)) == NULL)
-                    return usage_error(err, "option '--rules' needs a file name");
-                o->rules = value;
-            } else if (long_opt(arg, "--expect", &value)) {
-                if (!value && (value = next_value(argc, argv, &i)) == NULL)
-                    return usage_error(err, "option '--expect' needs a figures file");
-                o->expect = value;
-            } else if (long_opt(arg, "--junit", &value)) {
-                if (!value && (value = next_value(argc, argv, &i)) == NULL)
-                    return usage_error(err, "option '--junit' needs a file name");
-                o->junit = value;
-            } else if (long_opt(arg, "--hits", &value)) {
-                if (!value && (value = next_value(argc, argv, &i)) == NULL)
-                    return usage_error(err, "option '--hits' needs a file name");
-                o->hits = value;
-            } else if (long_opt(arg, "--year", &value)) {
-                if (!value && (value = next_value(argc, argv, &i)) == NULL)
-                    return usage_error(err, "option '--year' needs a year or a range Y1-Y2");
-                if (parse_years(value, &o->year_from, &o->year_to) != 0)
-                    return usage_error(err,
-                                       "option '--year': '%s' is not a year or a range such as "
-                                       "2011-2015 (years 1800 to 2200)",
-                                       value);
-            } else {
-                return usage_error(err, "unknown option '%s'", arg);
-            }
+        if (options_done || arg[0] != '-' || arg[1] == '\0') {
+            if (!o->command)
+                o->command = arg;
+            else if (!o->dataset)
+                o->dataset = arg;
+            else
+                return usage_error(err, "unexpected argument '%s'", arg);
             continue;
         }
-        if (!o->command)
-            o->command = arg;
-        else if (!o->dataset)
-            o->dataset = arg;
-        else
-            return usage_error(err, "unexpected argument '%s'", arg);
+        if (strcmp(arg, "--") == 0) {
+            options_done = true;
+            continue;
+        }
+        const char *value;
+        const cm_cli_option *opt = find_option(arg, &value);
+        if (!opt)
+            return usage_error(err, "unknown option '%s'", arg);
+        if (opt->arg && !value) {
+            if (i + 1 >= argc)
+                return usage_error(err, "option '--%s' needs %s", opt->long_name, opt->arg);
+            value = argv[++i];
+        } else if (!opt->arg && value) {
+            return usage_error(err, "option '--%s' takes no value", opt->long_name);
+        }
+        int64_t n;
+        switch ((opt_id)opt->id) {
+        case OPT_HELP:
+            print_usage(out);
+            return 0;
+        case OPT_VERSION:
+            return print_version(out);
+        case OPT_QUIET:
+            o->quiet = true;
+            break;
+        case OPT_STRICT:
+            o->strict = true;
+            break;
+        case OPT_KEEP_GOING:
+            o->keep_going = true;
+            break;
+        case OPT_PROGRESS:
+            o->progress = true;
+            break;
+        case OPT_MAX_ERRORS:
+            if (count_value(opt->long_name, value, &n, err) != 0)
+                return cm_status_exit_code(CM_ERR_USAGE);
+            o->max_errors = (size_t)n;
+            o->max_errors_set = true;
+            break;
+        case OPT_MIN_COUNT:
+            if (count_value(opt->long_name, value, &n, err) != 0)
+                return cm_status_exit_code(CM_ERR_USAGE);
+            o->min_count = n;
+            break;
+        case OPT_FORMAT:
+            if (strcmp(value, "csv") == 0)
+                o->format = CM_FORMAT_CSV;
+            else if (strcmp(value, "json") == 0)
+                o->format = CM_FORMAT_JSON;
+            else
+                return usage_error(err, "option '--format': '%s' is not csv or json", value);
+            break;
+        case OPT_OUTPUT:
+            o->output = value;
+            break;
+        case OPT_RULES:
+            o->rules = value;
+            break;
+        case OPT_HITS:
+            o->hits = value;
+            break;
+        case OPT_EXPECT:
+            o->expect = value;
+            break;
+        case OPT_JUNIT:
+            o->junit = value;
+            break;
+        case OPT_YEAR:
+            if (parse_years(value, &o->year_from, &o->year_to) != 0)
+                return usage_error(err,
+                                   "option '--year': '%s' is not a year or a range such as "
+                                   "2011-2015 (years 1800 to 2200)",
+                                   value);
+            break;
+        }
     }
     if (!o->command)
         return usage_error(err, "no command given");
@@ -287,17 +554,20 @@ static int parse_args(int argc, char **argv, options *o, FILE *out, FILE *err)
 
 static int cmd_validate(const options *o, FILE *out, FILE *err)
 {
-    printer p = {err, o->quiet};
+    printer p;
+    progress prog;
     cm_diag diag;
     cm_load_options lopts = {0};
     cm_dataset *ds = NULL;
 
     if (!o->dataset)
         return usage_error(err, "validate needs a DATASET directory");
+    start_output(o, err, &p, &prog, &lopts);
     lopts.strict = o->strict;
     cm_diag_init(&diag, print_diag, &p, o->max_errors);
 
     cm_status st = cm_dataset_load(o->dataset, &lopts, &diag, &ds);
+    progress_clear(&prog);
     if (st == CM_ERR_NOMEM) {
         fprintf(err, "citymig: error: out of memory\n");
         cm_dataset_free(ds);
@@ -360,7 +630,8 @@ static cm_status write_outputs(const options *o, const cm_results *results, cons
 
 static int cmd_indicators(const options *o, FILE *err)
 {
-    printer p = {err, o->quiet};
+    printer p;
+    progress prog;
     cm_diag diag;
     cm_load_options lopts = {0};
     cm_dataset *ds = NULL;
@@ -371,6 +642,7 @@ static int cmd_indicators(const options *o, FILE *err)
 
     if (!o->dataset)
         return usage_error(err, "indicators needs a DATASET directory");
+    start_output(o, err, &p, &prog, &lopts);
     lopts.strict = o->strict;
     lopts.keep_going = o->keep_going;
     /* Stop at the first error, unless --keep-going turns row errors into
@@ -380,6 +652,7 @@ static int cmd_indicators(const options *o, FILE *err)
     cm_status st = load_rules(o, &diag, &rules);
     if (st == CM_OK)
         st = cm_dataset_load(o->dataset, &lopts, &diag, &ds);
+    progress_clear(&prog);
     if (st == CM_OK) {
         cm_indicator_options iopts = {o->min_count, o->year_from, o->year_to};
         st = cm_indicators_compute(ds, &iopts, &results);
@@ -460,7 +733,8 @@ static int source_date_epoch(time_t *out, int *set, FILE *err)
 
 static int cmd_report(const options *o, FILE *err)
 {
-    collector col = {{err, o->quiet}, NULL, 0, 0, false};
+    collector col = {{err, o->quiet, false, NULL}, NULL, 0, 0, false};
+    progress prog;
     cm_diag diag;
     cm_load_options lopts = {0};
     cm_dataset *ds = NULL;
@@ -478,6 +752,7 @@ static int cmd_report(const options *o, FILE *err)
         return usage_error(err, "a workbook cannot go to standard output: give -o FILE.xlsx");
     if (source_date_epoch(&info.created, &info.reproducible, err) != 0)
         return cm_status_exit_code(CM_ERR_USAGE);
+    start_output(o, err, &col.p, &prog, &lopts);
     lopts.strict = o->strict;
     lopts.keep_going = o->keep_going;
     lopts.digest = true;
@@ -486,6 +761,7 @@ static int cmd_report(const options *o, FILE *err)
     cm_status st = load_rules(o, &diag, &rules);
     if (st == CM_OK)
         st = cm_dataset_load(o->dataset, &lopts, &diag, &ds);
+    progress_clear(&prog);
     if (st == CM_OK) {
         cm_indicator_options iopts = {o->min_count, o->year_from, o->year_to};
         st = cm_indicators_compute(ds, &iopts, &results);
@@ -521,7 +797,8 @@ static int cmd_report(const options *o, FILE *err)
 
 static int cmd_check(const options *o, FILE *out, FILE *err)
 {
-    printer p = {err, o->quiet};
+    printer p;
+    progress prog;
     cm_diag diag;
     cm_load_options lopts = {0};
     cm_dataset *ds = NULL;
@@ -532,6 +809,7 @@ static int cmd_check(const options *o, FILE *out, FILE *err)
         return usage_error(err, "check needs a DATASET directory");
     if (!o->expect)
         return usage_error(err, "check needs the published figures: --expect FIGURES.csv");
+    start_output(o, err, &p, &prog, &lopts);
     lopts.strict = o->strict;
     lopts.keep_going = o->keep_going;
     cm_diag_init(&diag, print_diag, &p, o->keep_going ? o->max_errors : 1);
@@ -539,6 +817,7 @@ static int cmd_check(const options *o, FILE *out, FILE *err)
     cm_status st = cm_figures_load(o->expect, &diag, &figures);
     if (st == CM_OK)
         st = cm_dataset_load(o->dataset, &lopts, &diag, &ds);
+    progress_clear(&prog);
     if (st == CM_OK) {
         cm_indicator_options iopts = {o->min_count, o->year_from, o->year_to};
         st = cm_indicators_compute(ds, &iopts, &results);
@@ -587,13 +866,18 @@ int cm_cli_main(int argc, char **argv, FILE *out, FILE *err)
         return cmd_report(&o, err);
     if (strcmp(o.command, "check") == 0)
         return cmd_check(&o, out, err);
+    if (strcmp(o.command, "completion") == 0) {
+        if (!o.dataset || strcmp(o.dataset, "bash") != 0)
+            return usage_error(err, "completion needs a shell: bash");
+        return print_completion(out);
+    }
     if (strcmp(o.command, "catalogue") == 0) {
         if (o.dataset)
             return usage_error(err, "catalogue takes no DATASET");
         return cmd_catalogue(out);
     }
     return usage_error(err,
-                       "unknown command '%s' (expected validate, indicators, report, check or "
-                       "catalogue)",
+                       "unknown command '%s' (expected validate, indicators, report, check, "
+                       "catalogue or completion)",
                        o.command);
 }

@@ -18,6 +18,8 @@
 #include "citymig/dataset.h"
 #include "citymig/sha256.h"
 
+#include <sys/stat.h>
+
 enum { MAX_COLS = CM_TABLE_MAX_COLS, HEADER_MAX_BYTES = 1 << 20 };
 
 typedef struct pending {
@@ -616,9 +618,23 @@ static cm_status on_record(void *ctx, size_t nfields, const cm_csv_pos *row)
     return commit_table_row(ld, row);
 }
 
-static void sha_chunk(void *ctx, const void *data, size_t len)
+/* What sees each chunk of a file: its digest, and the progress line. */
+typedef struct file_tap {
+    cm_sha256 *sha;
+    const cm_load_options *opts;
+    const char *name;
+    uint64_t done, size;
+    const cm_source *src;
+} file_tap;
+
+static void tap_chunk(void *ctx, const void *data, size_t len)
 {
-    cm_sha256_update(ctx, data, len);
+    file_tap *t = ctx;
+    if (t->sha)
+        cm_sha256_update(t->sha, data, len);
+    t->done += len;
+    if (t->opts->progress)
+        t->opts->progress(t->opts->progress_ctx, t->name, t->done, t->size, t->src->rows);
 }
 
 struct cm_loader {
@@ -710,9 +726,11 @@ cm_status cm_load_file(const char *path, const char *name, const cm_table_def *d
         return CM_ERR_NOMEM;
     }
     cm_csv_handler handler = {on_field, on_record, field_name};
-    cm_csv_tap tap = {sha_chunk, sha};
+    struct stat sb;
+    file_tap ft = {sha, opts, name, 0, stat(path, &sb) == 0 ? (uint64_t)sb.st_size : 0, src};
+    cm_csv_tap tap = {tap_chunk, &ft};
     cm_status st = cm_csv_read_file(path, name, &opts->csv, &handler, &l->ld, diag, &src->csv,
-                                    sha ? &tap : NULL);
+                                    sha || opts->progress ? &tap : NULL);
     if (sha)
         cm_sha256_finish(sha, src->sha256);
     st = cm_loader_end(l, st);

@@ -1431,9 +1431,22 @@ static cm_status source_record(void *ctx, size_t nfields, const cm_csv_pos *star
     return CM_OK;
 }
 
+typedef struct source_tap {
+    cm_sha256 *sha;
+    const cm_load_options *opts;
+    const source *s;
+    uint64_t done, size;
+    const cm_source *table;
+} source_tap;
+
 static void sha_chunk(void *ctx, const void *data, size_t len)
 {
-    cm_sha256_update(ctx, data, len);
+    source_tap *t = ctx;
+    cm_sha256_update(t->sha, data, len);
+    t->done += len;
+    if (t->opts->progress)
+        t->opts->progress(t->opts->progress_ctx, t->s->input->path, t->done, t->size,
+                          t->table->rows);
 }
 
 static cm_status read_source(manifest *m, source *s, cm_loader *loader)
@@ -1456,7 +1469,14 @@ static cm_status read_source(manifest *m, source *s, cm_loader *loader)
     cm_csv_handler h = {source_field, source_record, NULL};
     cm_sha256 *sha = cm_sha256_new();
     cm_csv_stats stats = {0};
-    cm_csv_tap tap = {sha_chunk, sha};
+    struct stat sb;
+    source_tap st_tap = {sha,
+                         m->opts,
+                         s,
+                         0,
+                         stat(s->path, &sb) == 0 ? (uint64_t)sb.st_size : 0,
+                         &m->ds->sources[s->table]};
+    cm_csv_tap tap = {sha_chunk, &st_tap};
     cm_status st =
         sha ? cm_csv_read_file(s->path, s->input->path, &o, &h, &rd, m->diag, &stats, &tap)
             : CM_ERR_NOMEM;

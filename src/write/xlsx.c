@@ -606,10 +606,14 @@ static void write_summary(book *b, sheet *s, const gathered *g)
             size_t n = 0;
             for (size_t h2 = 0; h2 < b->nhits; h2++)
                 n += b->hits[h2].rule == i;
+            /* Wrapped conclusions need their rows' height set first (rows
+               are streamed): about 50 characters a line. */
+            size_t lines = strlen(rule->conclusion) / 50 + 1;
+            check(b, worksheet_set_row(ws_of(s), s->row, 15.0 * (double)lines, NULL));
             put_text(s, 0, rule->id, NULL);
             put_text(s, 1, cm_rule_severity_str(rule->severity), b->severity[rule->severity]);
             put_int(s, 2, (int64_t)n, b->unit[CM_UNIT_COUNT]);
-            put_text(s, 4, rule->conclusion, NULL);
+            put_text(s, 4, rule->conclusion, b->wrap);
             end_row(s);
         }
     }
@@ -1292,7 +1296,7 @@ cm_status cm_xlsx_write(const char *path, const cm_dataset *ds, const cm_results
     }
     for (size_t p = 0; p < charts.parts; p++) {
         worksheet_set_landscape(charts.ws[p]);
-        worksheet_fit_to_pages(charts.ws[p], 1, 0);
+        worksheet_fit_to_pages(charts.ws[p], 1, 1);
     }
     if (b.err != LXW_NO_ERROR)
         goto close;
