@@ -34,10 +34,10 @@ typedef enum cm_table_id {
 #define CM_AGE_SUM_TOLERANCE 0.01
 
 typedef struct cm_load_options {
-    bool strict;        /* unknown columns are errors, not notes */
-    bool keep_going;    /* row problems are warnings: bad rows skipped, rows failing a
-                           cross-field check kept and flagged inconsistent */
-    bool digest;        /* compute each input's SHA-256 while reading it */
+    bool strict;     /* unknown columns are errors, not notes */
+    bool keep_going; /* row problems are warnings: bad rows skipped, rows failing a
+                        cross-field check kept and flagged inconsistent */
+    bool digest;     /* compute each input's SHA-256 while reading it */
     /* Called after each chunk read: the file, bytes read and its size (0 if
        unknown), rows so far. Optional. */
     void (*progress)(void *ctx, const char *file, uint64_t done, uint64_t size, uint64_t rows);
