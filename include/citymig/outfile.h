@@ -19,6 +19,7 @@ typedef struct cm_outfile {
     char *path; /* the target */
     char *tmp;  /* the temporary file, NULL for standard output */
     int to_stdout;
+    int cleanup; /* slot in the interruption cleanup registry */
 } cm_outfile;
 
 /*

@@ -59,4 +59,11 @@ cm_status cm_xlsx_write(const char *path, const cm_dataset *ds, const cm_results
  */
 int cm_xlsx_verify(const char *path, char *why, size_t why_size);
 
+/*
+ * As cm_xlsx_verify, and each worksheet part xl/worksheets/sheetN.xml must
+ * hold exactly cells[N] cells (N from 1 to nsheets - 1).
+ */
+int cm_xlsx_verify_cells(const char *path, const uint64_t *cells, size_t nsheets, char *why,
+                         size_t why_size);
+
 #endif

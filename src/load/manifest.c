@@ -311,6 +311,21 @@ static int key_column(manifest *m, source *s, const char *key, const char *prefi
     return c;
 }
 
+/* Gives canonical column c by a mapping; a column given twice is an error. */
+static void set_mapping(manifest *m, source *s, size_t c, map_kind kind, const char *key,
+                        const char *value)
+{
+    mapping *mp = &s->map[c];
+    if (mp->kind != MAP_NONE) {
+        merr(m, m->line, "key '%s': column '%s' is already given (line %u)", key,
+             s->def->cols[c].name, mp->line);
+        return;
+    }
+    mp->kind = kind;
+    mp->text = dup(value);
+    mp->line = m->line;
+}
+
 static void parse_unpivot(manifest *m, source *s, const char *key, const char *value)
 {
     /* "1960-2016 -> year, population" */
@@ -436,28 +451,19 @@ static int on_key(void *user, const char *section, const char *key, const char *
         s->join_line = m->line;
     } else if (strncmp(key, "column.", 7) == 0) {
         if ((c = key_column(m, s, key, "column.")) >= 0) {
-            mapping *mp = &s->map[c];
-            mp->kind = strchr(value, '{') ? MAP_TEMPLATE : MAP_COLUMN;
-            mp->text = dup(value);
-            mp->line = m->line;
+            set_mapping(m, s, (size_t)c, strchr(value, '{') ? MAP_TEMPLATE : MAP_COLUMN, key,
+                        value);
             if (!*value)
                 merr(m, m->line, "key '%s': the source column's name is empty", key);
         }
     } else if (strncmp(key, "sum.", 4) == 0) {
         if ((c = key_column(m, s, key, "sum.")) >= 0) {
             cm_value_type t = s->def->cols[c].type;
-            mapping *mp = &s->map[c];
-            if (t != CM_VALUE_COUNT && t != CM_VALUE_SIGNED_COUNT) {
+            if (t != CM_VALUE_COUNT && t != CM_VALUE_SIGNED_COUNT)
                 merr(m, m->line, "key '%s': only counts are summed; '%s' is not a count", key,
                      s->def->cols[c].name);
-            } else if (mp->kind != MAP_NONE) {
-                merr(m, m->line, "key '%s': column '%s' is already given (line %u)", key,
-                     s->def->cols[c].name, mp->line);
-            } else {
-                mp->kind = MAP_SUM;
-                mp->text = dup(value);
-                mp->line = m->line;
-            }
+            else
+                set_mapping(m, s, (size_t)c, MAP_SUM, key, value);
         }
     } else if (strncmp(key, "map.", 4) == 0) {
         if ((c = key_column(m, s, key, "map.")) >= 0) {
@@ -526,9 +532,7 @@ static int on_key(void *user, const char *section, const char *key, const char *
             }
         }
     } else if ((c = column_of(s->def, key)) >= 0) {
-        s->map[c].kind = MAP_CONSTANT;
-        s->map[c].text = dup(value);
-        s->map[c].line = m->line;
+        set_mapping(m, s, (size_t)c, MAP_CONSTANT, key, value);
     } else {
         merr(m, m->line,
              "unknown key '%s' in [%s] (expected file, delimiter, quote, line_ends, "

@@ -4,6 +4,8 @@
  */
 #include "citymig/outfile.h"
 
+#include "citymig/cleanup.h"
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +39,7 @@ cm_status cm_outfile_open(cm_outfile *out, const char *path, cm_diag *diag)
     /* Beside the target, so the rename stays within one file system. */
     snprintf(out->tmp, n + 16, "%s.tmp-XXXXXX", path);
     int fd = mkstemp(out->tmp);
+    out->cleanup = fd >= 0 ? cm_cleanup_add(out->tmp) : -1;
     if (fd < 0) {
         cm_diag_report(diag, CM_SEV_ERROR, &loc, "cannot create: %s", strerror(errno));
         free(out->path);
@@ -53,6 +56,7 @@ cm_status cm_outfile_open(cm_outfile *out, const char *path, cm_diag *diag)
         cm_diag_report(diag, CM_SEV_ERROR, &loc, "cannot create: %s", strerror(errno));
         close(fd);
         unlink(out->tmp);
+        cm_cleanup_remove(out->cleanup);
         free(out->path);
         free(out->tmp);
         out->path = out->tmp = NULL;
@@ -67,6 +71,8 @@ void cm_outfile_abort(cm_outfile *out)
         fclose(out->fp);
         unlink(out->tmp);
     }
+    if (!out->to_stdout)
+        cm_cleanup_remove(out->cleanup);
     free(out->path);
     free(out->tmp);
     memset(out, 0, sizeof *out);
@@ -99,6 +105,7 @@ cm_status cm_outfile_commit(cm_outfile *out, cm_diag *diag)
         cm_outfile_abort(out);
         return CM_ERR_IO;
     }
+    cm_cleanup_remove(out->cleanup);
     free(out->path);
     free(out->tmp);
     memset(out, 0, sizeof *out);

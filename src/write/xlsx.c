@@ -9,6 +9,7 @@
  * place in the sheet order) and gathers what the Summary and Charts need;
  * then each sheet is written top to bottom.
  */
+#define _GNU_SOURCE /* memmem */
 #include "citymig/xlsx.h"
 
 #include <errno.h>
@@ -19,12 +20,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <unzip.h>
 #include <xlsxwriter.h>
 
 #include <csv.h>
 
+#include "citymig/cleanup.h"
 #include "citymig/cli.h"
 #include "citymig/utf8.h"
 #include "citymig/value.h"
@@ -49,6 +52,7 @@ typedef struct book book;
 
 typedef struct sheet {
     book *b;
+    size_t *index; /* each part's worksheet number, from 1 */
     char base[24];
     size_t parts;          /* planned parts; 0: the sheet is left out */
     size_t part;           /* the part being written, from 0 */
@@ -77,6 +81,10 @@ struct book {
     lxw_format *title, *header, *bold, *flag, *wrap, *year, *text;
     lxw_format *unit[CM_UNIT_COUNT_];
     lxw_format *severity[CM_RULE_SEVERITY_COUNT];
+    /* Cells written to each worksheet, by creation order (sheetN.xml is
+       number N): the read-back must find them all. */
+    uint64_t *cells;
+    size_t nworksheets, cells_cap;
 };
 
 static void check(book *b, lxw_error e)
@@ -96,6 +104,14 @@ static lxw_worksheet *ws_of(const sheet *s)
     return s->ws[s->part];
 }
 
+/* A cell was written to the current part. */
+static void count_cell(sheet *s)
+{
+    size_t n = s->index[s->part];
+    if (n < s->b->cells_cap)
+        s->b->cells[n]++;
+}
+
 static void put_text(sheet *s, size_t col, const char *text, lxw_format *f)
 {
     book *b = s->b;
@@ -113,11 +129,13 @@ static void put_text(sheet *s, size_t col, const char *text, lxw_format *f)
         memcpy(cut, text, n);
         memcpy(cut + n, "...", 4);
         check(b, worksheet_write_string(ws_of(s), s->row, (lxw_col_t)col, cut, f));
+        count_cell(s);
         free(cut);
         b->truncated++;
         chars = CELL_MAX;
     } else {
         check(b, worksheet_write_string(ws_of(s), s->row, (lxw_col_t)col, text, f));
+        count_cell(s);
     }
     widen(s, col, chars);
 }
@@ -126,8 +144,10 @@ static void put_text(sheet *s, size_t col, const char *text, lxw_format *f)
    (it may run over the cells to its right). */
 static void put_label(sheet *s, size_t col, const char *text, lxw_format *f)
 {
-    if (text && *text)
+    if (text && *text) {
         check(s->b, worksheet_write_string(ws_of(s), s->row, (lxw_col_t)col, text, f));
+        count_cell(s);
+    }
 }
 
 static void put_number(sheet *s, size_t col, double v, lxw_format *f)
@@ -135,6 +155,7 @@ static void put_number(sheet *s, size_t col, double v, lxw_format *f)
     if (!isfinite(v))
         return; /* never: results are finite; an empty cell is the safe answer */
     check(s->b, worksheet_write_number(ws_of(s), s->row, (lxw_col_t)col, v, f));
+    count_cell(s);
     char buf[40];
     size_t chars = strlen(cm_format_double(v, buf, sizeof buf));
     widen(s, col, chars + chars / 3 + 2); /* room for separators and a unit */
@@ -205,8 +226,9 @@ static cm_status plan(book *b, sheet *s, const char *name, size_t rows, size_t n
     size_t per_part = max - (headers ? 1 : 0);
     s->parts = (rows + per_part - 1) / per_part;
     s->ws = calloc(s->parts, sizeof *s->ws);
+    s->index = calloc(s->parts, sizeof *s->index);
     s->width = calloc(ncols ? ncols : 1, sizeof *s->width);
-    return s->ws && s->width ? CM_OK : CM_ERR_NOMEM;
+    return s->ws && s->index && s->width ? CM_OK : CM_ERR_NOMEM;
 }
 
 /* Creates the worksheets of a planned sheet, in workbook order. */
@@ -224,6 +246,7 @@ static void create(book *b, sheet *s)
         s->ws[p] = workbook_add_worksheet(b->wb, name);
         if (!s->ws[p])
             check(b, LXW_ERROR_MEMORY_MALLOC_FAILED);
+        s->index[p] = ++b->nworksheets;
     }
 }
 
@@ -243,8 +266,10 @@ static void finish(sheet *s)
 static void drop(sheet *s)
 {
     free(s->ws);
+    free(s->index);
     free(s->width);
     s->ws = NULL;
+    s->index = NULL;
     s->width = NULL;
 }
 
@@ -488,26 +513,18 @@ static void gathered_free(gathered *g)
 
 /* ---- formats ------------------------------------------------------------ */
 
+/* workbook_add_format returns NULL when memory runs out, and the format
+   setters do not check: each format is made, then checked, in turn. */
+static lxw_format *new_format(book *b)
+{
+    lxw_format *f = b->err == LXW_NO_ERROR ? workbook_add_format(b->wb) : NULL;
+    if (!f)
+        check(b, LXW_ERROR_MEMORY_MALLOC_FAILED);
+    return f;
+}
+
 static void make_formats(book *b)
 {
-    lxw_workbook *wb = b->wb;
-    b->title = workbook_add_format(wb);
-    format_set_bold(b->title);
-    format_set_font_size(b->title, 16);
-    b->header = workbook_add_format(wb);
-    format_set_bold(b->header);
-    format_set_bg_color(b->header, 0xDDE6F0);
-    format_set_bottom(b->header, LXW_BORDER_THIN);
-    b->bold = workbook_add_format(wb);
-    format_set_bold(b->bold);
-    b->flag = workbook_add_format(wb);
-    format_set_font_color(b->flag, 0x595959);
-    b->wrap = workbook_add_format(wb);
-    format_set_text_wrap(b->wrap);
-    format_set_align(b->wrap, LXW_ALIGN_VERTICAL_TOP);
-    b->year = workbook_add_format(wb);
-    format_set_num_format(b->year, "0");
-    b->text = NULL;
     static const char *const unit_formats[CM_UNIT_COUNT_] = {
         [CM_UNIT_PERCENT] = "0.0\"%\"",
         [CM_UNIT_COUNT] = "#,##0",
@@ -517,15 +534,33 @@ static void make_formats(book *b)
         [CM_UNIT_INDEX] = "0.000",
         [CM_UNIT_PP] = "+0.0\" pp\";-0.0\" pp\";0.0\" pp\"",
     };
-    for (int u = 0; u < CM_UNIT_COUNT_; u++) {
-        b->unit[u] = workbook_add_format(wb);
-        format_set_num_format(b->unit[u], unit_formats[u]);
-    }
     static const uint32_t severity_fill[CM_RULE_SEVERITY_COUNT] = {0xDDEBF7, 0xFFEB9C, 0xFFC7CE};
-    for (int s = 0; s < CM_RULE_SEVERITY_COUNT; s++) {
-        b->severity[s] = workbook_add_format(wb);
-        format_set_bg_color(b->severity[s], severity_fill[s]);
+    if ((b->title = new_format(b))) {
+        format_set_bold(b->title);
+        format_set_font_size(b->title, 16);
     }
+    if ((b->header = new_format(b))) {
+        format_set_bold(b->header);
+        format_set_bg_color(b->header, 0xDDE6F0);
+        format_set_bottom(b->header, LXW_BORDER_THIN);
+    }
+    if ((b->bold = new_format(b)))
+        format_set_bold(b->bold);
+    if ((b->flag = new_format(b)))
+        format_set_font_color(b->flag, 0x595959);
+    if ((b->wrap = new_format(b))) {
+        format_set_text_wrap(b->wrap);
+        format_set_align(b->wrap, LXW_ALIGN_VERTICAL_TOP);
+    }
+    if ((b->year = new_format(b)))
+        format_set_num_format(b->year, "0");
+    b->text = NULL;
+    for (int u = 0; u < CM_UNIT_COUNT_; u++)
+        if ((b->unit[u] = new_format(b)))
+            format_set_num_format(b->unit[u], unit_formats[u]);
+    for (int s = 0; s < CM_RULE_SEVERITY_COUNT; s++)
+        if ((b->severity[s] = new_format(b)))
+            format_set_bg_color(b->severity[s], severity_fill[s]);
 }
 
 /* ---- the sheets ----------------------------------------------------------- */
@@ -1058,6 +1093,12 @@ static bool xml_whole(const char *root, const char *tail, size_t n)
 
 int cm_xlsx_verify(const char *path, char *why, size_t why_size)
 {
+    return cm_xlsx_verify_cells(path, NULL, 0, why, why_size);
+}
+
+int cm_xlsx_verify_cells(const char *path, const uint64_t *cells, size_t nsheets, char *why,
+                         size_t why_size)
+{
     unzFile zf = unzOpen(path);
     if (!zf) {
         snprintf(why, why_size, "the file is not a whole zip archive");
@@ -1084,9 +1125,29 @@ int cm_xlsx_verify(const char *path, char *why, size_t why_size)
            so an XML part must also end with its root's end tag. */
         char head[512], tail[128];
         size_t head_n = 0, tail_n = 0;
+        /* A worksheet's cells, counted across reads ("<c r=" may straddle). */
+        size_t sheet_no = 0;
+        if (sscanf(name, "xl/worksheets/sheet%zu.xml", &sheet_no) != 1)
+            sheet_no = 0;
+        uint64_t found = 0;
+        char carry[8] = "";
         int n;
         while ((n = unzReadCurrentFile(zf, buf, 64 * 1024)) > 0) {
             size_t got = (size_t)n;
+            if (sheet_no) {
+                char joint[16];
+                size_t cl = strlen(carry), take = got < 4 ? got : 4;
+                memcpy(joint, carry, cl);
+                memcpy(joint + cl, buf, take);
+                joint[cl + take] = '\0';
+                for (const char *p = joint; (p = strstr(p, "<c r=")) != NULL; p++)
+                    found += (size_t)(p - joint) < cl; /* begins in the carry */
+                for (const char *p = buf; (p = memmem(p, got - (size_t)(p - buf), "<c r=", 5)); p++)
+                    found++;
+                size_t keep = got < 4 ? got : 4;
+                memcpy(carry, buf + got - keep, keep);
+                carry[keep] = '\0';
+            }
             if (head_n < sizeof head) {
                 size_t k = got < sizeof head - head_n ? got : sizeof head - head_n;
                 memcpy(head + head_n, buf, k);
@@ -1117,6 +1178,11 @@ int cm_xlsx_verify(const char *path, char *why, size_t why_size)
             snprintf(why, why_size, "part %s is cut short", name);
             goto bad;
         }
+        if (cells && sheet_no && sheet_no < nsheets && found != cells[sheet_no]) {
+            snprintf(why, why_size, "%s holds %" PRIu64 " cells of the %" PRIu64 " written", name,
+                     found, cells[sheet_no]);
+            goto bad;
+        }
         workbook |= strcmp(name, "xl/workbook.xml") == 0;
         types |= strcmp(name, "[Content_Types].xml") == 0;
         parts++;
@@ -1142,55 +1208,16 @@ static cm_status fail_io(const char *path, cm_diag *diag, const char *what)
     return CM_ERR_IO;
 }
 
-cm_status cm_xlsx_write(const char *path, const cm_dataset *ds, const cm_results *results,
-                        const cm_rules *rules, const cm_hit *hits, size_t nhits,
-                        const cm_report_info *info, cm_diag *diag)
+/*
+ * Writes and checks the workbook in tmp (run in a child process: see
+ * cm_xlsx_write). Returns the status; never renames or removes tmp.
+ */
+static cm_status write_book(const char *path, const char *tmp, char *dir, uint32_t *names,
+                            const cm_dataset *ds, const cm_results *results, const cm_rules *rules,
+                            const cm_hit *hits, size_t nhits, const cm_report_info *info,
+                            cm_diag *diag)
 {
     cm_loc loc = {path, 0, 0};
-    struct stat sb;
-    if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
-        cm_diag_report(diag, CM_SEV_ERROR, &loc, "cannot write: is a directory");
-        return CM_ERR_CANTCREAT;
-    }
-
-    /* The temporary file, beside the target: the rename stays on one file
-       system, and libxlsxwriter's own temporary files go there too. */
-    size_t n = strlen(path);
-    char *tmp = malloc(n + 16), *dir = malloc(n + 2);
-    uint32_t *names = calloc(cm_strpool_count(ds->pool) + 1, sizeof *names);
-    if (!tmp || !dir || !names) {
-        free(tmp);
-        free(dir);
-        free(names);
-        return CM_ERR_NOMEM;
-    }
-    snprintf(tmp, n + 16, "%s.tmp-XXXXXX", path);
-    memcpy(dir, path, n + 1);
-    char *slash = strrchr(dir, '/');
-    if (slash)
-        slash[1] = '\0';
-    else
-        snprintf(dir, n + 2, ".");
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        cm_diag_report(diag, CM_SEV_ERROR, &loc, "cannot create: %s", strerror(errno));
-        free(tmp);
-        free(dir);
-        free(names);
-        return CM_ERR_CANTCREAT;
-    }
-    /* mkstemp makes the file 0600; a report gets the usual mode of new files. */
-    mode_t mask = umask(0);
-    umask(mask);
-    fchmod(fd, 0666 & ~mask);
-    close(fd);
-
-    /* Display names of the areas: the first name given to each id. */
-    const cm_table *t = ds->areas;
-    for (size_t r = 0; r < t->nrows; r++)
-        if (t->cols[CM_AREAS_NAME].present[r] && !names[t->cols[CM_AREAS_AREA_ID].v.text[r]])
-            names[t->cols[CM_AREAS_AREA_ID].v.text[r]] = t->cols[CM_AREAS_NAME].v.text[r];
-
     book b = {0};
     b.ds = ds;
     b.res = results;
@@ -1210,7 +1237,6 @@ cm_status cm_xlsx_write(const char *path, const cm_dataset *ds, const cm_results
     lxw_workbook_options opt = {.constant_memory = LXW_TRUE, .tmpdir = dir, .use_zip64 = 0};
     b.wb = workbook_new_opt(tmp, &opt);
     if (!b.wb) {
-        unlink(tmp);
         cm_diag_report(diag, CM_SEV_ERROR, &loc, "cannot create the workbook");
         st = CM_ERR_CANTCREAT;
         goto done;
@@ -1278,6 +1304,14 @@ cm_status cm_xlsx_write(const char *path, const cm_dataset *ds, const cm_results
             CM_OK ||
         (st = plan(&b, &sources, "Sources", 1, 10, NULL, false)) != CM_OK)
         goto close;
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+        b.cells_cap += all[i]->parts;
+    b.cells_cap++;
+    b.cells = calloc(b.cells_cap, sizeof *b.cells);
+    if (!b.cells) {
+        st = CM_ERR_NOMEM;
+        goto close;
+    }
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
         /* The Charts sheet is small and kept in memory, so libxlsxwriter can
            cache the text of the cells its charts refer to: readers that do
@@ -1345,25 +1379,115 @@ close:;
     if (st == CM_OK) {
         /* libxlsxwriter may report success over a short write to one of its
            temporary files: read the archive back before trusting it. */
-        char why[160], what[256];
-        if (cm_xlsx_verify(tmp, why, sizeof why) != 0) {
+        char why[200], what[320];
+        if (cm_xlsx_verify_cells(tmp, b.cells, b.cells_cap, why, sizeof why) != 0) {
             snprintf(what, sizeof what,
                      "the written workbook is damaged (%s; is the disk full, or a file size "
                      "limit reached?)",
                      why);
             st = fail_io(path, diag, what);
-        } else if (rename(tmp, path) != 0) {
-            cm_diag_report(diag, CM_SEV_ERROR, &loc, "cannot replace the file: %s",
-                           strerror(errno));
-            st = CM_ERR_CANTCREAT;
         }
     }
-    if (st != CM_OK)
-        unlink(tmp);
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
         drop(all[i]);
 done:
     gathered_free(&g);
+    free(b.cells);
+    return st;
+}
+
+cm_status cm_xlsx_write(const char *path, const cm_dataset *ds, const cm_results *results,
+                        const cm_rules *rules, const cm_hit *hits, size_t nhits,
+                        const cm_report_info *info, cm_diag *diag)
+{
+    cm_loc loc = {path, 0, 0};
+    struct stat sb;
+    if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+        cm_diag_report(diag, CM_SEV_ERROR, &loc, "cannot write: is a directory");
+        return CM_ERR_CANTCREAT;
+    }
+
+    /* The temporary file, beside the target: the rename stays on one file
+       system, and libxlsxwriter's own temporary files go there too. */
+    size_t n = strlen(path);
+    char *tmp = malloc(n + 16), *dir = malloc(n + 2);
+    uint32_t *names = calloc(cm_strpool_count(ds->pool) + 1, sizeof *names);
+    if (!tmp || !dir || !names) {
+        free(tmp);
+        free(dir);
+        free(names);
+        return CM_ERR_NOMEM;
+    }
+    snprintf(tmp, n + 16, "%s.tmp-XXXXXX", path);
+    memcpy(dir, path, n + 1);
+    char *slash = strrchr(dir, '/');
+    if (slash)
+        slash[1] = '\0';
+    else
+        snprintf(dir, n + 2, ".");
+    int fd = mkstemp(tmp);
+    if (fd < 0) {
+        cm_diag_report(diag, CM_SEV_ERROR, &loc, "cannot create: %s", strerror(errno));
+        free(tmp);
+        free(dir);
+        free(names);
+        return CM_ERR_CANTCREAT;
+    }
+    int cleanup = cm_cleanup_add(tmp);
+    /* mkstemp makes the file 0600; a report gets the usual mode of new files. */
+    mode_t mask = umask(0);
+    umask(mask);
+    fchmod(fd, 0666 & ~mask);
+    close(fd);
+
+    /* Display names of the areas: the first name given to each id. */
+    const cm_table *t = ds->areas;
+    for (size_t r = 0; r < t->nrows; r++)
+        if (t->cols[CM_AREAS_NAME].present[r] && !names[t->cols[CM_AREAS_AREA_ID].v.text[r]])
+            names[t->cols[CM_AREAS_AREA_ID].v.text[r]] = t->cols[CM_AREAS_NAME].v.text[r];
+
+    /* The workbook is written by a child process. libxlsxwriter does not
+       survive every failed allocation (some crash it, some drop a cell
+       without a word): a crash in the child is reported here as out of
+       memory, a dropped cell is caught by the read-back, and in both cases
+       the file is not renamed into place. */
+    fflush(stdout);
+    fflush(stderr);
+    cm_status st;
+    pid_t pid = fork();
+    if (pid == 0) {
+        st = write_book(path, tmp, dir, names, ds, results, rules, hits, nhits, info, diag);
+        fflush(stderr);
+        _exit((int)st);
+    }
+    if (pid < 0) {
+        /* No process to spare: write it here. */
+        st = write_book(path, tmp, dir, names, ds, results, rules, hits, nhits, info, diag);
+    } else {
+        cm_cleanup_child(pid);
+        int status;
+        while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+            ;
+        cm_cleanup_child(0);
+        if (WIFEXITED(status) && WEXITSTATUS(status) < CM_STATUS_COUNT) {
+            st = (cm_status)WEXITSTATUS(status);
+        } else if (WIFSIGNALED(status)) {
+            cm_diag_report(diag, CM_SEV_ERROR, &loc,
+                           "writing the workbook was stopped by signal %d (out of memory?); the "
+                           "file was not changed",
+                           WTERMSIG(status));
+            st = CM_ERR_NOMEM;
+        } else {
+            st = CM_ERR_INTERNAL;
+        }
+    }
+    if (st == CM_OK && rename(tmp, path) != 0) {
+        cm_diag_report(diag, CM_SEV_ERROR, &loc, "cannot replace the file: %s", strerror(errno));
+        st = CM_ERR_CANTCREAT;
+    }
+    if (st != CM_OK)
+        unlink(tmp);
+    cm_cleanup_remove(cleanup);
     free(tmp);
     free(dir);
     free(names);

@@ -357,6 +357,8 @@ static const bad_case bad[] = {
      "dataset.ini:5: error: key 'round.name': only counts are rounded"},
     {"[areas]\nfile = d.csv\nyear = 2020\ncolumn.area_id = id\nthis line has no equals sign\n",
      "dataset.ini:5: error: not a [section] nor a 'key = value' line"},
+    {"[areas]\nfile = d.csv\narea_id = A\ncolumn.area_id = id\nyear = 2020\n",
+     "dataset.ini:4: error: key 'column.area_id': column 'area_id' is already given (line 3)"},
     {"[flows]\nfile = d.csv\njoin = flows\n",
      "dataset.ini:3: error: key 'join': there is no section [flows] to join into"},
     {"[areas]\nfile = d.csv\nyear = 2020\ncolumn.area_id = id\nkeep_if.Kind = x\n",

@@ -1,0 +1,74 @@
+#!/bin/sh
+# run.sh BUILD_DIR SECONDS [HARNESS...] - runs each libFuzzer harness for
+# SECONDS (2 at a time), from seed corpora made of the project's own test
+# inputs, and fails on the first finding. Corpora and findings are kept
+# in BUILD_DIR/fuzz/; a finding becomes a regression case (see
+# docs/robustness.md). The CI smoke run uses a few seconds each; the long
+# run 1800.
+set -eu
+build=${1:?usage: run.sh BUILD_DIR SECONDS [HARNESS...]}
+seconds=${2:?usage: run.sh BUILD_DIR SECONDS [HARNESS...]}
+shift 2
+root=$(cd "$(dirname "$0")/../.." && pwd)
+harnesses=${*:-fuzz_csv fuzz_loader fuzz_rules fuzz_files}
+work=$build/fuzz
+mkdir -p "$work"
+
+seed() { # seed NAME FILES... : a corpus of the given files
+    dir=$work/corpus-$1
+    mkdir -p "$dir"
+    shift
+    for f in "$@"; do
+        [ -f "$f" ] && head -c 65536 "$f" >"$dir/$(echo "$f" | cksum | cut -d' ' -f1)"
+    done
+    true
+}
+csvs=$(find "$root/tests" "$root/data" "$root/examples" -name '*.csv' -size -64k 2>/dev/null)
+seed fuzz_csv $csvs
+seed fuzz_rules "$root"/data/rules/*.csv $(find "$root/tests/cases" -name 'rules.csv')
+# The loader's first byte chooses the table: prefix each input.
+mkdir -p "$work/corpus-fuzz_loader"
+i=0
+for f in $csvs; do
+    case $f in
+    *areas*) t='\000' ;; *stocks*) t='\001' ;; *flows*) t='\002' ;; *services*) t='\003' ;;
+    *) continue ;;
+    esac
+    { printf "$t"; head -c 65536 "$f"; } >"$work/corpus-fuzz_loader/s$i"
+    i=$((i + 1))
+done
+mkdir -p "$work/corpus-fuzz_files"
+for m in $(find "$root/tests/data" "$root/examples" -name dataset.ini) "$root"/data/wmr2015/figures.csv; do
+    { head -c 4096 "$m"; printf '\377'; head -c 4096 "$root/tests/data/small/areas.csv"; } \
+        >"$work/corpus-fuzz_files/$(echo "$m" | cksum | cut -d' ' -f1)"
+done
+
+status=0
+run_one() {
+    name=$1
+    mkdir -p "$work/findings-$name"
+    if ! "$build/tests/fuzz/$name" -max_total_time="$seconds" -max_len=65536 -timeout=10 \
+        -rss_limit_mb=1024 -print_final_stats=1 -artifact_prefix="$work/findings-$name/" \
+        "$work/corpus-$name" >"$work/$name.log" 2>&1; then
+        echo "fuzz: $name found a problem: see $work/$name.log and $work/findings-$name/" >&2
+        return 1
+    fi
+    printf 'fuzz: %s: ' "$name"
+    grep -E '^stat::number_of_executed_units|^#[0-9]+.*DONE' "$work/$name.log" | tail -n 1
+    grep -E 'cov: [0-9]+' "$work/$name.log" | tail -n 1 | sed 's/^/      /'
+}
+set -- $harnesses
+while [ $# -gt 0 ]; do
+    run_one "$1" &
+    a=$!
+    b=
+    if [ $# -gt 1 ]; then
+        run_one "$2" &
+        b=$!
+    fi
+    wait "$a" || status=1
+    [ -z "$b" ] || wait "$b" || status=1
+    shift
+    [ $# -gt 0 ] && shift
+done
+exit $status
