@@ -8,6 +8,9 @@ bin=$1
 shift
 SRCDIR=$(cd "$(dirname "$0")/.." && pwd) || exit 99
 export SRCDIR
+# The file-system fault shim, built beside the binary (ctest passes it).
+CITYMIG_FAULTIO=${CITYMIG_FAULTIO:-$(dirname "$bin")/tests/libfaultio.so}
+export CITYMIG_FAULTIO
 for case_dir in "$@"; do
     work=$(mktemp -d "${TMPDIR:-/tmp}/citymig-case.XXXXXX") || exit 99
     cp -R "$case_dir"/. "$work"/

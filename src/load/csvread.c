@@ -541,17 +541,23 @@ cm_status cm_csv_read_file(const char *path, const char *display_name, const cm_
         st = CM_ERR_NOMEM;
         goto done;
     }
+    unsigned long long offset = 0;
     for (;;) {
         ssize_t n = read(fd, buf, READ_CHUNK);
         if (n < 0) {
             if (errno == EINTR)
                 continue;
-            cm_diag_report(diag, CM_SEV_ERROR, &loc, "cannot read: %s", strerror(errno));
+            if (offset)
+                cm_diag_report(diag, CM_SEV_ERROR, &loc, "cannot read past byte %llu: %s", offset,
+                               strerror(errno));
+            else
+                cm_diag_report(diag, CM_SEV_ERROR, &loc, "cannot read: %s", strerror(errno));
             st = CM_ERR_NOINPUT;
             goto done;
         }
         if (n == 0)
             break;
+        offset += (unsigned long long)n;
         if (tap)
             tap->chunk(tap->ctx, buf, (size_t)n);
         st = cm_csv_feed(csv, buf, (size_t)n);

@@ -28,6 +28,7 @@
 #include <csv.h>
 
 #include "citymig/cleanup.h"
+#include "citymig/outfile.h"
 #include "citymig/cli.h"
 #include "citymig/utf8.h"
 #include "citymig/value.h"
@@ -1401,43 +1402,62 @@ cm_status cm_xlsx_write(const char *path, const cm_dataset *ds, const cm_results
                         const cm_report_info *info, cm_diag *diag)
 {
     cm_loc loc = {path, 0, 0};
-    struct stat sb;
-    if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+    cm_target target = cm_output_target(path);
+    if (target == CM_TARGET_DIRECTORY) {
         cm_diag_report(diag, CM_SEV_ERROR, &loc, "cannot write: is a directory");
         return CM_ERR_CANTCREAT;
     }
+    if (target == CM_TARGET_TERMINAL) {
+        cm_diag_report(diag, CM_SEV_ERROR, &loc,
+                       "will not write a workbook to a terminal: give -o FILE.xlsx");
+        return CM_ERR_USAGE;
+    }
 
-    /* The temporary file, beside the target: the rename stays on one file
-       system, and libxlsxwriter's own temporary files go there too. */
-    size_t n = strlen(path);
-    char *tmp = malloc(n + 16), *dir = malloc(n + 2);
+    /* The temporary file: beside the target, so the rename stays on one
+       file system; for a stream target (a device or FIFO, where nothing can
+       be created beside it) in the temporary directory, copied out once
+       whole. libxlsxwriter's own temporary files go to the same place. */
+    const char *base = path;
+    char *tmpbase = NULL;
+    if (target == CM_TARGET_STREAM) {
+        const char *tdir = getenv("TMPDIR");
+        if (!tdir || !*tdir)
+            tdir = "/tmp";
+        size_t tn = strlen(tdir) + sizeof "/citymig-report";
+        tmpbase = malloc(tn);
+        if (!tmpbase)
+            return CM_ERR_NOMEM;
+        snprintf(tmpbase, tn, "%s/citymig-report", tdir);
+        base = tmpbase;
+    }
+    size_t n = strlen(base);
+    char *tmp = NULL, *dir = malloc(n + 2);
     uint32_t *names = calloc(cm_strpool_count(ds->pool) + 1, sizeof *names);
-    if (!tmp || !dir || !names) {
-        free(tmp);
+    if (!dir || !names) {
+        free(tmpbase);
         free(dir);
         free(names);
         return CM_ERR_NOMEM;
     }
-    snprintf(tmp, n + 16, "%s.tmp-XXXXXX", path);
-    memcpy(dir, path, n + 1);
+    memcpy(dir, base, n + 1);
     char *slash = strrchr(dir, '/');
     if (slash)
         slash[1] = '\0';
     else
         snprintf(dir, n + 2, ".");
-    int fd = mkstemp(tmp);
+    int cleanup = -1;
+    int fd = cm_tempfile_beside(base, &tmp, &cleanup);
     if (fd < 0) {
-        cm_diag_report(diag, CM_SEV_ERROR, &loc, "cannot create: %s", strerror(errno));
-        free(tmp);
+        int e = errno;
+        free(tmpbase);
         free(dir);
         free(names);
+        if (e == ENOMEM)
+            return CM_ERR_NOMEM;
+        cm_loc tloc = {base, 0, 0};
+        cm_diag_report(diag, CM_SEV_ERROR, &tloc, "cannot create: %s", strerror(e));
         return CM_ERR_CANTCREAT;
     }
-    int cleanup = cm_cleanup_add(tmp);
-    /* mkstemp makes the file 0600; a report gets the usual mode of new files. */
-    mode_t mask = umask(0);
-    umask(mask);
-    fchmod(fd, 0666 & ~mask);
     close(fd);
 
     /* Display names of the areas: the first name given to each id. */
@@ -1481,14 +1501,22 @@ cm_status cm_xlsx_write(const char *path, const cm_dataset *ds, const cm_results
             st = CM_ERR_INTERNAL;
         }
     }
-    if (st == CM_OK && rename(tmp, path) != 0) {
-        cm_diag_report(diag, CM_SEV_ERROR, &loc, "cannot replace the file: %s", strerror(errno));
-        st = CM_ERR_CANTCREAT;
+    if (st == CM_OK && target == CM_TARGET_STREAM) {
+        st = cm_copy_to_stream(tmp, path, diag);
+        unlink(tmp);
+    } else if (st == CM_OK) {
+        int err = cm_tempfile_install(tmp, path);
+        if (err) {
+            cm_diag_report(diag, CM_SEV_ERROR, &loc, "write failed: %s (the file was not changed)",
+                           strerror(err));
+            st = CM_ERR_IO;
+        }
     }
     if (st != CM_OK)
         unlink(tmp);
     cm_cleanup_remove(cleanup);
     free(tmp);
+    free(tmpbase);
     free(dir);
     free(names);
     return st;
