@@ -32,8 +32,7 @@ static void put(capture *c, const char *s, size_t n)
     c->text[c->len] = '\0';
 }
 
-static cm_status on_field(void *ctx, size_t index, const char *s, size_t len,
-                          const cm_csv_pos *pos)
+static cm_status on_field(void *ctx, size_t index, const char *s, size_t len, const cm_csv_pos *pos)
 {
     capture *c = ctx;
     if (index == 0)

@@ -44,8 +44,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     cm_load_options lo = {0};
     lo.keep_going = keep_going;
     lo.csv.max_field = 4096;
-    cm_loader *l = cm_loader_new(defs[t], "f", ds->pool, tables[t], t == 2 ? ds->flows : NULL,
-                                 &lo, &diag, &ds->sources[t]);
+    cm_loader *l = cm_loader_new(defs[t], "f", ds->pool, tables[t], t == 2 ? ds->flows : NULL, &lo,
+                                 &diag, &ds->sources[t]);
     cm_csv_handler h = {fwd_field, fwd_record, NULL};
     cm_csv *csv = cm_csv_new(&lo.csv, &h, l, &diag, "f");
     cm_status st = cm_csv_feed(csv, data + 1, size - 1);
