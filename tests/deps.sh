@@ -3,7 +3,8 @@
 # need, when they are missing. Needs root or sudo only when it installs.
 set -eu
 pkgs="cmake make gcc pkg-config libcsv-dev libxlsxwriter-dev libcmocka-dev libminizip-dev nettle-dev libinih-dev
-clang-format python3 python3-openpyxl locales help2man dpkg-dev man-db bsdutils"
+clang-format python3 python3-openpyxl locales help2man dpkg-dev man-db bsdutils
+valgrind clang libclang-rt-14-dev"
 missing=""
 for p in $pkgs; do
     if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed"; then

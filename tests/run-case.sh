@@ -10,6 +10,9 @@
 #   experr  the exact expected standard error
 #   exit    the expected exit code (a number; 0 when the file is absent)
 # Any other files (input/areas.csv, ...) are the case's inputs.
+#
+# The case runs under LC_ALL=C, or under $CITYMIG_TEST_LOCALE when set
+# (tests/run.sh runs the whole suite again under de_DE.UTF-8).
 set -u
 bin=$1
 case_dir=$2
@@ -21,7 +24,7 @@ cp -R "$case_dir"/. "$work"/ || exit 99
 cd "$work" || exit 99
 CITYMIG=$bin
 export CITYMIG
-LC_ALL=C sh ./cmd >actual.out 2>actual.err
+LC_ALL=${CITYMIG_TEST_LOCALE:-C} sh ./cmd >actual.out 2>actual.err
 code=$?
 want=0
 [ -f exit ] && want=$(cat exit)

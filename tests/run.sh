@@ -1,17 +1,33 @@
 #!/bin/sh
 # run.sh - the whole test suite, as CI runs it: installs missing packages,
 # builds with warnings as errors and runs every unit and end-to-end test,
-# then builds and runs them all again under AddressSanitizer and
-# UndefinedBehaviorSanitizer, then checks the formatting.
+# runs them again under a German locale (decimal comma), checks the Debian
+# package, builds and runs them all under AddressSanitizer and
+# UndefinedBehaviorSanitizer and under valgrind memcheck, fails every
+# allocation of a report in turn, runs each fuzz harness briefly, and
+# checks the formatting.
+#
+# CITYMIG_QUICK=1 skips the slow stages (valgrind, the allocation sweep,
+# fuzzing) for a quick check while working; CI runs everything.
 set -eu
 cd "$(dirname "$0")/.."
 sh tests/deps.sh
 jobs=$(nproc 2>/dev/null || echo 2)
+quick=${CITYMIG_QUICK:-0}
 
 echo "== release build, warnings as errors"
 cmake -S . -B build-check -DCMAKE_BUILD_TYPE=Release -DCITYMIG_WERROR=ON >/dev/null
 cmake --build build-check -j "$jobs"
 ctest --test-dir build-check -j "$jobs" --output-on-failure
+
+echo "== the suite under de_DE.UTF-8 (decimal comma)"
+if ! locale -a 2>/dev/null | grep -qi '^de_DE\.utf-\?8$'; then
+    sudo=""
+    [ "$(id -u)" = 0 ] || sudo=sudo
+    $sudo localedef -i de_DE -f UTF-8 de_DE.UTF-8
+fi
+LC_ALL=de_DE.UTF-8 CITYMIG_TEST_LOCALE=de_DE.UTF-8 \
+    ctest --test-dir build-check -j "$jobs" --output-on-failure
 
 echo "== Debian package"
 sh tests/package-test.sh build-check
@@ -21,6 +37,20 @@ cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Asan -DCITYMIG_WERROR=ON >/dev/null
 cmake --build build-asan -j "$jobs"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     ctest --test-dir build-asan -j "$jobs" --output-on-failure
+
+if [ "$quick" != 1 ]; then
+    echo "== valgrind memcheck: every unit test and case"
+    sh tests/valgrind/run.sh build-check
+
+    echo "== allocation failure: each allocation of a report in turn"
+    sh tests/fault/alloc-sweep.sh build-check/citymig build-check/tests/libfailmalloc.so 1
+
+    echo "== fuzzing: each harness briefly (clang, libFuzzer)"
+    cmake -S . -B build-fuzz -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+        -DCITYMIG_FUZZ=ON -DCITYMIG_WERROR=ON >/dev/null
+    cmake --build build-fuzz -j "$jobs" --target fuzz_csv fuzz_loader fuzz_rules fuzz_files
+    sh tests/fuzz/run.sh build-fuzz 15
+fi
 
 echo "== formatting"
 sh tests/check-format.sh

@@ -26,7 +26,8 @@
 
 /* ---- inputs ---------------------------------------------------------- */
 
-typedef enum in_state { IN_OK, IN_MISSING, IN_SUPPRESSED, IN_INCONSISTENT } in_state;
+/* IN_INEXACT: a sum of counts above 2^53, where doubles stop being exact. */
+typedef enum in_state { IN_OK, IN_MISSING, IN_SUPPRESSED, IN_INCONSISTENT, IN_INEXACT } in_state;
 
 /* One input value and what we know of it. */
 typedef struct in_val {
@@ -54,6 +55,13 @@ static in_val missing(const char *name)
 static in_val known(double v, const char *name)
 {
     in_val x = {v, IN_OK, name};
+    return x;
+}
+
+/* A sum of counts: known while exact, IN_INEXACT past 2^53. */
+static in_val exact_sum(double v, const char *name)
+{
+    in_val x = {v, fabs(v) > (double)CM_COUNT_MAX ? IN_INEXACT : IN_OK, name};
     return x;
 }
 
@@ -100,7 +108,7 @@ static in_val add(in_val a, in_val b, const char *name)
 {
     in_val x = combine(a, b, a.v + b.v);
     if (x.st == IN_OK)
-        x.name = name;
+        x = exact_sum(x.v, name);
     return x;
 }
 
@@ -108,7 +116,7 @@ static in_val subtract(in_val a, in_val b, const char *name)
 {
     in_val x = combine(a, b, a.v - b.v);
     if (x.st == IN_OK)
-        x.name = name;
+        x = exact_sum(x.v, name);
     return x;
 }
 
@@ -195,6 +203,10 @@ static bool usable(engine *e, cm_result *r, in_val x)
     case IN_INCONSISTENT:
         r->flag = CM_FLAG_INCONSISTENT;
         reason(e, r, "%s failed a cross-field check", x.name);
+        return false;
+    case IN_INEXACT:
+        r->flag = CM_FLAG_MISSING;
+        reason(e, r, "%s is above 2^53, beyond exact arithmetic", x.name);
         return false;
     }
     return false;
@@ -405,9 +417,11 @@ static flow_view flow_of(const engine *e, uint32_t area, int32_t year, int kind)
         out_rows += c->out_rows;
     }
     if (in_rows)
-        fv.in = count_in(e, true, in, fv.in.name);
+        fv.in = in > CM_COUNT_MAX ? exact_sum((double)in, fv.in.name)
+                                  : count_in(e, true, in, fv.in.name);
     if (out_rows)
-        fv.out = count_in(e, true, out, fv.out.name);
+        fv.out = out > CM_COUNT_MAX ? exact_sum((double)out, fv.out.name)
+                                    : count_in(e, true, out, fv.out.name);
     return fv;
 }
 
@@ -589,8 +603,11 @@ typedef struct tally {
 
 static int state_rank(in_state st)
 {
-    static const int rank[] = {
-        [IN_OK] = 0, [IN_INCONSISTENT] = 1, [IN_SUPPRESSED] = 2, [IN_MISSING] = 3};
+    static const int rank[] = {[IN_OK] = 0,
+                               [IN_INCONSISTENT] = 1,
+                               [IN_SUPPRESSED] = 2,
+                               [IN_MISSING] = 3,
+                               [IN_INEXACT] = 4};
     return rank[st];
 }
 
@@ -613,7 +630,7 @@ static void tally_add(tally *t, in_val x, const char *zone)
 static in_val tally_value(tally *t, const char *what, size_t zones)
 {
     if (t->st == IN_OK)
-        return known(t->sum, what);
+        return exact_sum(t->sum, what);
     snprintf(t->name, sizeof t->name, "%s of %zu of %zu zones (first: %s)", what, t->bad, zones,
              t->first_bad);
     in_val x = {0, t->st, t->name};
@@ -841,7 +858,11 @@ static void eval_diversity(engine *e, const size_t *order, size_t from, size_t t
     in_val st = known(sum, "foreign-born stock");
     if (suppressed)
         st.st = IN_SUPPRESSED, st.name = "an origin's count";
-    put_count(e, &s, "origin_count", suppressed ? st : known((double)k, "origins"));
+    /* The number of origins stands even when their sum is not exact. */
+    in_val origins = suppressed ? st : known((double)k, "origins");
+    if (!suppressed && sum > (double)CM_COUNT_MAX)
+        st = exact_sum(sum, "the foreign-born stock total"), suppressed = true;
+    put_count(e, &s, "origin_count", origins);
     in_val one = suppressed ? st : known(1, "");
     in_val h = suppressed ? st : known(hhi, "hhi");
     in_val total = st;

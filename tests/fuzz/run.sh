@@ -47,6 +47,14 @@ status=0
 run_one() {
     name=$1
     mkdir -p "$work/findings-$name"
+    # Every earlier finding first: each must now pass.
+    if [ -d "$root/tests/fuzz/regressions/$name" ]; then
+        if ! "$build/tests/fuzz/$name" "$root/tests/fuzz/regressions/$name"/* \
+            >"$work/$name-regressions.log" 2>&1; then
+            echo "fuzz: $name fails a regression: see $work/$name-regressions.log" >&2
+            return 1
+        fi
+    fi
     if ! "$build/tests/fuzz/$name" -max_total_time="$seconds" -max_len=65536 -timeout=10 \
         -rss_limit_mb=1024 -print_final_stats=1 -artifact_prefix="$work/findings-$name/" \
         "$work/corpus-$name" >"$work/$name.log" 2>&1; then

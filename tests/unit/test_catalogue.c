@@ -12,6 +12,7 @@
  * added without its cases. Where a case cannot arise (a count has no
  * denominator) the line says why.
  */
+#include <locale.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -327,6 +328,9 @@ static void test_table_is_complete(void **state)
 
 int main(void)
 {
+    /* The library must not depend on the locale: the suite also runs under
+       LC_ALL=de_DE.UTF-8 (decimal comma). */
+    setlocale(LC_ALL, "");
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_table_is_complete),
         cmocka_unit_test(test_every_indicator),

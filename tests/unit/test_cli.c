@@ -4,6 +4,7 @@
  * Also the command line's parsing of values.
  */
 #define _GNU_SOURCE /* open_memstream is POSIX 2008; this keeps it declared */
+#include <locale.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -122,6 +123,9 @@ static void test_option_values(void **state)
 
 int main(void)
 {
+    /* The library must not depend on the locale: the suite also runs under
+       LC_ALL=de_DE.UTF-8 (decimal comma). */
+    setlocale(LC_ALL, "");
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_every_option_documented),
         cmocka_unit_test(test_option_values),

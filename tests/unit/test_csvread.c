@@ -3,6 +3,7 @@
  * caps and structural errors, table-driven. Every input is also fed split
  * in two at every byte, and must give the same result as fed whole.
  */
+#include <locale.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -325,6 +326,9 @@ static void test_field_name_in_errors(void **state)
 
 int main(void)
 {
+    /* The library must not depend on the locale: the suite also runs under
+       LC_ALL=de_DE.UTF-8 (decimal comma). */
+    setlocale(LC_ALL, "");
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_cases),           cmocka_unit_test(test_delimiter_option),
         cmocka_unit_test(test_field_cap),       cmocka_unit_test(test_field_count_cap),

@@ -6,6 +6,7 @@
  * Each test writes a small dataset to a scratch directory, loads it through
  * the real loaders and computes the catalogue.
  */
+#include <locale.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -563,6 +564,9 @@ static void test_results_sorted_and_finite(void **state)
 
 int main(void)
 {
+    /* The library must not depend on the locale: the suite also runs under
+       LC_ALL=de_DE.UTF-8 (decimal comma). */
+    setlocale(LC_ALL, "");
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_composition),
         cmocka_unit_test(test_suppressed),

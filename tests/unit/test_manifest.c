@@ -3,6 +3,7 @@
  * written to a scratch directory: what reaches the tables, and the errors
  * of bad manifests with the manifest's line.
  */
+#include <locale.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -384,6 +385,10 @@ static void test_bad_manifests(void **state)
 
 int main(void)
 {
+    /* The library must not depend on the locale: the suite also runs under
+       LC_ALL=de_DE.UTF-8 (decimal comma). */
+    setlocale(LC_ALL, "");
+    setlocale(LC_MESSAGES, "C"); /* the expected messages quote strerror() in English */
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_mapping_constants_templates),
         cmocka_unit_test(test_delimiter_quote_line_ends_bom),

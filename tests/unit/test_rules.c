@@ -2,6 +2,7 @@
  * test_rules.c - rules files: the built-in set, every kind of bad file
  * with its line and column, and applying rules to results.
  */
+#include <locale.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -168,6 +169,9 @@ static void test_apply(void **state)
 
 int main(void)
 {
+    /* The library must not depend on the locale: the suite also runs under
+       LC_ALL=de_DE.UTF-8 (decimal comma). */
+    setlocale(LC_ALL, "");
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_default_set),
         cmocka_unit_test(test_bad_files),

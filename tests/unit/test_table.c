@@ -2,6 +2,7 @@
  * test_table.c - the string pool, typed tables with their key index, and
  * the flow aggregate.
  */
+#include <locale.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -193,6 +194,9 @@ static void test_flows(void **state)
 
 int main(void)
 {
+    /* The library must not depend on the locale: the suite also runs under
+       LC_ALL=de_DE.UTF-8 (decimal comma). */
+    setlocale(LC_ALL, "");
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_strpool),
         cmocka_unit_test(test_table_keys),

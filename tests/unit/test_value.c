@@ -2,6 +2,7 @@
  * test_value.c - strict number parsing, table-driven: every accepted form,
  * every refused form with its reason, and the range edges.
  */
+#include <locale.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -199,6 +200,8 @@ static void test_format_double(void **state)
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
         assert_string_equal(cm_format_double(cases[i].v, buf, sizeof buf), cases[i].text);
     /* Every double reads back exactly. */
+    locale_t c_numeric = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
+    assert_non_null(c_numeric);
     uint64_t x = 0x123456789abcdefULL;
     for (int i = 0; i < 100000; i++) {
         x ^= x << 13, x ^= x >> 7, x ^= x << 17;
@@ -210,8 +213,13 @@ static void test_format_double(void **state)
         double back;
         assert_int_equal(
             cm_parse_number(buf, strlen(buf), &back) == CM_PARSE_OK || strchr(buf, 'e') != NULL, 1);
-        assert_true(strtod(buf, NULL) == v);
+        /* strtod reads by the locale's decimal point: read as C does. */
+        locale_t user = uselocale(c_numeric);
+        double exact = strtod(buf, NULL);
+        uselocale(user);
+        assert_true(exact == v);
     }
+    freelocale(c_numeric);
 }
 
 static void test_messages(void **state)
@@ -224,6 +232,9 @@ static void test_messages(void **state)
 
 int main(void)
 {
+    /* The library must not depend on the locale: the suite also runs under
+       LC_ALL=de_DE.UTF-8 (decimal comma). */
+    setlocale(LC_ALL, "");
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_count),        cmocka_unit_test(test_signed_count),
         cmocka_unit_test(test_percent),      cmocka_unit_test(test_year),

@@ -3,6 +3,7 @@
  * numbered parts past the row limit (set low here; Excel's is 1,048,576),
  * and the read-back check that refuses a damaged file.
  */
+#include <locale.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -121,6 +122,9 @@ static void test_parts(void **state)
 
 int main(void)
 {
+    /* The library must not depend on the locale: the suite also runs under
+       LC_ALL=de_DE.UTF-8 (decimal comma). */
+    setlocale(LC_ALL, "");
     const struct CMUnitTest tests[] = {cmocka_unit_test(test_parts)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
