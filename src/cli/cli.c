@@ -184,6 +184,12 @@ static void print_usage(FILE *out)
           "  1   check: a figure drifted     70  internal error or out of memory\n"
           "  2   usage error                 73  output cannot be created\n"
           "  65  invalid input data          74  I/O error while writing\n"
+          "  130 interrupted (SIGINT)        143 terminated (SIGTERM)\n"
+          "\n"
+          "Outputs: written to NAME.tmp-XXXXXX beside NAME, synced, then renamed over\n"
+          "it, so a failed or interrupted run leaves any earlier file as it was. A\n"
+          "symbolic link is replaced, never written through; a device or pipe\n"
+          "(/dev/null, /dev/stdout, a FIFO) is written directly.\n"
           "\n"
           "Costs: memory grows with the number of distinct areas, years and origins,\n"
           "not with the number of rows; flows are summed while they are read.\n",

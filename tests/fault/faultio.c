@@ -8,6 +8,9 @@
  *   CITYMIG_FAULT_FSYNC=N    fsync() fails with errno N (5: EIO, 28: ENOSPC)
  *   CITYMIG_FAULT_READ=N     read() fails with EIO once N bytes were read:
  *                            a disk error in the middle of an input
+ *
+ * Only a process named citymig is affected: a launcher in between (such
+ * as valgrind's) reads and renames as usual.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -18,6 +21,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+static int is_citymig(void)
+{
+    return strcmp(program_invocation_short_name, "citymig") == 0;
+}
 
 static void remove_dir(const char *dir)
 {
@@ -43,7 +51,7 @@ int rename(const char *from, const char *to)
     if (!real)
         *(void **)&real = dlsym(RTLD_NEXT, "rename");
     const char *want = getenv("CITYMIG_FAULT_RMDIR");
-    if (want && *want == '1') {
+    if (want && *want == '1' && is_citymig()) {
         char dir[PATH_MAX];
         snprintf(dir, sizeof dir, "%s", to);
         char *slash = strrchr(dir, '/');
@@ -61,7 +69,7 @@ int fsync(int fd)
     if (!real)
         *(void **)&real = dlsym(RTLD_NEXT, "fsync");
     const char *want = getenv("CITYMIG_FAULT_FSYNC");
-    if (want && atoi(want) > 0) {
+    if (want && atoi(want) > 0 && is_citymig()) {
         errno = atoi(want);
         return -1;
     }
@@ -75,7 +83,7 @@ ssize_t read(int fd, void *buf, size_t count)
     if (!real)
         *(void **)&real = dlsym(RTLD_NEXT, "read");
     const char *want = getenv("CITYMIG_FAULT_READ");
-    if (want && fd > 2) {
+    if (want && fd > 2 && is_citymig()) {
         long long limit = atoll(want);
         if (done >= limit) {
             errno = EIO;
