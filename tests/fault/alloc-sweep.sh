@@ -5,54 +5,72 @@
 # "out of memory" or another error and exits 70 (or 73/74 when the failed
 # allocation is libxlsxwriter's, which reports it as a write failure), leaves
 # no file at OUT and no temporary file, and frees what it allocated: no
-# more blocks live at exit than in a run without failures.
+# more blocks live at exit than in a run without failures. The runs are
+# shared out over the processors (CITYMIG_JOBS, default nproc).
 set -u
 bin=$1
 shim=$2
 step=${3:-1}
+jobs=${CITYMIG_JOBS:-$(nproc 2>/dev/null || echo 2)}
 root=$(cd "$(dirname "$0")/../.." && pwd)
 work=$(mktemp -d "${TMPDIR:-/tmp}/citymig-alloc.XXXXXX")
 trap 'rm -rf "$work"' EXIT INT TERM
 cd "$root" || exit 99
 
-run() { # run N: one run failing allocation N (0: none)
-    CITYMIG_FAIL_ALLOC=$1 LD_PRELOAD=$shim SOURCE_DATE_EPOCH=1700000000 \
-        "$bin" report data/wmr2015 -o "$work/out.xlsx" -q >"$work/stdout" 2>"$work/stderr"
+run() { # run DIR N: one run failing allocation N (0: none), in DIR
+    CITYMIG_FAIL_ALLOC=$2 LD_PRELOAD=$shim SOURCE_DATE_EPOCH=1700000000 \
+        "$bin" report data/wmr2015 -o "$1/out.xlsx" -q >"$1/stdout" 2>"$1/stderr"
 }
-run 0
+mkdir "$work/base"
+run "$work/base" 0
 code=$?
 # The child that writes the workbook reports too: the run's total is the
 # largest count; the live blocks are the parent's, reported last.
-total=$(sed -n 's/^failmalloc: allocations \([0-9]*\) live .*$/\1/p' "$work/stderr" | sort -n | tail -n 1)
-base_live=$(sed -n 's/^failmalloc: allocations [0-9]* live \([0-9-]*\)$/\1/p' "$work/stderr" | tail -n 1)
+total=$(sed -n 's/^failmalloc: allocations \([0-9]*\) live .*$/\1/p' "$work/base/stderr" | sort -n | tail -n 1)
+base_live=$(sed -n 's/^failmalloc: allocations [0-9]* live \([0-9-]*\)$/\1/p' "$work/base/stderr" | tail -n 1)
 if [ "$code" != 0 ] || [ -z "$total" ]; then
     echo "alloc-sweep: the run without failures failed ($code)" >&2
-    cat "$work/stderr" >&2
+    cat "$work/base/stderr" >&2
     exit 1
 fi
-rm -f "$work/out.xlsx"
-failed=0
-n=1
-while [ "$n" -le "$total" ]; do
-    run "$n"
-    code=$?
-    live=$(sed -n 's/^failmalloc: allocations [0-9]* live \([0-9-]*\)$/\1/p' "$work/stderr" | tail -n 1)
-    problem=
-    case $code in
-    0 | 70 | 73 | 74) ;;
-    *) problem="exit $code" ;;
-    esac
-    [ "$code" != 0 ] && [ -e "$work/out.xlsx" ] && problem="$problem; a report was left"
-    ls "$work"/out.xlsx.tmp-* >/dev/null 2>&1 && problem="$problem; a temporary file was left"
-    [ "$code" != 0 ] && ! grep -q "error" "$work/stderr" && problem="$problem; no message"
-    [ -n "$live" ] && [ "$live" -gt "$base_live" ] && problem="$problem; $((live - base_live)) blocks leaked"
-    if [ -n "$problem" ]; then
-        echo "alloc-sweep: allocation $n: $problem" >&2
-        grep -v '^failmalloc' "$work/stderr" | head -n 3 >&2
-        failed=$((failed + 1))
-    fi
-    rm -f "$work/out.xlsx" "$work"/out.xlsx.tmp-*
-    n=$((n + step))
+
+shard() { # shard K: runs N = 1 + (K + i * jobs) * step for i = 0, 1, ...
+    dir=$work/shard$1
+    mkdir "$dir"
+    : >"$dir/problems"
+    n=$((1 + $1 * step))
+    while [ "$n" -le "$total" ]; do
+        run "$dir" "$n"
+        code=$?
+        live=$(sed -n 's/^failmalloc: allocations [0-9]* live \([0-9-]*\)$/\1/p' "$dir/stderr" | tail -n 1)
+        problem=
+        case $code in
+        0 | 70 | 73 | 74) ;;
+        *) problem="exit $code" ;;
+        esac
+        [ "$code" != 0 ] && [ -e "$dir/out.xlsx" ] && problem="$problem; a report was left"
+        ls "$dir"/out.xlsx.tmp-* >/dev/null 2>&1 && problem="$problem; a temporary file was left"
+        [ "$code" != 0 ] && ! grep -q "error" "$dir/stderr" && problem="$problem; no message"
+        [ -n "$live" ] && [ "$live" -gt "$base_live" ] &&
+            problem="$problem; $((live - base_live)) blocks leaked"
+        if [ -n "$problem" ]; then
+            {
+                echo "alloc-sweep: allocation $n: $problem"
+                grep -v '^failmalloc' "$dir/stderr" | head -n 3
+            } >>"$dir/problems"
+        fi
+        rm -f "$dir/out.xlsx" "$dir"/out.xlsx.tmp-*
+        n=$((n + jobs * step))
+    done
+}
+k=0
+while [ "$k" -lt "$jobs" ]; do
+    shard "$k" &
+    k=$((k + 1))
 done
-echo "alloc-sweep: $total allocations, every ${step}th failed in turn: $failed problems"
+wait
+cat "$work"/shard*/problems >&2
+failed=$(cat "$work"/shard*/problems | grep -c '^alloc-sweep: allocation')
+runs=$(((total + step - 1) / step))
+echo "alloc-sweep: $total allocations, $runs runs (every ${step}th failed in turn): $failed problems"
 [ "$failed" = 0 ]
