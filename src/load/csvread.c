@@ -15,7 +15,9 @@
 #include <csv.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,6 +77,21 @@ static int never_space(unsigned char c)
     return 0;
 }
 
+/*
+ * libcsv grows a field's buffer by its block size at a time, so a long
+ * field would be copied over and over (and, under a sanitizer, every old
+ * copy kept in quarantine). Grow it geometrically instead, and reuse the
+ * block while it is big enough.
+ */
+static void *grow_field(void *p, size_t n)
+{
+    size_t have = p ? malloc_usable_size(p) : 0;
+    if (n <= have)
+        return p;
+    size_t want = have <= SIZE_MAX / 2 && 2 * have > n ? 2 * have : n;
+    return realloc(p, want);
+}
+
 cm_csv *cm_csv_new(const cm_csv_options *opts, const cm_csv_handler *handler, void *ctx,
                    cm_diag *diag, const char *file)
 {
@@ -105,6 +122,7 @@ cm_csv *cm_csv_new(const cm_csv_options *opts, const cm_csv_handler *handler, vo
     /* Keep spaces: " 12" must reach the value parser as it is written. */
     csv_set_space_func(&csv->parser, never_space);
     csv_set_blk_size(&csv->parser, 4096);
+    csv_set_realloc_func(&csv->parser, grow_field);
 
     csv->handler = *handler;
     csv->ctx = ctx;
