@@ -57,16 +57,6 @@ static void error_at(parser *p, cm_csv_pos pos, const char *fmt, ...)
     p->errors++;
 }
 
-static char *copy(const char *s, size_t len)
-{
-    char *c = malloc(len + 1);
-    if (c) {
-        memcpy(c, s, len);
-        c[len] = '\0';
-    }
-    return c;
-}
-
 static void clear(parser *p)
 {
     for (int c = 0; c < C_COUNT; c++) {
@@ -105,7 +95,7 @@ static cm_status on_field(void *ctx, size_t index, const char *s, size_t len, co
         return CM_OK;
     int c = p->map[index];
     free(p->field[c]);
-    p->field[c] = copy(s, len);
+    p->field[c] = strndup(s, len);
     p->pos[c] = *pos;
     return p->field[c] ? CM_OK : CM_ERR_NOMEM;
 }
@@ -202,9 +192,9 @@ static cm_status on_record(void *ctx, size_t nfields, const cm_csv_pos *start)
         clear(p);
         return CM_OK;
     }
-    f.area_id = p->field[C_AREA_ID] ? p->field[C_AREA_ID] : copy("", 0);
-    f.service = p->field[C_SERVICE] ? p->field[C_SERVICE] : copy("", 0);
-    f.source = p->field[C_SOURCE] ? p->field[C_SOURCE] : copy("", 0);
+    f.area_id = p->field[C_AREA_ID] ? p->field[C_AREA_ID] : strdup("");
+    f.service = p->field[C_SERVICE] ? p->field[C_SERVICE] : strdup("");
+    f.source = p->field[C_SOURCE] ? p->field[C_SOURCE] : strdup("");
     p->field[C_AREA_ID] = p->field[C_SERVICE] = p->field[C_SOURCE] = NULL;
     clear(p);
     cm_figure *items = realloc(p->out->items, (p->out->count + 1) * sizeof *items);

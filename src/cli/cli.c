@@ -597,6 +597,19 @@ static int cmd_validate(const options *o, FILE *out, FILE *err)
     return cm_status_exit_code(st);
 }
 
+/* Loads the dataset (the progress line shows while it does) and computes
+   its indicators with the command's --min-count and --year. */
+static cm_status load_and_compute(const options *o, const cm_load_options *lopts, cm_diag *diag,
+                                  progress *prog, cm_dataset **ds, cm_results *results)
+{
+    cm_status st = cm_dataset_load(o->dataset, lopts, diag, ds);
+    progress_clear(prog);
+    if (st != CM_OK)
+        return st;
+    cm_indicator_options iopts = {o->min_count, o->year_from, o->year_to};
+    return cm_indicators_compute(*ds, &iopts, results);
+}
+
 /* Loads the rules: --rules FILE, or the built-in set. */
 static cm_status load_rules(const options *o, cm_diag *diag, cm_rules *rules)
 {
@@ -657,12 +670,7 @@ static int cmd_indicators(const options *o, FILE *err)
 
     cm_status st = load_rules(o, &diag, &rules);
     if (st == CM_OK)
-        st = cm_dataset_load(o->dataset, &lopts, &diag, &ds);
-    progress_clear(&prog);
-    if (st == CM_OK) {
-        cm_indicator_options iopts = {o->min_count, o->year_from, o->year_to};
-        st = cm_indicators_compute(ds, &iopts, &results);
-    }
+        st = load_and_compute(o, &lopts, &diag, &prog, &ds, &results);
     if (st == CM_OK)
         st = cm_rules_apply(&rules, &results, &hits, &nhits);
     if (st == CM_OK)
@@ -766,12 +774,7 @@ static int cmd_report(const options *o, FILE *err)
 
     cm_status st = load_rules(o, &diag, &rules);
     if (st == CM_OK)
-        st = cm_dataset_load(o->dataset, &lopts, &diag, &ds);
-    progress_clear(&prog);
-    if (st == CM_OK) {
-        cm_indicator_options iopts = {o->min_count, o->year_from, o->year_to};
-        st = cm_indicators_compute(ds, &iopts, &results);
-    }
+        st = load_and_compute(o, &lopts, &diag, &prog, &ds, &results);
     if (st == CM_OK)
         st = cm_rules_apply(&rules, &results, &hits, &nhits);
     if (st == CM_OK) {
@@ -822,12 +825,7 @@ static int cmd_check(const options *o, FILE *out, FILE *err)
 
     cm_status st = cm_figures_load(o->expect, &diag, &figures);
     if (st == CM_OK)
-        st = cm_dataset_load(o->dataset, &lopts, &diag, &ds);
-    progress_clear(&prog);
-    if (st == CM_OK) {
-        cm_indicator_options iopts = {o->min_count, o->year_from, o->year_to};
-        st = cm_indicators_compute(ds, &iopts, &results);
-    }
+        st = load_and_compute(o, &lopts, &diag, &prog, &ds, &results);
     size_t failed = 0;
     if (st == CM_OK) {
         failed = cm_figures_check(&figures, &results);

@@ -149,15 +149,6 @@ static void merr(manifest *m, unsigned line, const char *fmt, ...)
     m->errors++;
 }
 
-static char *dup(const char *s)
-{
-    size_t n = strlen(s);
-    char *c = malloc(n + 1);
-    if (c)
-        memcpy(c, s, n + 1);
-    return c;
-}
-
 static char *trimmed(const char *s, size_t len)
 {
     while (len && (*s == ' ' || *s == '\t'))
@@ -270,7 +261,7 @@ static bool new_section(manifest *m, const char *section)
     m->sources = grown;
     source *s = &m->sources[m->nsources++];
     memset(s, 0, sizeof *s);
-    s->section = dup(section);
+    s->section = strdup(section);
     s->table = (cm_table_id)t;
     s->def = table_defs[t];
     s->delim = ',';
@@ -290,7 +281,7 @@ static bool first_time(manifest *m, const char *key)
     if (!grown)
         return false;
     m->seen = grown;
-    m->seen[m->nseen++] = dup(key);
+    m->seen[m->nseen++] = strdup(key);
     return true;
 }
 
@@ -322,7 +313,7 @@ static void set_mapping(manifest *m, source *s, size_t c, map_kind kind, const c
         return;
     }
     mp->kind = kind;
-    mp->text = dup(value);
+    mp->text = strdup(value);
     mp->line = m->line;
 }
 
@@ -377,7 +368,7 @@ static int on_key(void *user, const char *section, const char *key, const char *
     manifest *m = user;
     if (!m->section || strcmp(m->section, section) != 0) {
         free(m->section);
-        m->section = dup(section);
+        m->section = strdup(section);
         forget_keys(m);
         m->section_ok = new_section(m, section);
     }
@@ -388,7 +379,7 @@ static int on_key(void *user, const char *section, const char *key, const char *
     if (strcmp(section, "dataset") == 0) {
         if (strcmp(key, "title") == 0) {
             free(m->title);
-            m->title = dup(value);
+            m->title = strdup(value);
         } else {
             merr(m, m->line, "unknown key '%s' in [dataset] (expected title)", key);
         }
@@ -399,7 +390,7 @@ static int on_key(void *user, const char *section, const char *key, const char *
         return 1;
     int c;
     if (strcmp(key, "file") == 0) {
-        s->file = dup(value);
+        s->file = strdup(value);
         s->file_line = m->line;
     } else if (strcmp(key, "delimiter") == 0 || strcmp(key, "quote") == 0) {
         int ch = one_char(value);
@@ -447,7 +438,7 @@ static int on_key(void *user, const char *section, const char *key, const char *
     } else if (strcmp(key, "unpivot") == 0) {
         parse_unpivot(m, s, key, value);
     } else if (strcmp(key, "join") == 0) {
-        s->join = dup(value);
+        s->join = strdup(value);
         s->join_line = m->line;
     } else if (strncmp(key, "column.", 7) == 0) {
         if ((c = key_column(m, s, key, "column.")) >= 0) {
@@ -500,7 +491,7 @@ static int on_key(void *user, const char *section, const char *key, const char *
                 merr(m, m->line, "key '%s': column '%s' is not a number", key,
                      s->def->cols[c].name);
             else {
-                s->scale[c] = dup(value);
+                s->scale[c] = strdup(value);
                 s->scale_line[c] = m->line;
             }
         }
@@ -519,14 +510,14 @@ static int on_key(void *user, const char *section, const char *key, const char *
         } else {
             filter *f = &s->filters[s->nfilters++];
             f->keep = key[0] == 'k';
-            f->column = dup(key + 8);
+            f->column = strdup(key + 8);
             f->line = m->line;
             if (*value)
                 f->values = split_list(value, ',', &f->nvalues);
             else {
                 f->values = calloc(1, sizeof *f->values);
                 if (f->values) {
-                    f->values[0] = dup("");
+                    f->values[0] = strdup("");
                     f->nvalues = 1;
                 }
             }
@@ -1043,7 +1034,7 @@ static void canon_clear(canon *cr)
 static bool canon_set(canon *cr, size_t c, const char *v, cm_csv_pos pos)
 {
     free(cr->value[c]);
-    cr->value[c] = dup(v);
+    cr->value[c] = strdup(v);
     cr->pos[c] = pos;
     return cr->value[c] != NULL;
 }
@@ -1253,7 +1244,7 @@ static cm_status join_store(manifest *m, source *s, canon *cr, const row_buf *r)
     jr->line = r->record.line;
     /* Copies: with unpivot the same record gives several rows. */
     for (size_t c = 0; c < s->def->ncols; c++) {
-        if (cr->value[c] && !(jr->values[c] = dup(cr->value[c])))
+        if (cr->value[c] && !(jr->values[c] = strdup(cr->value[c])))
             return CM_ERR_NOMEM;
         jr->pos[c] = cr->pos[c];
     }
@@ -1384,7 +1375,7 @@ static cm_status source_record(void *ctx, size_t nfields, const cm_csv_pos *star
         if (!s->header)
             return CM_ERR_NOMEM;
         for (size_t i = 0; i < rd->row.n; i++)
-            if (!(s->header[i] = dup(row_field(&rd->row, i))))
+            if (!(s->header[i] = strdup(row_field(&rd->row, i))))
                 return CM_ERR_NOMEM;
         s->nheader = rd->row.n;
         return resolve(m, s) ? CM_OK : CM_ERR_DATA;
@@ -1525,8 +1516,8 @@ static cm_status load_table(manifest *m, cm_table_id t)
         return CM_OK;
     cm_source *src = &ds->sources[t];
     src->present = true;
-    src->path = dup(first->path);
-    src->name = dup(first->input->path);
+    src->path = strdup(first->path);
+    src->name = strdup(first->input->path);
     if (!src->path || !src->name)
         return CM_ERR_NOMEM;
     cm_table *table = t == CM_TABLE_AREAS    ? ds->areas
@@ -1633,8 +1624,8 @@ cm_status cm_manifest_load(const char *path, const cm_load_options *opts, cm_dia
             st = CM_ERR_NOMEM;
         for (size_t i = 0; st == CM_OK && i < m.nsources; i++) {
             cm_input *in = &ds->inputs[ds->ninputs++];
-            in->path = dup(m.sources[i].path);
-            in->section = dup(m.sources[i].section);
+            in->path = strdup(m.sources[i].path);
+            in->section = strdup(m.sources[i].section);
             in->table = m.sources[i].table;
             m.sources[i].input = in;
             if (!in->path || !in->section)

@@ -70,16 +70,6 @@ static void error_at(parser *p, cm_csv_pos pos, const char *fmt, ...)
     p->errors++;
 }
 
-static char *copy(const char *s, size_t len)
-{
-    char *c = malloc(len + 1);
-    if (c) {
-        memcpy(c, s, len);
-        c[len] = '\0';
-    }
-    return c;
-}
-
 static cm_status on_field(void *ctx, size_t index, const char *s, size_t len, const cm_csv_pos *pos)
 {
     parser *p = ctx;
@@ -113,7 +103,7 @@ static cm_status on_field(void *ctx, size_t index, const char *s, size_t len, co
         return CM_OK;
     int c = p->map[index];
     free(p->field[c]);
-    p->field[c] = copy(s, len);
+    p->field[c] = strndup(s, len);
     p->pos[c] = *pos;
     return p->field[c] ? CM_OK : CM_ERR_NOMEM;
 }
@@ -221,7 +211,7 @@ static cm_status on_record(void *ctx, size_t nfields, const cm_csv_pos *start)
     p->rules->items = items;
     rule.id = p->field[C_RULE_ID];
     rule.conclusion = p->field[C_CONCLUSION];
-    rule.sdg = p->field[C_SDG] ? p->field[C_SDG] : copy("", 0);
+    rule.sdg = p->field[C_SDG] ? p->field[C_SDG] : strdup("");
     p->field[C_RULE_ID] = p->field[C_CONCLUSION] = p->field[C_SDG] = NULL;
     clear_fields(p);
     if (!rule.sdg) {
@@ -270,7 +260,7 @@ cm_status cm_rules_parse(const char *data, size_t len, const char *name, cm_diag
     if (st == CM_OK && p.errors)
         st = CM_ERR_DATA;
     if (st == CM_OK) {
-        out->source = copy(name, strlen(name));
+        out->source = strdup(name);
         cm_sha256_hex(data, len, out->sha256);
     }
     if (st == CM_OK && !out->source)
@@ -322,7 +312,7 @@ cm_status cm_rules_load_default(cm_diag *diag, cm_rules *out)
     cm_status st = cm_rules_parse(text, len, "built-in rules", diag, out);
     if (st == CM_OK) {
         free(out->source);
-        out->source = copy("built-in", 8);
+        out->source = strdup("built-in");
         if (!out->source) {
             cm_rules_free(out);
             return CM_ERR_NOMEM;
