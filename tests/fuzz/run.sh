@@ -61,9 +61,10 @@ run_one() {
         echo "fuzz: $name found a problem: see $work/$name.log and $work/findings-$name/" >&2
         return 1
     fi
-    printf 'fuzz: %s: ' "$name"
-    grep -E '^stat::number_of_executed_units|^#[0-9]+.*DONE' "$work/$name.log" | tail -n 1
-    grep -E 'cov: [0-9]+' "$work/$name.log" | tail -n 1 | sed 's/^/      /'
+    # One write per harness, so that the two running at once do not mix.
+    runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$work/$name.log" | tail -n 1)
+    cov=$(grep -E 'cov: [0-9]+' "$work/$name.log" | tail -n 1 | sed 's/^.*\(cov: [0-9]*\).*\(ft: [0-9]*\).*$/\1 \2/')
+    echo "fuzz: $name: $runs executions, $cov"
 }
 set -- $harnesses
 while [ $# -gt 0 ]; do
