@@ -42,7 +42,9 @@ typedef struct cm_load_options {
        unknown), rows so far. Optional. */
     void (*progress)(void *ctx, const char *file, uint64_t done, uint64_t size, uint64_t rows);
     void *progress_ctx;
-    cm_csv_options csv; /* delimiter, quote, caps */
+    cm_csv_options csv;    /* delimiter, quote, caps */
+    unsigned threads;      /* threads reading flows.csv; 0 or 1: the calling thread alone */
+    size_t flows_min_part; /* the smallest part of flows.csv given a thread; 0: 1 MiB */
 } cm_load_options;
 
 /** What loading one input file found. */
@@ -139,6 +141,12 @@ cm_status cm_loader_record(cm_loader *loader, size_t nfields, const cm_csv_pos *
 
 /** True once the header record has been taken. */
 bool cm_loader_has_header(const cm_loader *loader);
+
+/*
+ * Once the header is taken: for each of its ncols fields, the schema column
+ * it feeds, or -1 for a column that is not used.
+ */
+const int *cm_loader_column_map(const cm_loader *loader, size_t *ncols);
 
 /** Ends the input: the checks of an empty file; returns the table's status. */
 cm_status cm_loader_end(cm_loader *loader, cm_status read_status);

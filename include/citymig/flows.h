@@ -66,6 +66,21 @@ typedef enum cm_flows_add_result {
 cm_flows_add_result cm_flows_add(cm_flows *flows, int32_t year, uint32_t origin,
                                  uint32_t destination, cm_kind kind, cm_sex sex, int64_t count);
 
+/*
+ * Adds sums read elsewhere (another thread's share of the file) to the cell
+ * of an area, year, kind and sex, creating it. The caller has checked that
+ * no sum passes 2^53. Returns CM_ERR_NOMEM or CM_OK.
+ */
+cm_status cm_flows_merge(cm_flows *flows, uint32_t area, int32_t year, cm_kind kind, cm_sex sex,
+                         int64_t inflow, int64_t outflow, uint64_t in_rows, uint64_t out_rows);
+
+/*
+ * Puts the cells in their canonical order, by year, area (interned id),
+ * kind and sex, whatever order the rows came in: readers that walk the
+ * cells then see the same sequence however the file was read.
+ */
+void cm_flows_sort(cm_flows *flows);
+
 /** The cell of an area, year, kind and sex, or NULL. */
 const cm_flow_cell *cm_flows_find(const cm_flows *flows, uint32_t area, int32_t year, cm_kind kind,
                                   cm_sex sex);

@@ -20,6 +20,7 @@
 #include "citymig/catalogue.h"
 #include "citymig/check.h"
 #include "citymig/dataset.h"
+#include "citymig/flowscan.h"
 #include "citymig/indicators.h"
 #include "citymig/longtable.h"
 #include "citymig/outfile.h"
@@ -69,6 +70,7 @@ typedef enum opt_id {
     OPT_MAX_ERRORS,
     OPT_STRICT,
     OPT_PROGRESS,
+    OPT_THREADS,
     OPT_QUIET,
     OPT_HELP,
     OPT_VERSION
@@ -101,6 +103,9 @@ static const cm_cli_option option_defs[] = {
     {OPT_PROGRESS, 0, "progress", NULL,
      "Show a progress line on standard error even when it is not\n"
      "a terminal (it shows on a terminal anyway)."},
+    {OPT_THREADS, 0, "threads", "N",
+     "Read flows.csv with N threads (default: the processors\n"
+     "available; 1: no threads). The results are the same for any N."},
     {OPT_QUIET, 'q', "quiet", NULL, "Print errors only: no notes, no summary, no progress."},
     {OPT_HELP, 'h', "help", NULL, "Show this help and exit."},
     {OPT_VERSION, 'V', "version", NULL, "Show the version of citymig and its libraries."},
@@ -255,6 +260,7 @@ typedef struct options {
     bool quiet;
     bool keep_going;
     bool progress;
+    unsigned threads; /* 0: not given */
     cm_format format;
     const char *output;
     const char *rules;
@@ -356,6 +362,7 @@ static void start_output(const options *o, FILE *err, printer *pr, progress *pro
     pr->quiet = o->quiet;
     pr->colour = tty && !getenv("NO_COLOR") && !(term && strcmp(term, "dumb") == 0);
     pr->prog = prog;
+    lopts->threads = o->threads ? o->threads : cm_flowscan_default_threads();
     if (prog->on) {
         lopts->progress = progress_update;
         lopts->progress_ctx = prog;
@@ -515,6 +522,14 @@ static int parse_args(int argc, char **argv, options *o, FILE *out, FILE *err)
                 return cm_status_exit_code(CM_ERR_USAGE);
             o->max_errors = (size_t)n;
             o->max_errors_set = true;
+            break;
+        case OPT_THREADS:
+            if (count_value(opt->long_name, value, &n, err) != 0)
+                return cm_status_exit_code(CM_ERR_USAGE);
+            if (n < 1 || n > 64)
+                return usage_error(
+                    err, "option '--threads': '%s' is out of range (expected 1 to 64)", value);
+            o->threads = (unsigned)n;
             break;
         case OPT_MIN_COUNT:
             if (count_value(opt->long_name, value, &n, err) != 0)

@@ -119,8 +119,7 @@ static cm_status check_parents(const cm_dataset *ds, cm_diag *diag)
     return CM_OK;
 }
 
-cm_status cm_dataset_load(const char *dir, const cm_load_options *opts, cm_diag *diag,
-                          cm_dataset **out)
+static cm_status load(const char *dir, const cm_load_options *opts, cm_diag *diag, cm_dataset **out)
 {
     static const cm_table_def *const defs[CM_TABLE_COUNT] = {&cm_areas_def, &cm_stocks_def,
                                                              &cm_flows_def, &cm_services_def};
@@ -231,5 +230,15 @@ cm_status cm_dataset_load(const char *dir, const cm_load_options *opts, cm_diag 
                        "flows.csv, services.csv");
         return CM_ERR_NOINPUT;
     }
+    return st;
+}
+
+cm_status cm_dataset_load(const char *dir, const cm_load_options *opts, cm_diag *diag,
+                          cm_dataset **out)
+{
+    cm_status st = load(dir, opts, diag, out);
+    /* However the flows were read, their cells in one order. */
+    if (*out && (*out)->flows)
+        cm_flows_sort((*out)->flows);
     return st;
 }

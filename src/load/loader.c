@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "citymig/dataset.h"
+#include "citymig/flowscan.h"
 #include "citymig/sha256.h"
 
 #include <sys/stat.h>
@@ -670,6 +671,12 @@ cm_status cm_loader_record(cm_loader *l, size_t nfields, const cm_csv_pos *start
     return on_record(&l->ld, nfields, start);
 }
 
+const int *cm_loader_column_map(const cm_loader *l, size_t *ncols)
+{
+    *ncols = l->ld.have_header ? l->ld.nheader : 0;
+    return l->ld.map;
+}
+
 bool cm_loader_has_header(const cm_loader *l)
 {
     return l->ld.have_header;
@@ -715,6 +722,8 @@ cm_status cm_load_file(const char *path, const char *name, const cm_table_def *d
                        cm_strpool *pool, cm_table *table, cm_flows *flows,
                        const cm_load_options *opts, cm_diag *diag, cm_source *src)
 {
+    if (flows && def == &cm_flows_def && cm_flowscan_load(path, name, pool, flows, opts, diag, src))
+        return src->status;
     cm_loader *l = cm_loader_new(def, name, pool, table, flows, opts, diag, src);
     cm_sha256 *sha = opts->digest ? cm_sha256_new() : NULL;
     if (!l || (opts->digest && !sha)) {

@@ -133,6 +133,42 @@ cm_flows_add_result cm_flows_add(cm_flows *f, int32_t year, uint32_t origin, uin
     return CM_FLOWS_ADDED;
 }
 
+cm_status cm_flows_merge(cm_flows *f, uint32_t area, int32_t year, cm_kind kind, cm_sex sex,
+                         int64_t inflow, int64_t outflow, uint64_t in_rows, uint64_t out_rows)
+{
+    cm_flow_cell *c = cell_for(f, area, year, kind, sex);
+    if (!c)
+        return CM_ERR_NOMEM;
+    c->inflow += inflow;
+    c->outflow += outflow;
+    c->in_rows += in_rows;
+    c->out_rows += out_rows;
+    return CM_OK;
+}
+
+static int cmp_cells(const void *a, const void *b)
+{
+    const cm_flow_cell *x = a, *y = b;
+    if (x->year != y->year)
+        return x->year < y->year ? -1 : 1;
+    uint64_t kx = key_of(x), ky = key_of(y);
+    return kx < ky ? -1 : kx > ky;
+}
+
+void cm_flows_sort(cm_flows *f)
+{
+    if (f->count < 2)
+        return;
+    qsort(f->cells, f->count, sizeof *f->cells, cmp_cells);
+    memset(f->slots, 0, (f->mask + 1) * sizeof *f->slots);
+    for (size_t n = 0; n < f->count; n++) {
+        size_t i = (size_t)cm_hash_mix(key_of(&f->cells[n])) & f->mask;
+        while (f->slots[i])
+            i = (i + 1) & f->mask;
+        f->slots[i] = (uint32_t)(n + 1);
+    }
+}
+
 const cm_flow_cell *cm_flows_find(const cm_flows *f, uint32_t area, int32_t year, cm_kind kind,
                                   cm_sex sex)
 {

@@ -1247,7 +1247,9 @@ static cm_status write_book(const char *path, const char *tmp, char *dir, uint32
     lxw_doc_properties props = {.title = "citymig report",
                                 .subject = "Migration and urbanization indicators",
                                 .comments = "Written by citymig " CITYMIG_VERSION,
-                                .created = info->created};
+                                /* libxlsxwriter reads 0 as "now": the epoch
+                                   itself is written one second past it. */
+                                .created = info->created ? info->created : 1};
     check(&b, workbook_set_properties(b.wb, &props));
     make_formats(&b);
 

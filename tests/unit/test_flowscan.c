@@ -1,0 +1,457 @@
+/*
+ * test_flowscan.c - the fast flows reader against the checked reader.
+ *
+ * The fast reader's contract is "the same dataset as the checked reader, or
+ * decline and change nothing". Each input here is read both ways, with 1 to
+ * 7 threads and parts down to a few bytes (so that splits fall inside
+ * quoted fields, on CRLFs and next to blank lines), and everything the
+ * dataset keeps is compared: the string pool in order, the flow cells, the
+ * statistics, the counts and the messages. Inputs are hand-made edge cases
+ * and seeded random files, clean and dirty. The byte scan is checked
+ * against a plain byte-at-a-time model.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "citymig/bytescan.h"
+#include "citymig/dataset.h"
+#include "citymig/flowscan.h"
+
+/* ---- A byte-at-a-time model of the byte scan. ---- */
+
+typedef struct model {
+    uint64_t line_ends;
+    bool in_quotes, dirty;
+} model;
+
+static bool is_edge(unsigned char c)
+{
+    return c == ',' || c == '\n' || c == '\r';
+}
+
+static model scan_model(const unsigned char *p, size_t n, bool at_end)
+{
+    model m = {0};
+    cm_utf8_state u8 = {0};
+    bool inside = false;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = p[i];
+        if (c == '"')
+            inside = !inside;
+        if (c == 0 || !cm_utf8_step(&u8, c))
+            m.dirty = true;
+        if (c == '\n' && !(i > 0 && p[i - 1] == '\r'))
+            m.line_ends++;
+        if (c == '\r')
+            m.line_ends++;
+        if (!inside && (c == ' ' || c == '\t')) {
+            /* The quote state of a neighbour: the same, as neither is a quote
+               when it is an edge. */
+            bool before = i == 0 || is_edge(p[i - 1]);
+            bool after = i + 1 < n ? is_edge(p[i + 1]) : at_end;
+            if (before || after)
+                m.dirty = true;
+        }
+    }
+    if (at_end && u8.need)
+        m.dirty = true;
+    m.in_quotes = inside;
+    return m;
+}
+
+static unsigned rnd_state = 12345;
+
+static unsigned rnd(unsigned n)
+{
+    rnd_state = rnd_state * 1103515245u + 12345u;
+    return (rnd_state >> 8) % n;
+}
+
+static void test_bytescan_matches_model(void **state)
+{
+    (void)state;
+    static const unsigned char alphabet[] = {'a', 'b',  ',',  '"',  '\n', '\r', ' ',  '\t',
+                                             '1', 0xc3, 0xa9, 0xe2, 0x82, 0xac, 0x80, 0x00};
+    unsigned char buf[300];
+    for (int round = 0; round < 20000; round++) {
+        size_t n = rnd(sizeof buf);
+        /* Mostly plain bytes, so that clean inputs are common too. */
+        unsigned rare = rnd(4);
+        for (size_t i = 0; i < n; i++)
+            buf[i] = rnd(8) < rare ? alphabet[rnd(sizeof alphabet)] : alphabet[rnd(2)];
+        bool at_end = rnd(2);
+        model m = scan_model(buf, n, at_end);
+
+        /* Fed whole, and fed in two pieces split anywhere. */
+        for (int pieces = 1; pieces <= 2; pieces++) {
+            cm_bytescan s;
+            cm_bytescan_init(&s, ',', '"');
+            size_t cut = pieces == 1 ? n : rnd((unsigned)n + 1);
+            cm_bytescan_feed(&s, buf, cut);
+            cm_bytescan_feed(&s, buf + cut, n - cut);
+            if (at_end)
+                cm_bytescan_finish(&s);
+            else if (n > 0 && (buf[n - 1] == ' ' || buf[n - 1] == '\t') && !m.in_quotes)
+                continue; /* its verdict waits for the next byte */
+            assert_int_equal(s.line_ends, m.line_ends);
+            assert_int_equal(cm_bytescan_in_quotes(&s), m.in_quotes);
+            if (s.dirty != m.dirty) {
+                print_error("round %d: dirty %d, model %d, %zu bytes\n", round, s.dirty, m.dirty,
+                            n);
+                fail();
+            }
+        }
+    }
+}
+
+/* ---- Reading a flows file both ways. ---- */
+
+typedef struct messages {
+    char text[64][512];
+    size_t count;
+} messages;
+
+static void keep(void *ctx, const cm_diag_msg *msg)
+{
+    messages *m = ctx;
+    if (m->count < 64)
+        snprintf(m->text[m->count++], sizeof m->text[0], "%d %s:%llu:%u %s", (int)msg->severity,
+                 msg->loc.file, (unsigned long long)msg->loc.line, msg->loc.col, msg->text);
+}
+
+typedef struct outcome {
+    cm_strpool *pool;
+    cm_flows *flows;
+    cm_source src;
+    messages msgs;
+    cm_status status;
+    bool taken;
+} outcome;
+
+static void outcome_init(outcome *o)
+{
+    memset(o, 0, sizeof *o);
+    o->pool = cm_strpool_new();
+    o->flows = cm_flows_new();
+    assert_non_null(o->pool);
+    assert_non_null(o->flows);
+    /* As in a dataset: areas were read first. */
+    assert_int_not_equal(cm_strpool_intern(o->pool, "B", 1), 0);
+}
+
+static void outcome_free(outcome *o)
+{
+    cm_strpool_free(o->pool);
+    cm_flows_free(o->flows);
+}
+
+static cm_status checked_field(void *ctx, size_t index, const char *s, size_t len,
+                               const cm_csv_pos *pos)
+{
+    return cm_loader_field(ctx, index, s, len, pos);
+}
+
+static cm_status checked_record(void *ctx, size_t nfields, const cm_csv_pos *start)
+{
+    return cm_loader_record(ctx, nfields, start);
+}
+
+static void read_checked(const char *path, const cm_load_options *opts, outcome *o)
+{
+    cm_diag diag;
+    cm_diag_init(&diag, keep, &o->msgs, 0);
+    cm_loader *l =
+        cm_loader_new(&cm_flows_def, "flows.csv", o->pool, NULL, o->flows, opts, &diag, &o->src);
+    assert_non_null(l);
+    cm_csv_handler h = {checked_field, checked_record, NULL};
+    cm_status st = cm_csv_read_file(path, "flows.csv", &opts->csv, &h, l, &diag, &o->src.csv, NULL);
+    o->status = cm_loader_end(l, st);
+    cm_loader_free(l);
+    cm_flows_sort(o->flows);
+}
+
+static void read_fast(const char *path, const cm_load_options *opts, outcome *o)
+{
+    cm_diag diag;
+    cm_diag_init(&diag, keep, &o->msgs, 0);
+    o->taken = cm_flowscan_load(path, "flows.csv", o->pool, o->flows, opts, &diag, &o->src);
+    o->status = o->src.status;
+    cm_flows_sort(o->flows);
+}
+
+static void assert_same(const outcome *a, const outcome *b)
+{
+    assert_int_equal(a->status, b->status);
+    assert_int_equal(a->src.rows, b->src.rows);
+    assert_int_equal(a->src.unknown_columns, b->src.unknown_columns);
+    assert_int_equal(a->src.csv.bytes, b->src.csv.bytes);
+    assert_int_equal(a->src.csv.lines, b->src.csv.lines);
+    assert_int_equal(a->src.csv.records, b->src.csv.records);
+    assert_int_equal(a->src.csv.bom, b->src.csv.bom);
+    assert_int_equal(a->msgs.count, b->msgs.count);
+    for (size_t i = 0; i < a->msgs.count; i++)
+        assert_string_equal(a->msgs.text[i], b->msgs.text[i]);
+    assert_int_equal(cm_strpool_count(a->pool), cm_strpool_count(b->pool));
+    for (uint32_t id = 1; id <= cm_strpool_count(a->pool); id++) {
+        assert_int_equal(cm_strpool_len(a->pool, id), cm_strpool_len(b->pool, id));
+        assert_memory_equal(cm_strpool_str(a->pool, id), cm_strpool_str(b->pool, id),
+                            cm_strpool_len(a->pool, id));
+    }
+    assert_int_equal(a->flows->count, b->flows->count);
+    for (size_t i = 0; i < a->flows->count; i++) {
+        const cm_flow_cell *x = &a->flows->cells[i], *y = &b->flows->cells[i];
+        assert_int_equal(x->area, y->area);
+        assert_int_equal(x->year, y->year);
+        assert_int_equal(x->kind, y->kind);
+        assert_int_equal(x->sex, y->sex);
+        assert_int_equal(x->inflow, y->inflow);
+        assert_int_equal(x->outflow, y->outflow);
+        assert_int_equal(x->in_rows, y->in_rows);
+        assert_int_equal(x->out_rows, y->out_rows);
+    }
+    assert_memory_equal(&a->flows->stats, &b->flows->stats, sizeof a->flows->stats);
+}
+
+static void assert_untouched(const outcome *o)
+{
+    assert_int_equal(o->msgs.count, 0);
+    assert_int_equal(cm_strpool_count(o->pool), 1);
+    assert_int_equal(o->flows->count, 0);
+    assert_int_equal(o->flows->stats.rows, 0);
+    assert_int_equal(o->src.rows, 0);
+}
+
+static char tmpdir[] = "/tmp/citymig-flowscan-XXXXXX";
+static char path[sizeof tmpdir + 16];
+
+static void write_file(const char *text, size_t len)
+{
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(text, 1, len, f), len);
+    assert_int_equal(fclose(f), 0);
+}
+
+/*
+ * Reads the file both ways, with several thread counts and part sizes.
+ * expect_taken: 1 taken, 0 declined, -1 either (then checked for
+ * consistency: taken only when the checked reader saw no error).
+ */
+static void check_file(const char *text, size_t len, int expect_taken)
+{
+    static const unsigned threads[] = {1, 2, 3, 7};
+    static const size_t parts[] = {0, 1, 13, 64};
+    write_file(text, len);
+    cm_load_options opts = {0};
+    outcome ref;
+    outcome_init(&ref);
+    read_checked(path, &opts, &ref);
+    for (size_t t = 0; t < sizeof threads / sizeof threads[0]; t++)
+        for (size_t p = 0; p < sizeof parts / sizeof parts[0]; p++) {
+            opts.threads = threads[t];
+            opts.flows_min_part = parts[p];
+            outcome fast;
+            outcome_init(&fast);
+            read_fast(path, &opts, &fast);
+            if (expect_taken >= 0 && fast.taken != (expect_taken == 1)) {
+                print_error("threads %u, part %zu: taken %d, expected %d, for:\n%.*s\n", threads[t],
+                            parts[p], fast.taken, expect_taken, (int)(len < 400 ? len : 400), text);
+                fail();
+            }
+            if (fast.taken) {
+                assert_int_equal(ref.status, CM_OK);
+                assert_same(&fast, &ref);
+            } else {
+                assert_untouched(&fast);
+            }
+            outcome_free(&fast);
+        }
+    outcome_free(&ref);
+}
+
+static void check(const char *text, int expect_taken)
+{
+    check_file(text, strlen(text), expect_taken);
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    if (!mkdtemp(tmpdir))
+        return -1;
+    snprintf(path, sizeof path, "%s/flows.csv", tmpdir);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    unlink(path);
+    rmdir(tmpdir);
+    return 0;
+}
+
+#define HEAD "year,origin,destination,kind,sex,count\n"
+
+static void test_taken(void **state)
+{
+    (void)state;
+    check(HEAD "2015,A,B,internal,F,10\n2015,B,A,international,M,5\n", 1);
+    /* Ids of every length class: 1-3, 4-7, 8-16 bytes and longer. */
+    check(HEAD "2015,x,yz,internal,F,1\n2015,abc,abcd,internal,F,2\n2015,abcdefg,abcdefgh,"
+               "internal,T,3\n2015,abcdefghijklmnop,abcdefghijklmnopq,internal,M,4\n"
+               "2015,abcdefghijklmnopq,abcdefghijklmnopqrstuvwxyz0123456789,internal,M,5\n",
+          1);
+    /* Ids alike in their first and last eight bytes. */
+    check(HEAD "2015,AAAAAAAA-1-BBBBBBBB,AAAAAAAA-2-BBBBBBBB,internal,F,1\n"
+               "2015,AAAAAAAA-2-BBBBBBBB,AAAAAAAA-1-BBBBBBBB,internal,F,2\n",
+          1);
+    /* Quotes, doubled quotes, quoted line breaks, UTF-8, inner spaces. */
+    check(HEAD "2015,\"a, b\",\"c \"\"d\"\"\",internal,F,1\n2015,\"line\nbreak\",São Paulo,"
+               "internal,F,2\n2015,\"x\r\ny\",\"q\",internal,F,3\n",
+          1);
+    /* CRLF, CR, blank lines, no final line end, a BOM. */
+    check(HEAD "2015,A,B,internal,F,1\r\n\r\n2015,B,C,internal,F,2\r2015,C,A,internal,F,3", 1);
+    check("\xef\xbb\xbf" HEAD "2015,A,B,internal,F,1\n", 1);
+    check("year,origin,destination,kind,sex,count\r\n2015,A,B,internal,F,1\r\n", 1);
+    /* Columns in another order, no sex, an unknown column, stayers, other years,
+       spellings of a kind, empty sex, counts with leading zeros or large. */
+    check("count,destination,note,origin,kind,year\n7,B,hello world,A,internal,2015\n"
+          "8,A,,B,International,2016\n9,A,x,A,internal,2015\n",
+          1);
+    check(HEAD "2015,A,B,INTERNAL,,007\n2015,A,B,internal,t,9007199254740992\n"
+               "1800,A,A,internal,F,0\n2200,B,A,internal,F,12345678901234567\n",
+          -1);
+    /* Many ids and rows: tables grow. */
+    static char big[400000];
+    size_t n = (size_t)snprintf(big, sizeof big, HEAD);
+    for (int i = 0; i < 6000; i++)
+        n += (size_t)snprintf(big + n, sizeof big - n, "%d,o%d,\"d,%d\",%s,%c,%d\n", 2000 + i % 3,
+                              i % 4001, i % 97, i % 5 ? "internal" : "international", "FMT"[i % 3],
+                              i);
+    check_file(big, n, 1);
+}
+
+static void test_declined(void **state)
+{
+    (void)state;
+    /* Each has something the checked reader reports, or an empty body. */
+    check(HEAD, 0);
+    check(HEAD "\n\n", 0);
+    check(HEAD "2015,A,B,internal,F,1\n2015,A ,B,internal,F,1\n", 0);
+    check(HEAD "2015,A,B,internal,F,1\n2015, A,B,internal,F,1\n", 0);
+    check(HEAD "2015,A,B,internal,F,1\n2015,A,B,internal,F,1 \n", 0);
+    check(HEAD "2015,A,B,internal,F,1\n2015,\" A\",B,internal,F,1\n", 0);
+    check(HEAD "2015,A,B,internal,F,1\n2015,A,B,internal,F\n", 0);
+    check(HEAD "2015,A,B,internal,F,1\n2015,A,B,internal,F,1,2\n", 0);
+    check(HEAD "2015,A,B,internal,F,1\n2015,A,B,sideways,F,1\n", 0);
+    check(HEAD "2015,A,B,internal,F,1\n2015,A,B,internal,X,1\n", 0);
+    check(HEAD "2015,A,B,internal,F,1\n2015,A,B,internal,F,-1\n", 0);
+    check(HEAD "2015,A,B,internal,F,1\n2015,A,B,internal,F,1.5\n", 0);
+    check(HEAD "2015,A,B,internal,F,1\n1799,A,B,internal,F,1\n", 0);
+    check(HEAD "2015,A,B,internal,F,1\n2015,,B,internal,F,1\n", 0);
+    check(HEAD "2015,A,B,internal,F,1\n2015,A,B,,F,1\n", 0);
+    check(HEAD "2015,A,B,internal,F,1\n2015,A\"x,B,internal,F,1\n", 0);
+    check(HEAD "2015,A,B,internal,F,1\n2015,\"A\"x,B,internal,F,1\n", 0);
+    check(HEAD "2015,A,B,internal,F,1\n2015,\"A,B,internal,F,1\n", 0);
+    check(HEAD "2015,A,B,internal,F,1\n2015,A\xff,B,internal,F,1\n", 0);
+    check(HEAD "2015,A,B,internal,F,1\n2015,A\xc3", 0);
+    static const char nul[] = HEAD "2015,A,B,internal,F,1\n2015,A\0,B,internal,F,1\n";
+    check_file(nul, sizeof nul - 1, 0);
+    check(HEAD "2015,A,B,internal,F,9007199254740992\n2015,C,B,internal,F,1\n", 0);
+    check(HEAD "2015,A,A,internal,F,9007199254740992\n2015,C,C,internal,F,1\n", 0);
+    /* Headers the checked reader refuses. */
+    check("year,origin,destination,kind,count,count\n2015,A,B,internal,1,1\n", 0);
+    check("year,origin,kind,count\n2015,A,internal,1\n", 0);
+    check("year,origin,destination,kind,sex,count", 0);
+}
+
+/* Random files: ids with every awkward character, random layouts. */
+static void random_id(char *out, size_t size, bool dirty)
+{
+    static const char *const pieces[] = {"a",  "B",  "7",  "-",         "é", "€", " ", ",",
+                                         "\"", "\n", "\r", "xyzxyzxyz", "Z", "q", "0"};
+    size_t n = 0;
+    unsigned len = 1 + rnd(rnd(3) ? 4 : 12);
+    char raw[256];
+    size_t r = 0;
+    for (unsigned i = 0; i < len; i++) {
+        const char *p = pieces[rnd(sizeof pieces / sizeof pieces[0])];
+        size_t pl = strlen(p);
+        if (r + pl < sizeof raw)
+            memcpy(raw + r, p, pl), r += pl;
+    }
+    if (!dirty) {
+        /* No outer spaces: trim them. */
+        while (r && raw[0] == ' ')
+            memmove(raw, raw + 1, --r);
+        while (r && raw[r - 1] == ' ')
+            r--;
+        if (!r)
+            raw[r++] = 'k';
+    }
+    bool quote = memchr(raw, ',', r) || memchr(raw, '"', r) || memchr(raw, '\n', r) ||
+                 memchr(raw, '\r', r) || rnd(8) == 0;
+    if (quote)
+        out[n++] = '"';
+    for (size_t i = 0; i < r && n + 3 < size; i++) {
+        if (raw[i] == '"')
+            out[n++] = '"';
+        out[n++] = raw[i];
+    }
+    if (quote)
+        out[n++] = '"';
+    out[n] = '\0';
+}
+
+static void test_random(void **state)
+{
+    (void)state;
+    static char text[200000];
+    char ids[40][128];
+    for (int round = 0; round < 60; round++) {
+        bool dirty = round % 3 == 2;
+        for (int i = 0; i < 40; i++)
+            random_id(ids[i], sizeof ids[i], dirty && rnd(10) == 0);
+        const char *ends[] = {"\n", "\r\n", "\r"};
+        const char *end = ends[rnd(3)];
+        bool sex = rnd(4) != 0;
+        size_t n = (size_t)snprintf(text, sizeof text, "%sorigin,year,destination,count,kind%s%s",
+                                    rnd(5) ? "" : "\xef\xbb\xbf", sex ? ",sex" : "", end);
+        int rows = 1 + (int)rnd(400);
+        for (int r = 0; r < rows && n + 600 < sizeof text; r++) {
+            const char *kinds[] = {"internal", "international", "Internal"};
+            const char *sexes[] = {"F", "M", "T", "", "m"};
+            n += (size_t)snprintf(text + n, sizeof text - n, "%s,%d,%s,%u,%s", ids[rnd(40)],
+                                  2010 + (int)rnd(3), ids[rnd(40)], rnd(1000), kinds[rnd(3)]);
+            if (sex)
+                n += (size_t)snprintf(text + n, sizeof text - n, ",%s", sexes[rnd(5)]);
+            if (dirty && rnd(50) == 0)
+                n += (size_t)snprintf(text + n, sizeof text - n, ",extra");
+            if (r + 1 < rows || rnd(2))
+                n += (size_t)snprintf(text + n, sizeof text - n, "%s", end);
+            if (rnd(30) == 0)
+                n += (size_t)snprintf(text + n, sizeof text - n, "%s", end);
+        }
+        check_file(text, n, dirty ? -1 : 1);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_bytescan_matches_model),
+        cmocka_unit_test(test_taken),
+        cmocka_unit_test(test_declined),
+        cmocka_unit_test(test_random),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
