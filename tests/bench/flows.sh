@@ -41,15 +41,18 @@ measure() {
 
 # The number of cells in a workbook: <c> elements of its sheets.
 cells() {
-    python3 -c '
+    "$py" -c '
 import re, sys, zipfile
 z = zipfile.ZipFile(sys.argv[1])
 print(sum(len(re.findall(rb"<c ", z.read(n))) for n in z.namelist()
           if n.startswith("xl/worksheets/sheet")))' "$1"
 }
 
+# Debian's python3, where the Debian packages are.
+py=python3
+[ -x /usr/bin/python3 ] && py=/usr/bin/python3
 have_pandas=no
-if python3 -c 'import pandas, xlsxwriter' 2>/dev/null; then
+if "$py" -c 'import pandas, xlsxwriter' 2>/dev/null; then
     have_pandas=yes
 fi
 
@@ -70,7 +73,7 @@ for rows in 1000000 10000000; do
         measure report "$build/citymig" report "$dir" -q $threads -o "$scratch/report.xlsx"
         measure xlsx_baseline "$build/tests/xlsx_baseline" "$ncells" "$scratch/bare.xlsx"
         if [ "$have_pandas" = yes ]; then
-            measure pandas python3 "$here/pandas_flows.py" "$dir/flows.csv" "$scratch/pandas.xlsx"
+            measure pandas "$py" "$here/pandas_flows.py" "$dir/flows.csv" "$scratch/pandas.xlsx"
         fi
     } >"$scratch/results.$rows"
     awk -v rows="$rows" -v mb="$mb" '
