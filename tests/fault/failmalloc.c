@@ -6,6 +6,7 @@
  * so a sweep can find leaks on error paths.
  */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -34,8 +35,10 @@ static int failing(void)
 
 void *malloc(size_t n)
 {
-    if (failing())
+    if (failing()) {
+        errno = ENOMEM; /* as the real allocator does */
         return NULL;
+    }
     void *p = __libc_malloc(n);
     live += p != NULL;
     return p;
@@ -43,8 +46,10 @@ void *malloc(size_t n)
 
 void *calloc(size_t n, size_t size)
 {
-    if (failing())
+    if (failing()) {
+        errno = ENOMEM; /* as the real allocator does */
         return NULL;
+    }
     void *p = __libc_calloc(n, size);
     live += p != NULL;
     return p;
@@ -52,8 +57,10 @@ void *calloc(size_t n, size_t size)
 
 void *realloc(void *old, size_t n)
 {
-    if (failing())
+    if (failing()) {
+        errno = ENOMEM; /* as the real allocator does */
         return NULL;
+    }
     void *p = __libc_realloc(old, n);
     if (!old && p)
         live++;
