@@ -139,6 +139,9 @@ cm_status cm_loader_field(cm_loader *loader, size_t index, const char *s, size_t
 /** The end of a record of nfields fields. */
 cm_status cm_loader_record(cm_loader *loader, size_t nfields, const cm_csv_pos *start);
 
+/** The CSV reader's callbacks feeding a loader: pass the cm_loader as ctx. */
+cm_csv_handler cm_loader_csv_handler(void);
+
 /** True once the header record has been taken. */
 bool cm_loader_has_header(const cm_loader *loader);
 

@@ -450,7 +450,8 @@ static const cm_cli_option *find_option(const char *arg, const char **inline_val
 }
 
 /* A count option's value; -1 after reporting a usage error. */
-static int count_value(const char *name, const char *value, int64_t *n, FILE *err)
+static int count_value(const char *name, const char *value, int64_t *n, const char *expected,
+                       FILE *err)
 {
     cm_parse_error pe = cm_parse_count(value, strlen(value), n);
     if (pe == CM_PARSE_RANGE) {
@@ -458,8 +459,8 @@ static int count_value(const char *name, const char *value, int64_t *n, FILE *er
         return -1;
     }
     if (pe != CM_PARSE_OK) {
-        usage_error(err, "option '--%s': '%s' is not a whole number (expected 0 or more)", name,
-                    value);
+        usage_error(err, "option '--%s': '%s' is not a whole number (expected %s)", name, value,
+                    expected);
         return -1;
     }
     return 0;
@@ -518,13 +519,13 @@ static int parse_args(int argc, char **argv, options *o, FILE *out, FILE *err)
             o->progress = true;
             break;
         case OPT_MAX_ERRORS:
-            if (count_value(opt->long_name, value, &n, err) != 0)
+            if (count_value(opt->long_name, value, &n, "0 or more", err) != 0)
                 return cm_status_exit_code(CM_ERR_USAGE);
             o->max_errors = (size_t)n;
             o->max_errors_set = true;
             break;
         case OPT_THREADS:
-            if (count_value(opt->long_name, value, &n, err) != 0)
+            if (count_value(opt->long_name, value, &n, "1 to 64", err) != 0)
                 return cm_status_exit_code(CM_ERR_USAGE);
             if (n < 1 || n > 64)
                 return usage_error(
@@ -532,7 +533,7 @@ static int parse_args(int argc, char **argv, options *o, FILE *out, FILE *err)
             o->threads = (unsigned)n;
             break;
         case OPT_MIN_COUNT:
-            if (count_value(opt->long_name, value, &n, err) != 0)
+            if (count_value(opt->long_name, value, &n, "0 or more", err) != 0)
                 return cm_status_exit_code(CM_ERR_USAGE);
             o->min_count = n;
             break;

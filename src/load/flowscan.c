@@ -636,17 +636,6 @@ static void holder_free(holder *h)
     free(h->items);
 }
 
-static cm_status header_field(void *ctx, size_t index, const char *s, size_t len,
-                              const cm_csv_pos *pos)
-{
-    return cm_loader_field(ctx, index, s, len, pos);
-}
-
-static cm_status header_record(void *ctx, size_t nfields, const cm_csv_pos *start)
-{
-    return cm_loader_record(ctx, nfields, start);
-}
-
 /*
  * Where the header record ends in buf[0..len): just past its line end
  * (past CRLF as a whole), or 0 when it does not end there.
@@ -685,7 +674,7 @@ static size_t read_header(job *j, const unsigned char *buf, size_t len, const ch
     cm_diag quiet;
     cm_diag_init(&quiet, hold, h, 0);
     cm_loader *l = cm_loader_new(&cm_flows_def, name, NULL, NULL, NULL, opts, &quiet, hsrc);
-    cm_csv_handler handler = {header_field, header_record, NULL};
+    cm_csv_handler handler = cm_loader_csv_handler();
     cm_csv *csv = l ? cm_csv_new(&opts->csv, &handler, l, &quiet, name) : NULL;
     size_t taken = 0;
     if (csv && cm_csv_feed(csv, buf, end) == CM_OK && cm_loader_has_header(l) &&

@@ -677,6 +677,13 @@ const int *cm_loader_column_map(const cm_loader *l, size_t *ncols)
     return l->ld.map;
 }
 
+cm_csv_handler cm_loader_csv_handler(void)
+{
+    /* The callbacks take the loader inside a cm_loader: one address. */
+    cm_csv_handler h = {on_field, on_record, field_name};
+    return h;
+}
+
 bool cm_loader_has_header(const cm_loader *l)
 {
     return l->ld.have_header;
@@ -734,11 +741,11 @@ cm_status cm_load_file(const char *path, const char *name, const cm_table_def *d
         }
         return CM_ERR_NOMEM;
     }
-    cm_csv_handler handler = {on_field, on_record, field_name};
+    cm_csv_handler handler = cm_loader_csv_handler();
     struct stat sb;
     file_tap ft = {sha, opts, name, 0, stat(path, &sb) == 0 ? (uint64_t)sb.st_size : 0, src};
     cm_csv_tap tap = {tap_chunk, &ft};
-    cm_status st = cm_csv_read_file(path, name, &opts->csv, &handler, &l->ld, diag, &src->csv,
+    cm_status st = cm_csv_read_file(path, name, &opts->csv, &handler, l, diag, &src->csv,
                                     sha || opts->progress ? &tap : NULL);
     if (sha)
         cm_sha256_finish(sha, src->sha256);

@@ -153,17 +153,6 @@ static void outcome_free(outcome *o)
     cm_flows_free(o->flows);
 }
 
-static cm_status checked_field(void *ctx, size_t index, const char *s, size_t len,
-                               const cm_csv_pos *pos)
-{
-    return cm_loader_field(ctx, index, s, len, pos);
-}
-
-static cm_status checked_record(void *ctx, size_t nfields, const cm_csv_pos *start)
-{
-    return cm_loader_record(ctx, nfields, start);
-}
-
 static void read_checked(const char *path, const cm_load_options *opts, outcome *o)
 {
     cm_diag diag;
@@ -171,7 +160,7 @@ static void read_checked(const char *path, const cm_load_options *opts, outcome 
     cm_loader *l =
         cm_loader_new(&cm_flows_def, "flows.csv", o->pool, NULL, o->flows, opts, &diag, &o->src);
     assert_non_null(l);
-    cm_csv_handler h = {checked_field, checked_record, NULL};
+    cm_csv_handler h = cm_loader_csv_handler();
     cm_status st = cm_csv_read_file(path, "flows.csv", &opts->csv, &h, l, &diag, &o->src.csv, NULL);
     o->status = cm_loader_end(l, st);
     cm_loader_free(l);
