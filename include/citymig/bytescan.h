@@ -20,6 +20,10 @@
  *
  * Line ends are counted as the checked reader counts them: LF, CR and CRLF
  * each end one line, inside quotes too.
+ *
+ * On request it also leaves the masks behind (cm_bytescan_mark): where the
+ * delimiters, line ends and quotes are, so that a record with no quote in
+ * it can be split into fields without looking at its bytes again.
  */
 #ifndef CITYMIG_BYTESCAN_H
 #define CITYMIG_BYTESCAN_H
@@ -53,6 +57,23 @@ void cm_bytescan_init(cm_bytescan *scan, unsigned char delim, unsigned char quot
 
 /** Scans the next len bytes. */
 void cm_bytescan_feed(cm_bytescan *scan, const unsigned char *p, size_t len);
+
+/*
+ * Where the structure of some bytes is, one bit per byte: bit i of word k
+ * stands for byte 64 * k + i of the bytes fed. Bits past the end are 0.
+ */
+typedef struct cm_bytemarks {
+    uint64_t *delims; /* delimiters outside quotes */
+    uint64_t *ends;   /* CR and LF outside quotes */
+    uint64_t *quotes; /* quote characters */
+} cm_bytemarks;
+
+/*
+ * Scans the next len bytes as cm_bytescan_feed does, and marks them: each
+ * array of marks must hold (len + 63) / 64 words.
+ */
+void cm_bytescan_mark(cm_bytescan *scan, const unsigned char *p, size_t len,
+                      const cm_bytemarks *marks);
 
 /*
  * Ends a scan at the end of the input: a space just before it, or a

@@ -45,6 +45,7 @@ typedef struct cm_load_options {
     cm_csv_options csv;    /* delimiter, quote, caps */
     unsigned threads;      /* threads reading flows.csv; 0 or 1: the calling thread alone */
     size_t flows_min_part; /* the smallest part of flows.csv given a thread; 0: 1 MiB */
+    size_t flows_chunk;    /* bytes of flows.csv a thread reads at a time; 0: 256 KiB */
 } cm_load_options;
 
 /** What loading one input file found. */

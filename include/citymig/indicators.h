@@ -113,7 +113,7 @@ typedef struct cm_indicator_options {
 /*
  * Computes the whole catalogue over ds into *out (initialised here; free
  * with cm_results_free). Results are sorted: area_id, year, base_year,
- * kind, service, origin, then registry order. CM_ERR_NOMEM on failure.
+ * kind, service, registry order, origin. CM_ERR_NOMEM on failure.
  */
 cm_status cm_indicators_compute(const cm_dataset *ds, const cm_indicator_options *opts,
                                 cm_results *out);

@@ -24,6 +24,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "citymig/hash.h"
+
 /* ---- inputs ---------------------------------------------------------- */
 
 /* IN_INEXACT: a sum of counts above 2^53, where doubles stop being exact. */
@@ -44,6 +46,12 @@ typedef struct engine {
     /* Flows: per year and kind, whether totals (sex T) exist, or only F/M. */
     uint8_t flows_total[CM_YEAR_MAX - CM_YEAR_MIN + 1][CM_KIND_COUNT];
     uint8_t flows_any[CM_YEAR_MAX - CM_YEAR_MIN + 1][CM_KIND_COUNT];
+    /* Indicators by id: a direct-mapped cache in front of the registry,
+       indexed by a hash of the id (ids may be built in a buffer). */
+    struct {
+        const char *id; /* the registry's copy; NULL: empty */
+        int index;
+    } ids[128];
 } engine;
 
 static in_val missing(const char *name)
@@ -140,7 +148,14 @@ static cm_result *emit(engine *e, const subject *s, const char *id)
 {
     if (e->status != CM_OK || !year_wanted(e, s->year))
         return NULL;
-    int ind = cm_indicator_find(id);
+    size_t slot = cm_hash_bytes(id, strlen(id)) % (sizeof e->ids / sizeof e->ids[0]);
+    if (!e->ids[slot].id || strcmp(e->ids[slot].id, id) != 0) {
+        int found = cm_indicator_find(id);
+        size_t ndefs;
+        e->ids[slot].id = found < 0 ? NULL : cm_indicator_defs(&ndefs)[found].id;
+        e->ids[slot].index = found;
+    }
+    int ind = e->ids[slot].id ? e->ids[slot].index : -1;
     if (ind < 0) {
         e->status = CM_ERR_INTERNAL;
         return NULL;
@@ -1135,32 +1150,57 @@ static void eval_services(engine *e)
 
 /* ---- the whole catalogue ------------------------------------------------ */
 
-static int cmp_results(const void *a, const void *b, void *ctx)
+static int by_string(const void *a, const void *b, void *ctx)
 {
     const cm_strpool *pool = ctx;
-    const cm_result *x = a, *y = b;
-    int c;
-    if (x->area != y->area) {
-        if (!x->area || !y->area)
-            return x->area ? 1 : -1;
-        c = strcmp(cm_strpool_str(pool, x->area), cm_strpool_str(pool, y->area));
-        if (c)
-            return c;
+    return strcmp(cm_strpool_str(pool, *(const uint32_t *)a),
+                  cm_strpool_str(pool, *(const uint32_t *)b));
+}
+
+/* The rank of every pooled string in byte order, from 1 (0, no string,
+   ranks first): sorting then compares integers, not strings. */
+static uint32_t *string_ranks(const cm_strpool *pool)
+{
+    size_t n = cm_strpool_count(pool);
+    uint32_t *ids = malloc((n ? n : 1) * sizeof *ids), *rank = calloc(n + 1, sizeof *rank);
+    if (!ids || !rank) {
+        free(ids);
+        free(rank);
+        return NULL;
     }
+    for (size_t i = 0; i < n; i++)
+        ids[i] = (uint32_t)(i + 1);
+    qsort_r(ids, n, sizeof *ids, by_string, (void *)pool);
+    for (size_t i = 0; i < n; i++)
+        rank[ids[i]] = (uint32_t)(i + 1);
+    free(ids);
+    return rank;
+}
+
+static int cmp_u32(uint32_t a, uint32_t b)
+{
+    return (a > b) - (a < b);
+}
+
+/* area_id, year, base_year, kind, service, indicator (registry order),
+   origin; strings in byte order, an empty one first. */
+static int cmp_results(const void *a, const void *b, void *ctx)
+{
+    const uint32_t *rank = ctx;
+    const cm_result *x = a, *y = b;
+    if (x->area != y->area)
+        return cmp_u32(rank[x->area], rank[y->area]);
     if (x->year != y->year)
         return x->year < y->year ? -1 : 1;
     if (x->base_year != y->base_year)
         return x->base_year < y->base_year ? -1 : 1;
     if (x->kind != y->kind)
         return x->kind < y->kind ? -1 : 1;
-    if (x->service != y->service) {
-        c = strcmp(cm_strpool_str(pool, x->service), cm_strpool_str(pool, y->service));
-        if (c)
-            return c;
-    }
+    if (x->service != y->service)
+        return cmp_u32(rank[x->service], rank[y->service]);
     if (x->indicator != y->indicator)
         return x->indicator < y->indicator ? -1 : 1;
-    return strcmp(cm_strpool_str(pool, x->origin), cm_strpool_str(pool, y->origin));
+    return cmp_u32(rank[x->origin], rank[y->origin]);
 }
 
 cm_status cm_indicators_compute(const cm_dataset *ds, const cm_indicator_options *opts,
@@ -1194,11 +1234,15 @@ cm_status cm_indicators_compute(const cm_dataset *ds, const cm_indicator_options
 
     cm_status st = e->status;
     free(e);
+    uint32_t *rank = st == CM_OK ? string_ranks(ds->pool) : NULL;
+    if (st == CM_OK && !rank)
+        st = CM_ERR_NOMEM;
     if (st != CM_OK) {
         cm_results_free(out);
         return st;
     }
-    qsort_r(out->items, out->count, sizeof *out->items, cmp_results, ds->pool);
+    qsort_r(out->items, out->count, sizeof *out->items, cmp_results, rank);
+    free(rank);
     return CM_OK;
 }
 

@@ -102,8 +102,10 @@ void cm_bytescan_init(cm_bytescan *scan, unsigned char delim, unsigned char quot
     scan->prev_edge = 1;
 }
 
-/* Takes one block of n bytes (1..64); p holds 64 readable bytes. */
-static void block(cm_bytescan *s, const unsigned char *p, unsigned n)
+/* Takes one block of n bytes (1..64); p holds 64 readable bytes. Leaves
+   its marks in word k of marks, unless marks is NULL. */
+static inline void block(cm_bytescan *s, const unsigned char *p, unsigned n,
+                         const cm_bytemarks *marks, size_t k)
 {
     masks m;
     classify(s, p, &m);
@@ -134,6 +136,13 @@ static void block(cm_bytescan *s, const unsigned char *p, unsigned n)
                 s->dirty = true;
     }
 
+    if (marks) {
+        uint64_t ends = (m.lf | m.cr) & ~inside;
+        marks->delims[k] = edge & ~ends;
+        marks->ends[k] = ends;
+        marks->quotes[k] = m.quote;
+    }
+
     s->line_ends += popcount(m.lf) + popcount(m.cr) - popcount(m.cr & m.lf >> 1) -
                     (unsigned)(s->prev_cr & m.lf & 1);
     s->prev_cr = m.cr >> last & 1;
@@ -143,18 +152,31 @@ static void block(cm_bytescan *s, const unsigned char *p, unsigned n)
     s->prev_space = space >> last & 1;
 }
 
-void cm_bytescan_feed(cm_bytescan *scan, const unsigned char *p, size_t len)
+static inline void feed(cm_bytescan *scan, const unsigned char *p, size_t len,
+                        const cm_bytemarks *marks)
 {
-    while (len >= 64) {
-        block(scan, p, 64);
+    size_t k = 0;
+    for (; len >= 64; k++) {
+        block(scan, p, 64, marks, k);
         p += 64;
         len -= 64;
     }
     if (len) {
         unsigned char tail[64] = {0};
         memcpy(tail, p, len);
-        block(scan, tail, (unsigned)len);
+        block(scan, tail, (unsigned)len, marks, k);
     }
+}
+
+void cm_bytescan_feed(cm_bytescan *scan, const unsigned char *p, size_t len)
+{
+    feed(scan, p, len, NULL);
+}
+
+void cm_bytescan_mark(cm_bytescan *scan, const unsigned char *p, size_t len,
+                      const cm_bytemarks *marks)
+{
+    feed(scan, p, len, marks);
 }
 
 bool cm_bytescan_finish(cm_bytescan *scan)

@@ -38,14 +38,15 @@
 #include "citymig/value.h"
 
 enum {
-    CHUNK = 256 * 1024, /* bytes read and parsed at a time */
-    MIN_PART = 1 << 20, /* no part smaller than this */
-    MAX_PARTS = 64,     /* threads at most */
-    SHORT_ID = 16,      /* ids up to this many bytes live in two words */
-    ENUM_CACHE = 8,     /* spellings of a kind or sex remembered */
-    BATCH = 32,         /* rows looked up together */
-    HEADER_MAX = CHUNK, /* a header longer than this: the checked reader */
-    PROGRESS_MS = 200,  /* between progress calls while threads work */
+    CHUNK = 256 * 1024,  /* bytes read and parsed at a time */
+    MIN_PART = 1 << 20,  /* no part smaller than this */
+    MAX_PARTS = 64,      /* threads at most */
+    SHORT_ID = 16,       /* ids up to this many bytes live in two words */
+    ENUM_CACHE = 8,      /* spellings of a kind or sex remembered */
+    BATCH = 32,          /* rows looked up together */
+    HEADER_MAX = CHUNK,  /* a header longer than this: the checked reader */
+    PROGRESS_MS = 200,   /* between progress calls while threads work */
+    PLAIN_COLS_MAX = 16, /* records of more columns go field by field */
 };
 
 /* What a header column feeds. */
@@ -97,6 +98,10 @@ typedef struct worker {
     bool parser_ready;
     cm_bytescan scan;
     unsigned char *buf;
+    cm_bytemarks marks;      /* of the chunk in buf */
+    bool in_csv;             /* libcsv holds a record begun in an earlier chunk */
+    unsigned char *unquoted; /* a quoted field with its doubled quotes undoubled */
+    size_t unquoted_cap;
     bool failed;
 
     /* The current row, and the rows before it not yet looked up: their
@@ -137,10 +142,12 @@ typedef struct job {
     uint64_t size;
     unsigned char delim, quote;
     size_t max_field;
+    size_t chunk; /* bytes read at a time */
     size_t ncols;
     role *roles;
-    int id_col[2];   /* the schema columns of R_ID0 and R_ID1 */
-    int default_sex; /* when the header has no sex column */
+    int col_of[R_COUNT + 1]; /* the column of each role; -1: none */
+    int id_col[2];           /* the schema columns of R_ID0 and R_ID1 */
+    int default_sex;         /* when the header has no sex column */
     /* Progress: called from worker_read when there is one part, else from
        the waiting thread. */
     const cm_load_options *opts;
@@ -492,6 +499,14 @@ static void flush(worker *w)
         w->bytes_len = 0;
 }
 
+/* The current row is whole: into the batch. */
+static inline void queue_row(worker *w)
+{
+    w->batch[w->nbatch++] = w->row;
+    if (w->nbatch == BATCH)
+        flush(w);
+}
+
 static void on_record(int c, void *ctx)
 {
     worker *w = ctx;
@@ -505,9 +520,7 @@ static void on_record(int c, void *ctx)
         fail(w);
         return;
     }
-    w->batch[w->nbatch++] = w->row;
-    if (w->nbatch == BATCH)
-        flush(w);
+    queue_row(w);
 }
 
 /* ---- Reading a part. ---- */
@@ -530,8 +543,12 @@ static int worker_setup(worker *w, job *j)
 {
     w->job = j;
     w->row.sex = (uint8_t)j->default_sex;
-    w->buf = malloc(CHUNK);
-    if (!w->buf || grow_slots(w) != 0)
+    size_t words = (j->chunk + 63) / 64;
+    w->buf = malloc(j->chunk);
+    uint64_t *marks = calloc(3 * words, sizeof *marks);
+    w->marks =
+        (cm_bytemarks){marks, marks ? marks + words : NULL, marks ? marks + 2 * words : NULL};
+    if (!w->buf || !marks || grow_slots(w) != 0)
         return -1;
     if (csv_init(&w->parser, CSV_STRICT | CSV_STRICT_FINI) != 0)
         return -1;
@@ -548,10 +565,200 @@ static void worker_free(worker *w)
     if (w->parser_ready)
         csv_free(&w->parser);
     free(w->buf);
+    free(w->marks.delims);
+    free(w->unquoted);
     free(w->entries);
     free(w->slots);
     free(w->arena);
     free(w->bytes);
+}
+
+/* The first set bit at or after pos in the marks of n bytes, or n. */
+static inline size_t next_mark(const uint64_t *words, size_t pos, size_t n)
+{
+    if (pos >= n)
+        return n;
+    size_t k = pos / 64, nwords = (n + 63) / 64;
+    uint64_t x = words[k] & (~(uint64_t)0 << (pos % 64));
+    while (!x) {
+        if (++k == nwords)
+            return n;
+        x = words[k];
+    }
+    size_t i = k * 64 + (size_t)__builtin_ctzll(x);
+    return i < n ? i : n;
+}
+
+/* Whether a mark is set in [from, to). */
+static inline bool any_mark(const uint64_t *words, size_t from, size_t to)
+{
+    return next_mark(words, from, to) < to;
+}
+
+static bool csv_take(worker *w, const unsigned char *p, size_t len)
+{
+    return csv_parse(&w->parser, p, len, on_field, on_record, w) == len;
+}
+
+/*
+ * The field buf[from, to) as libcsv in strict mode passes it, into *text
+ * and *len: unquoted with no quote in it, or quoted whole, its doubled
+ * quotes undoubled (into w->unquoted). False when it is neither, which
+ * libcsv in strict mode refuses (a quote in an unquoted field, anything
+ * but a delimiter or line end after a closing quote), or out of memory.
+ */
+static bool field_text(worker *w, const unsigned char *buf, size_t from, size_t to,
+                       const unsigned char **text, size_t *len)
+{
+    const uint64_t *quotes = w->marks.quotes;
+    size_t q = next_mark(quotes, from, to);
+    if (q == to) {
+        *text = buf + from;
+        *len = to - from;
+        return true;
+    }
+    if (q != from || to - from < 2 || buf[to - 1] != w->job->quote)
+        return false;
+    size_t inner = next_mark(quotes, from + 1, to - 1);
+    if (inner == to - 1) {
+        *text = buf + from + 1;
+        *len = to - from - 2;
+        return true;
+    }
+    /* Doubled quotes inside: each quote must be followed by another. */
+    if (to - from > w->unquoted_cap) {
+        size_t cap = w->unquoted_cap ? w->unquoted_cap : 256;
+        while (cap < to - from)
+            cap *= 2;
+        unsigned char *u = realloc(w->unquoted, cap);
+        if (!u)
+            return false;
+        w->unquoted = u;
+        w->unquoted_cap = cap;
+    }
+    size_t n = 0;
+    for (size_t i = from + 1; i < to - 1;) {
+        size_t next = next_mark(quotes, i, to - 1);
+        memcpy(w->unquoted + n, buf + i, next - i);
+        n += next - i;
+        if (next == to - 1)
+            break;
+        if (next + 1 >= to - 1 || buf[next + 1] != w->job->quote)
+            return false;
+        w->unquoted[n++] = w->job->quote;
+        i = next + 2;
+    }
+    *text = w->unquoted;
+    *len = n;
+    return true;
+}
+
+/*
+ * A record with no quote in it, buf[pos, e), no longer than a field may
+ * be: what on_field and on_record would do with its fields, column by
+ * column, without a call and a switch per field.
+ */
+static void take_plain_record(worker *w, const unsigned char *buf, size_t pos, size_t e)
+{
+    const job *j = w->job;
+    size_t start[PLAIN_COLS_MAX], stop[PLAIN_COLS_MAX], nf = 0;
+    size_t from = pos;
+    w->records++;
+    for (size_t d; (d = next_mark(w->marks.delims, from, e)) < e; from = d + 1) {
+        if (nf == j->ncols) {
+            fail(w);
+            return;
+        }
+        start[nf] = from;
+        stop[nf++] = d;
+    }
+    if (nf + 1 != j->ncols) {
+        fail(w);
+        return;
+    }
+    start[nf] = from;
+    stop[nf] = e;
+#define FIELD(r) buf + start[j->col_of[r]], stop[j->col_of[r]] - start[j->col_of[r]]
+    if (j->col_of[R_YEAR] >= 0)
+        take_year(w, FIELD(R_YEAR));
+    take_id(w, &w->row.id[0], FIELD(R_ID0));
+    take_id(w, &w->row.id[1], FIELD(R_ID1));
+    if (j->col_of[R_KIND] >= 0)
+        take_code(w, 0, FIELD(R_KIND));
+    if (j->col_of[R_SEX] >= 0)
+        take_code(w, 1, FIELD(R_SEX));
+    if (j->col_of[R_COUNT] >= 0)
+        take_count(w, FIELD(R_COUNT));
+#undef FIELD
+    if (!w->failed)
+        queue_row(w);
+}
+
+/*
+ * Reads the records of the chunk buf[0..n), its marks made. A record whole
+ * in the chunk is split at its delimiter marks (outside quotes) and its
+ * fields go straight to the callbacks, as libcsv in strict mode would pass
+ * them; no space can sit at a field's edge outside quotes (the byte scan
+ * saw to that), so libcsv would not trim any. A field libcsv would refuse
+ * fails the part (and the checked reader reads the file). libcsv reads
+ * only a record cut by the end of the chunk, which it then holds until its
+ * line end comes. Blank lines are skipped, as libcsv skips them.
+ */
+static void read_chunk(worker *w, const unsigned char *buf, size_t n)
+{
+    const uint64_t *ends = w->marks.ends, *delims = w->marks.delims;
+    size_t pos = 0;
+    if (w->in_csv) {
+        size_t e = next_mark(ends, 0, n);
+        size_t upto = e < n ? e + 1 : n;
+        if (!csv_take(w, buf, upto)) {
+            fail(w);
+            return;
+        }
+        if (e == n)
+            return;
+        w->in_csv = false;
+        pos = upto;
+    }
+    while (pos < n && !w->failed) {
+        size_t e = next_mark(ends, pos, n);
+        if (e == pos) {
+            pos++; /* a blank line, or the LF of a CRLF */
+            continue;
+        }
+        if (e == n) {
+            w->in_csv = true;
+            if (!csv_take(w, buf + pos, n - pos))
+                fail(w);
+            return;
+        }
+        if (!any_mark(w->marks.quotes, pos, e)) {
+            if (w->job->ncols <= PLAIN_COLS_MAX && e - pos <= w->job->max_field) {
+                take_plain_record(w, buf, pos, e);
+                pos = e + 1;
+                continue;
+            }
+            size_t from = pos;
+            for (size_t d; (d = next_mark(delims, from, e)) < e; from = d + 1)
+                on_field((void *)(buf + from), d - from, w);
+            on_field((void *)(buf + from), e - from, w);
+        } else {
+            for (size_t from = pos, d;; from = d + 1) {
+                d = next_mark(delims, from, e);
+                const unsigned char *text;
+                size_t len;
+                if (!field_text(w, buf, from, d, &text, &len)) {
+                    fail(w); /* libcsv in strict mode refuses it too */
+                    return;
+                }
+                on_field((void *)text, len, w);
+                if (d == e)
+                    break;
+            }
+        }
+        on_record(buf[e], w);
+        pos = e + 1;
+    }
 }
 
 /* Reads bytes [begin, end) of the file into w; at the end of the file too
@@ -561,15 +768,17 @@ static void worker_read(worker *w, uint64_t begin, uint64_t end, bool last)
     job *j = w->job;
     uint64_t rows_before = w->rows;
     for (uint64_t off = begin; off < end && !w->failed;) {
-        size_t want = end - off < CHUNK ? (size_t)(end - off) : CHUNK;
+        size_t want = end - off < j->chunk ? (size_t)(end - off) : j->chunk;
         ssize_t n = pread_full(j->fd, w->buf, want, off);
         if (n != (ssize_t)want) {
             fail(w); /* a read error or a shorter file: the checked reader says which */
             break;
         }
-        cm_bytescan_feed(&w->scan, w->buf, want);
-        if (w->scan.dirty || csv_parse(&w->parser, w->buf, want, on_field, on_record, w) != want)
+        cm_bytescan_mark(&w->scan, w->buf, want, &w->marks);
+        if (w->scan.dirty)
             fail(w);
+        else
+            read_chunk(w, w->buf, want);
         off += want;
         atomic_fetch_add(&j->done_bytes, want);
         atomic_fetch_add(&j->done_rows, w->rows - rows_before);
@@ -686,6 +895,8 @@ static size_t read_header(job *j, const unsigned char *buf, size_t len, const ch
             bool seen_sex = false;
             int ids = 0;
             j->ncols = ncols;
+            for (int r = 0; r <= R_COUNT; r++)
+                j->col_of[r] = -1;
             for (size_t c = 0; c < ncols; c++) {
                 switch (map[c]) {
                 case CM_FLOWS_YEAR:
@@ -710,6 +921,8 @@ static size_t read_header(job *j, const unsigned char *buf, size_t len, const ch
                     j->roles[c] = R_SKIP;
                     break;
                 }
+                if (j->roles[c] != R_SKIP && c <= INT32_MAX)
+                    j->col_of[j->roles[c]] = (int)c;
             }
             int sex_default = cm_sex_enum.default_code;
             j->default_sex = !seen_sex && sex_default >= 0 ? sex_default : CM_SEX_TOTAL;
@@ -850,6 +1063,7 @@ bool cm_flowscan_load(const char *path, const char *name, cm_strpool *pool, cm_f
 
     job j = {.fd = -1, .delim = delim, .quote = quote, .opts = opts, .name = name};
     j.max_field = opts->csv.max_field ? opts->csv.max_field : CM_CSV_DEFAULT_MAX_FIELD;
+    j.chunk = opts->flows_chunk ? opts->flows_chunk : CHUNK;
     worker workers[MAX_PARTS];
     worker *owners[MAX_PARTS];
     uint64_t cuts[MAX_PARTS + 1];

@@ -12,6 +12,7 @@
 
 #include <inttypes.h>
 #include <locale.h>
+#include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -241,6 +242,141 @@ cm_parse_error cm_parse_year(const char *s, size_t len, int32_t *out)
     return e;
 }
 
+__extension__ typedef unsigned __int128 u128; /* GCC and Clang */
+
+static u128 pow10_u128(int k)
+{
+    u128 p = 1;
+    while (k-- > 0)
+        p *= 10;
+    return p;
+}
+
+/*
+ * v > 0 rounded to p significant digits, half to even as printf rounds in
+ * the default rounding mode, exactly, in 128-bit integers: v is about
+ * *digits * 10^(*exp10 - p + 1), with *digits in [10^(p-1), 10^p).
+ * *exact says whether that decimal reads back as v (strtod rounds it to
+ * the nearest double, ties to even). Returns false outside the range where
+ * the arithmetic is exact (about 1e-6 to 1e30, and subnormals): the caller
+ * then asks printf.
+ */
+static bool round_digits(double v, int p, uint64_t *digits, int *exp10, bool *exact)
+{
+    int e2;
+    double f = frexp(v, &e2); /* v = f * 2^e2, f in [0.5, 1) */
+    uint64_t m = (uint64_t)ldexp(f, 53);
+    int shift = 53 - e2; /* v = m / 2^shift, m in [2^52, 2^53) */
+    if (!(v >= 1e-6 && v < 1e30) || shift > 100)
+        return false;
+    int x = (int)floor(log10(v)); /* may be one off: corrected below */
+    const u128 lo = pow10_u128(p - 1), hi = lo * 10;
+    for (int tries = 0; tries < 3; tries++) {
+        /* v * 10^k = m * up / down, wanted in [10^(p-1), 10^p). */
+        int k = p - 1 - x;
+        if (k > 22 || k < -30)
+            return false;
+        u128 up = pow10_u128(k > 0 ? k : 0) << (shift < 0 ? -shift : 0);
+        u128 down = pow10_u128(k < 0 ? -k : 0) << (shift > 0 ? shift : 0);
+        u128 num = (u128)m * up;
+        if (down >> 120)
+            return false;
+        u128 q = num / down, rem = num % down;
+        if (q < lo || q >= hi) {
+            x += q < lo ? -1 : 1;
+            continue;
+        }
+        /* Half to even: up when past half, or at half on an odd digit. */
+        bool above = 2 * rem > down || (2 * rem == down && (q & 1));
+        if (above)
+            q++;
+        /* The decimal q reads back as v when it lies within half a step of
+           v to the next double on its side; a tie goes to the even m. In
+           units of 1/down, the step to the next double (2^-shift * 10^k)
+           is up; the step below a power of two is half as long. */
+        u128 dist = above ? down - rem : rem;
+        u128 twice = above || m != UINT64_C(1) << 52 ? 2 * dist : 4 * dist;
+        *exact = twice < up || (twice == up && (m & 1) == 0);
+        if (q == hi) {
+            q = lo;
+            x++;
+        }
+        *digits = (uint64_t)q;
+        *exp10 = x;
+        return true;
+    }
+    return false;
+}
+
+/* %.{p}g of digits * 10^(exp10 - p + 1), the sign apart, into out. */
+static void write_g(char *out, uint64_t digits, int p, int exp10)
+{
+    char d[20];
+    for (int i = p - 1; i >= 0; i--, digits /= 10)
+        d[i] = (char)('0' + digits % 10);
+    int n = p;
+    while (n > 1 && d[n - 1] == '0')
+        n--; /* %g drops trailing zeros */
+    size_t len = 0;
+    if (exp10 < -4 || exp10 >= p) {
+        out[len++] = d[0];
+        if (n > 1) {
+            out[len++] = '.';
+            memcpy(out + len, d + 1, (size_t)n - 1);
+            len += (size_t)n - 1;
+        }
+        out[len++] = 'e';
+        out[len++] = exp10 < 0 ? '-' : '+';
+        int a = exp10 < 0 ? -exp10 : exp10;
+        if (a >= 100)
+            out[len++] = (char)('0' + a / 100);
+        out[len++] = (char)('0' + a / 10 % 10);
+        out[len++] = (char)('0' + a % 10);
+    } else if (exp10 < 0) {
+        out[len++] = '0';
+        out[len++] = '.';
+        for (int i = -1; i > exp10; i--)
+            out[len++] = '0';
+        memcpy(out + len, d, (size_t)n);
+        len += (size_t)n;
+    } else {
+        int whole = exp10 + 1; /* digits before the point */
+        for (int i = 0; i < whole; i++)
+            out[len++] = i < n ? d[i] : '0';
+        if (n > whole) {
+            out[len++] = '.';
+            memcpy(out + len, d + whole, (size_t)(n - whole));
+            len += (size_t)(n - whole);
+        }
+    }
+    out[len] = '\0';
+}
+
+/* What the printf loop of cm_format_double writes, without printf, in the
+   range round_digits covers; false elsewhere. */
+static bool format_fast(double v, char *buf, size_t size)
+{
+    if (size < 32)
+        return false;
+    char *out = buf;
+    if (v < 0) {
+        *out++ = '-';
+        v = -v;
+    }
+    for (int p = 15; p <= 17; p++) {
+        uint64_t digits;
+        int exp10;
+        bool exact;
+        if (!round_digits(v, p, &digits, &exp10, &exact))
+            return false;
+        if (exact) {
+            write_g(out, digits, p, exp10);
+            return true;
+        }
+    }
+    return false; /* never: 17 digits always read back */
+}
+
 char *cm_format_double(double v, char *buf, size_t size)
 {
     if (v != v) {
@@ -257,6 +393,8 @@ char *cm_format_double(double v, char *buf, size_t size)
         snprintf(buf, size, "%" PRId64, (int64_t)v);
         return buf;
     }
+    if (format_fast(v, buf, size))
+        return buf;
     /* Any decimal of 15 significant digits survives a round trip through a
        double, and %g drops trailing zeros: when 15 digits read back as v,
        nothing shorter can. Otherwise 16, and 17 always does. Formatting and

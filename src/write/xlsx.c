@@ -30,6 +30,7 @@
 #include "citymig/cleanup.h"
 #include "citymig/outfile.h"
 #include "citymig/cli.h"
+#include "citymig/hash.h"
 #include "citymig/utf8.h"
 #include "citymig/value.h"
 
@@ -405,22 +406,67 @@ static int level_of(const book *b, uint32_t area, int32_t year)
     return b->ds->areas->cols[CM_AREAS_LEVEL].v.code[row];
 }
 
-/* Keeps, per key, the latest result with a value. */
-static void keep_latest(labelled *list, size_t *n, uint32_t area, uint32_t service,
-                        const cm_result *r)
+/*
+ * A list of labelled results with at most one entry per (area, service):
+ * entries stay in the order their key was first met, and an index of the
+ * keys (open addressing, at most half full) finds an entry in constant
+ * time, so gathering is linear in the results.
+ */
+typedef struct latest {
+    labelled *items;
+    size_t n;
+    uint32_t *slot; /* entry index + 1; 0: empty */
+    size_t mask;
+} latest;
+
+static bool latest_init(latest *l, size_t cap)
 {
-    for (size_t i = 0; i < *n; i++) {
-        if (list[i].area == area && list[i].service == service &&
-            (!list[i].r || list[i].r->indicator == r->indicator)) {
-            if (r->year >= list[i].year) {
-                list[i].year = r->year;
-                list[i].r = r;
+    size_t slots = 16;
+    while (slots < 2 * cap)
+        slots *= 2;
+    l->items = calloc(cap, sizeof *l->items);
+    l->slot = calloc(slots, sizeof *l->slot);
+    l->n = 0;
+    l->mask = slots - 1;
+    return l->items && l->slot;
+}
+
+static uint64_t latest_key(uint32_t area, uint32_t service)
+{
+    return (uint64_t)area << 32 | service;
+}
+
+/* The entry of (area, service), or NULL. */
+static labelled *latest_find(const latest *l, uint32_t area, uint32_t service)
+{
+    uint64_t key = latest_key(area, service);
+    for (size_t i = cm_hash_mix(key) & l->mask;; i = (i + 1) & l->mask) {
+        uint32_t e = l->slot[i];
+        if (!e)
+            return NULL;
+        labelled *x = &l->items[e - 1];
+        if (latest_key(x->area, x->service) == key)
+            return x;
+    }
+}
+
+/* Keeps, per (area, service), the latest result; of one year, the last. */
+static void keep_latest(latest *l, uint32_t area, uint32_t service, const cm_result *r)
+{
+    uint64_t key = latest_key(area, service);
+    size_t i = cm_hash_mix(key) & l->mask;
+    for (; l->slot[i]; i = (i + 1) & l->mask) {
+        labelled *x = &l->items[l->slot[i] - 1];
+        if (latest_key(x->area, x->service) == key) {
+            if (r->year >= x->year) {
+                x->year = r->year;
+                x->r = r;
             }
             return;
         }
     }
-    list[*n] = (labelled){area, r->year, service, r, 0, false};
-    (*n)++;
+    l->items[l->n] = (labelled){area, r->year, service, r, 0, false};
+    l->slot[i] = (uint32_t)++l->n;
 }
 
 static int by_value_desc(const void *a, const void *b)
@@ -444,12 +490,21 @@ static cm_status gather(book *b, gathered *g)
 {
     const cm_results *res = b->res;
     size_t cap = res->count + 1;
-    g->cities = calloc(cap, sizeof *g->cities);
-    g->inflows = calloc(cap, sizeof *g->inflows);
-    g->gaps = calloc(cap, sizeof *g->gaps);
-    g->headline = calloc(cap, sizeof *g->headline);
-    if (!g->cities || !g->inflows || !g->gaps || !g->headline)
+    latest cities, inflows, gaps, headline;
+    bool ok = latest_init(&cities, cap) & latest_init(&inflows, cap) & latest_init(&gaps, cap) &
+              latest_init(&headline, cap);
+    /* The lists are handed over whole; the indexes are not kept. */
+    g->cities = cities.items;
+    g->inflows = inflows.items;
+    g->gaps = gaps.items;
+    g->headline = headline.items;
+    if (!ok || cap > UINT32_MAX) {
+        free(cities.slot);
+        free(inflows.slot);
+        free(gaps.slot);
+        free(headline.slot);
         return CM_ERR_NOMEM;
+    }
 
     /* The top level present: world, else regions, else countries. */
     int top = -1;
@@ -462,6 +517,10 @@ static cm_status gather(book *b, gathered *g)
     int gap = cm_indicator_find("gap_pp");
     static const char *const headline_ids[] = {"one_in_n", "fb_share", "internal_per_international",
                                                "urban_share", "fb_female_share"};
+    enum { NHEADLINE = sizeof headline_ids / sizeof headline_ids[0] };
+    int headline_ind[NHEADLINE];
+    for (size_t h = 0; h < NHEADLINE; h++)
+        headline_ind[h] = cm_indicator_find(headline_ids[h]);
     for (size_t i = 0; i < res->count; i++) {
         const cm_result *r = &res->items[i];
         if (!has_value(r))
@@ -469,31 +528,38 @@ static cm_status gather(book *b, gathered *g)
         if (r->indicator == fb) {
             int level = level_of(b, r->area, r->year);
             if (level >= CM_LEVEL_METRO)
-                keep_latest(g->cities, &g->ncities, r->area, 0, r);
+                keep_latest(&cities, r->area, 0, r);
         }
         if (r->indicator == inflow && r->kind == CM_KIND_INTERNAL && r->area)
-            keep_latest(g->inflows, &g->ninflows, r->area, 0, r);
+            keep_latest(&inflows, r->area, 0, r);
         if (r->indicator == gap)
-            keep_latest(g->gaps, &g->ngaps, r->area, r->service, r);
-        if (top >= 0 && r->kind == CM_KIND_NONE && r->base_year == 0 && r->service == 0 &&
-            level_of(b, r->area, r->year) == top) {
-            for (size_t h = 0; h < sizeof headline_ids / sizeof headline_ids[0]; h++)
-                if (r->indicator == cm_indicator_find(headline_ids[h]))
-                    keep_latest(g->headline, &g->nheadline, r->area, (uint32_t)h + 1, r);
+            keep_latest(&gaps, r->area, r->service, r);
+        if (top >= 0 && r->kind == CM_KIND_NONE && r->base_year == 0 && r->service == 0) {
+            for (size_t h = 0; h < NHEADLINE; h++)
+                if (r->indicator == headline_ind[h] && level_of(b, r->area, r->year) == top)
+                    keep_latest(&headline, r->area, (uint32_t)h + 1, r);
         }
     }
-    /* International arrivals beside the internal ones, same area and year. */
-    for (size_t i = 0; i < g->ninflows; i++) {
-        for (size_t j = 0; j < res->count; j++) {
-            const cm_result *r = &res->items[j];
-            if (r->indicator == inflow && r->kind == CM_KIND_INTERNATIONAL &&
-                r->area == g->inflows[i].area && r->year == g->inflows[i].year && has_value(r)) {
-                g->inflows[i].v2 = r->value;
-                g->inflows[i].has_v2 = true;
-                break;
+    /* International arrivals beside the internal ones, same area and year:
+       the first such result. */
+    for (size_t j = 0; j < res->count; j++) {
+        const cm_result *r = &res->items[j];
+        if (r->indicator == inflow && r->kind == CM_KIND_INTERNATIONAL && has_value(r)) {
+            labelled *x = latest_find(&inflows, r->area, 0);
+            if (x && x->year == r->year && !x->has_v2) {
+                x->v2 = r->value;
+                x->has_v2 = true;
             }
         }
     }
+    g->ncities = cities.n;
+    g->ninflows = inflows.n;
+    g->ngaps = gaps.n;
+    g->nheadline = headline.n;
+    free(cities.slot);
+    free(inflows.slot);
+    free(gaps.slot);
+    free(headline.slot);
     qsort(g->cities, g->ncities, sizeof *g->cities, by_value_desc);
     qsort(g->inflows, g->ninflows, sizeof *g->inflows, by_value_desc);
     qsort(g->gaps, g->ngaps, sizeof *g->gaps, by_value_asc);

@@ -30,6 +30,9 @@
 typedef struct model {
     uint64_t line_ends;
     bool in_quotes, dirty;
+    /* Marks, one per byte: 'd' a delimiter and 'e' a line end outside
+       quotes, 'q' a quote, '.' anything else. */
+    char marks[512];
 } model;
 
 static bool is_edge(unsigned char c)
@@ -46,6 +49,10 @@ static model scan_model(const unsigned char *p, size_t n, bool at_end)
         unsigned char c = p[i];
         if (c == '"')
             inside = !inside;
+        m.marks[i] = c == '"'                              ? 'q'
+                     : !inside && c == ','                 ? 'd'
+                     : !inside && (c == '\n' || c == '\r') ? 'e'
+                                                           : '.';
         if (c == 0 || !cm_utf8_step(&u8, c))
             m.dirty = true;
         if (c == '\n' && !(i > 0 && p[i - 1] == '\r'))
@@ -95,8 +102,24 @@ static void test_bytescan_matches_model(void **state)
             cm_bytescan s;
             cm_bytescan_init(&s, ',', '"');
             size_t cut = pieces == 1 ? n : rnd((unsigned)n + 1);
-            cm_bytescan_feed(&s, buf, cut);
+            /* The first piece is marked, the second only scanned. */
+            uint64_t d[8], e[8], q[8];
+            memset(d, 0xff, sizeof d), memset(e, 0xff, sizeof e), memset(q, 0xff, sizeof q);
+            cm_bytemarks marks = {d, e, q};
+            cm_bytescan_mark(&s, buf, cut, &marks);
             cm_bytescan_feed(&s, buf + cut, n - cut);
+            for (size_t i = 0; i < (cut + 63) / 64 * 64; i++) {
+                char want = i < cut ? m.marks[i] : '.';
+                char got = (d[i / 64] >> (i % 64) & 1)   ? 'd'
+                           : (e[i / 64] >> (i % 64) & 1) ? 'e'
+                           : (q[i / 64] >> (i % 64) & 1) ? 'q'
+                                                         : '.';
+                if (got != want) {
+                    print_error("round %d: byte %zu of %zu marked %c, model %c\n", round, i, cut,
+                                got, want);
+                    fail();
+                }
+            }
             if (at_end)
                 cm_bytescan_finish(&s);
             else if (n > 0 && (buf[n - 1] == ' ' || buf[n - 1] == '\t') && !m.in_quotes)
@@ -238,6 +261,8 @@ static void check_file(const char *text, size_t len, int expect_taken)
 {
     static const unsigned threads[] = {1, 2, 3, 7};
     static const size_t parts[] = {0, 1, 13, 64};
+    /* Chunks down to a byte: records cut by a chunk's end are common. */
+    static const size_t chunks[] = {0, 1, 7, 64, 100};
     write_file(text, len);
     cm_load_options opts = {0};
     outcome ref;
@@ -247,12 +272,14 @@ static void check_file(const char *text, size_t len, int expect_taken)
         for (size_t p = 0; p < sizeof parts / sizeof parts[0]; p++) {
             opts.threads = threads[t];
             opts.flows_min_part = parts[p];
+            opts.flows_chunk = chunks[(t + p) % (sizeof chunks / sizeof chunks[0])];
             outcome fast;
             outcome_init(&fast);
             read_fast(path, &opts, &fast);
             if (expect_taken >= 0 && fast.taken != (expect_taken == 1)) {
-                print_error("threads %u, part %zu: taken %d, expected %d, for:\n%.*s\n", threads[t],
-                            parts[p], fast.taken, expect_taken, (int)(len < 400 ? len : 400), text);
+                print_error("threads %u, part %zu, chunk %zu: taken %d, expected %d, for:\n%.*s\n",
+                            threads[t], parts[p], opts.flows_chunk, fast.taken, expect_taken,
+                            (int)(len < 400 ? len : 400), text);
                 fail();
             }
             if (fast.taken) {

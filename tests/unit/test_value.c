@@ -2,11 +2,14 @@
  * test_value.c - strict number parsing, table-driven: every accepted form,
  * every refused form with its reason, and the range edges.
  */
+#include <inttypes.h>
 #include <locale.h>
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -222,6 +225,79 @@ static void test_format_double(void **state)
     freelocale(c_numeric);
 }
 
+/* The printf answer cm_format_double must match: the shortest of %.15g,
+   %.16g and %.17g that reads back (in the "C" locale), integers as such. */
+static void format_by_printf(double v, char *buf, size_t size, locale_t c_numeric)
+{
+    if (v <= 9007199254740992.0 && v >= -9007199254740992.0 && v == (double)(int64_t)v) {
+        snprintf(buf, size, "%" PRId64, (int64_t)v);
+        return;
+    }
+    locale_t user = uselocale(c_numeric);
+    for (int p = 15; p <= 17; p++) {
+        snprintf(buf, size, "%.*g", p, v);
+        if (strtod(buf, NULL) == v)
+            break;
+    }
+    uselocale(user);
+}
+
+/* Byte for byte what printf writes, over values of every kind: random
+   bits, ratios, cents, binary fractions, wide decimals, halves and
+   quarters that round on a tie at 15, 16 or 17 digits, large integers,
+   neighbours of short decimals. */
+static void test_format_double_as_printf(void **state)
+{
+    (void)state;
+    locale_t c_numeric = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
+    assert_non_null(c_numeric);
+    uint64_t x = 88172645463325252ULL;
+    char want[64], got[64];
+    for (int i = 0; i < 90000; i++) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        double v;
+        switch (i % 9) {
+        case 0:
+            memcpy(&v, &x, sizeof v);
+            if (v != v || v - v != 0)
+                continue;
+            break;
+        case 1:
+            v = (double)(x % 1000000007) / (double)((x >> 32) % 100000 + 1);
+            break;
+        case 2:
+            v = (double)(x % 100000) / 100.0;
+            break;
+        case 3:
+            v = ldexp((double)(x >> 11), (int)(x % 80) - 110);
+            break;
+        case 4:
+            v = (double)(x % 10000000000000000ULL) * pow(10, (int)(x >> 58) - 30);
+            break;
+        case 5:
+            v = (double)((x >> 14) | (1ULL << 49)) + 0.5 * (double)((x >> 3) & 1) +
+                0.25 * (double)((x >> 5) & 1);
+            break;
+        case 6:
+            v = ldexp((double)((x >> 11) | 1), (int)(x % 20));
+            break;
+        case 7:
+            v = (double)(x % 1000000000000000ULL) / (double)(1ULL << ((x >> 60) + 1));
+            break;
+        default:
+            v = nextafter((double)(x % 1000) / 10.0, (x & 1) ? 1e9 : -1e9);
+            break;
+        }
+        if (x & (1ULL << 40))
+            v = -v;
+        format_by_printf(v, want, sizeof want, c_numeric);
+        cm_format_double(v, got, sizeof got);
+        if (strcmp(want, got) != 0)
+            fail_msg("%a: printf writes %s, cm_format_double %s", v, want, got);
+    }
+    freelocale(c_numeric);
+}
+
 static void test_messages(void **state)
 {
     (void)state;
@@ -236,9 +312,13 @@ int main(void)
        LC_ALL=de_DE.UTF-8 (decimal comma). */
     setlocale(LC_ALL, "");
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_count),        cmocka_unit_test(test_signed_count),
-        cmocka_unit_test(test_percent),      cmocka_unit_test(test_year),
-        cmocka_unit_test(test_length_bound), cmocka_unit_test(test_format_double),
+        cmocka_unit_test(test_count),
+        cmocka_unit_test(test_signed_count),
+        cmocka_unit_test(test_percent),
+        cmocka_unit_test(test_year),
+        cmocka_unit_test(test_length_bound),
+        cmocka_unit_test(test_format_double),
+        cmocka_unit_test(test_format_double_as_printf),
         cmocka_unit_test(test_messages),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
