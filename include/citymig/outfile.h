@@ -36,6 +36,7 @@ typedef struct cm_outfile {
     char *tmp;  /* the temporary file, NULL for a stream */
     int to_stdout;
     int cleanup; /* slot in the interruption cleanup registry */
+    int err;     /* why a write failed, when the writer knew (errno); 0 */
 } cm_outfile;
 
 /*

@@ -9,6 +9,7 @@
 #include "citymig/cli.h"
 
 #include <csv.h>
+#include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -648,9 +649,11 @@ static cm_status write_outputs(const options *o, const cm_results *results, cons
             cm_outfile_abort(&table);
             return st;
         }
-        cm_hits_write_csv(hits_file.fp, results, rules, hits, nhits);
+        if (cm_hits_write_csv(hits_file.fp, results, rules, hits, nhits) != 0)
+            hits_file.err = errno;
     }
-    cm_longtable_write(table.fp, o->format, o->dataset, results, rules, hits, nhits);
+    if (cm_longtable_write(table.fp, o->format, o->dataset, results, rules, hits, nhits) != 0)
+        table.err = errno;
     /* Commit the hits first: a failed table then leaves both untouched
        unless the hits were already renamed, which the order keeps rare. */
     if (o->hits) {

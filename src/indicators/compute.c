@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "citymig/hash.h"
+#include "citymig/bigmem.h"
 
 /* ---- inputs ---------------------------------------------------------- */
 
@@ -162,8 +163,12 @@ static cm_result *emit(engine *e, const subject *s, const char *id)
     }
     cm_results *out = e->out;
     if (out->count == out->cap) {
-        size_t cap = out->cap ? out->cap * 2 : 256;
-        cm_result *items = realloc(out->items, cap * sizeof *items);
+        /* 32,768 results (2 MiB) first: see bigmem.h. */
+        size_t cap = out->cap ? out->cap * 2 : 32768;
+        cm_result *items =
+            cap <= SIZE_MAX / 2 / sizeof *items
+                ? cm_big_realloc(out->items, out->cap * sizeof *items, cap * sizeof *items)
+                : NULL;
         if (!items) {
             e->status = CM_ERR_NOMEM;
             return NULL;
@@ -1203,6 +1208,158 @@ static int cmp_results(const void *a, const void *b, void *ctx)
     return cmp_u32(rank[x->origin], rank[y->origin]);
 }
 
+/* The order of cmp_results packed into three words, the last ending with
+   the result's index (so no two keys are equal). */
+typedef struct sort_key {
+    uint64_t k[3];
+} sort_key;
+
+static bool key_less(const sort_key *a, const sort_key *b)
+{
+    if (a->k[0] != b->k[0])
+        return a->k[0] < b->k[0];
+    if (a->k[1] != b->k[1])
+        return a->k[1] < b->k[1];
+    return a->k[2] < b->k[2];
+}
+
+static void swap_keys(sort_key *a, sort_key *b)
+{
+    sort_key t = *a;
+    *a = *b;
+    *b = t;
+}
+
+/* keys[i] into place below it, as a heap of n keys rooted at 0 wants. */
+static void sift_down(sort_key *keys, size_t i, size_t n)
+{
+    for (size_t child; (child = 2 * i + 1) < n; i = child) {
+        if (child + 1 < n && key_less(&keys[child], &keys[child + 1]))
+            child++;
+        if (!key_less(&keys[i], &keys[child]))
+            return;
+        swap_keys(&keys[i], &keys[child]);
+    }
+}
+
+/*
+ * Sorts keys[0..n) in place: quicksort on the median of three, insertion
+ * sort for short ranges, heapsort past a depth of 2 log2 n (so never
+ * quadratic). No two keys are equal, so any correct sort gives the same
+ * order, and no memory beside the keys is needed.
+ */
+static void sort_keys(sort_key *keys, size_t n, unsigned depth)
+{
+    while (n > 16) {
+        if (depth-- == 0) {
+            for (size_t i = n / 2; i-- > 0;)
+                sift_down(keys, i, n);
+            for (size_t end = n - 1; end > 0; end--) {
+                swap_keys(&keys[0], &keys[end]);
+                sift_down(keys, 0, end);
+            }
+            return;
+        }
+        size_t mid = n / 2;
+        if (key_less(&keys[mid], &keys[0]))
+            swap_keys(&keys[mid], &keys[0]);
+        if (key_less(&keys[n - 1], &keys[0]))
+            swap_keys(&keys[n - 1], &keys[0]);
+        if (key_less(&keys[n - 1], &keys[mid]))
+            swap_keys(&keys[n - 1], &keys[mid]);
+        sort_key pivot = keys[mid];
+        size_t i = 0, j = n - 1;
+        for (;;) {
+            while (key_less(&keys[i], &pivot))
+                i++;
+            while (key_less(&pivot, &keys[j]))
+                j--;
+            if (i >= j)
+                break;
+            swap_keys(&keys[i++], &keys[j--]);
+        }
+        /* [0, j] and [j + 1, n): the shorter by recursion, the longer here. */
+        size_t left = j + 1;
+        if (left < n - left) {
+            sort_keys(keys, left, depth);
+            keys += left;
+            n -= left;
+        } else {
+            sort_keys(keys + left, n - left, depth);
+            n = left;
+        }
+    }
+    for (size_t i = 1; i < n; i++) {
+        sort_key k = keys[i];
+        size_t j = i;
+        for (; j > 0 && key_less(&k, &keys[j - 1]); j--)
+            keys[j] = keys[j - 1];
+        keys[j] = k;
+    }
+}
+
+static uint64_t year_key(int32_t year)
+{
+    return year ? (uint64_t)(year - CM_YEAR_MIN + 1) : 0;
+}
+
+/*
+ * Sorts the results as cmp_results orders them: small keys are sorted in
+ * place, then the results are moved into place along the cycles of the
+ * permutation (no second copy of the results, no merge buffer). Returns false, having
+ * changed nothing, when the keys cannot hold a result (a year out of
+ * range, more than 2^32 results) or memory is short: qsort_r then sorts.
+ */
+static bool sort_by_keys(cm_results *out, const uint32_t *rank)
+{
+    size_t n = out->count;
+    if (n < 2)
+        return true;
+    if (n > UINT32_MAX || n > SIZE_MAX / sizeof(sort_key))
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        const cm_result *r = &out->items[i];
+        if (r->year < CM_YEAR_MIN || r->year > CM_YEAR_MAX ||
+            (r->base_year && (r->base_year < CM_YEAR_MIN || r->base_year > CM_YEAR_MAX)))
+            return false;
+    }
+    sort_key *keys = cm_big_alloc(n * sizeof *keys);
+    if (!keys)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        const cm_result *r = &out->items[i];
+        keys[i].k[0] =
+            (uint64_t)rank[r->area] << 32 | year_key(r->year) << 16 | year_key(r->base_year);
+        keys[i].k[1] = (uint64_t)(uint8_t)(r->kind + 128) << 56 | (uint64_t)rank[r->service] << 24 |
+                       (uint64_t)r->indicator << 8;
+        keys[i].k[2] = (uint64_t)rank[r->origin] << 32 | i;
+    }
+    unsigned depth = 0;
+    for (size_t m = n; m; m >>= 1)
+        depth += 2;
+    sort_keys(keys, n, depth);
+    sort_key *sorted = keys;
+    /* Position i takes the result at the index in sorted[i]; each cycle of
+       that permutation is walked once, marking its positions done. */
+    for (size_t i = 0; i < n; i++) {
+        size_t from = (uint32_t)sorted[i].k[2];
+        if (from == i || sorted[i].k[2] == UINT64_MAX)
+            continue;
+        cm_result held = out->items[i];
+        size_t at = i;
+        while (from != i) {
+            out->items[at] = out->items[from];
+            sorted[at].k[2] = UINT64_MAX;
+            at = from;
+            from = (uint32_t)sorted[at].k[2];
+        }
+        out->items[at] = held;
+        sorted[at].k[2] = UINT64_MAX;
+    }
+    cm_big_free(keys, n * sizeof *keys);
+    return true;
+}
+
 cm_status cm_indicators_compute(const cm_dataset *ds, const cm_indicator_options *opts,
                                 cm_results *out)
 {
@@ -1241,14 +1398,15 @@ cm_status cm_indicators_compute(const cm_dataset *ds, const cm_indicator_options
         cm_results_free(out);
         return st;
     }
-    qsort_r(out->items, out->count, sizeof *out->items, cmp_results, rank);
+    if (!sort_by_keys(out, rank))
+        qsort_r(out->items, out->count, sizeof *out->items, cmp_results, rank);
     free(rank);
     return CM_OK;
 }
 
 void cm_results_free(cm_results *results)
 {
-    free(results->items);
+    cm_big_free(results->items, results->cap * sizeof *results->items);
     results->items = NULL;
     results->count = results->cap = 0;
 }

@@ -32,6 +32,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "citymig/bigmem.h"
 #include "citymig/bytescan.h"
 #include "citymig/hash.h"
 #include "citymig/sha256.h"
@@ -100,15 +101,15 @@ typedef struct worker {
     unsigned char *buf;
     cm_bytemarks marks;      /* of the chunk in buf */
     bool in_csv;             /* libcsv holds a record begun in an earlier chunk */
-    unsigned char *unquoted; /* a quoted field with its doubled quotes undoubled */
-    size_t unquoted_cap;
+    unsigned char *unquoted; /* quoted fields with their doubled quotes undoubled */
+    size_t unquoted_len, unquoted_cap;
     bool failed;
 
     /* The current row, and the rows before it not yet looked up: their
        table entries are fetched from memory all at once. */
     size_t field;
-    queued row;
-    queued batch[BATCH];
+    queued *row; /* batch[nbatch]: filled in place */
+    queued batch[BATCH + 1];
     size_t nbatch;
     char *bytes; /* the long ids of the batch and the current row */
     size_t bytes_len, bytes_cap;
@@ -266,8 +267,11 @@ static size_t entry_of(worker *w, const row_id *id, int32_t year)
             return n;
     }
     if (w->nentries == w->cap) {
-        size_t cap = w->cap ? w->cap * 2 : 1024;
-        entry *entries = cap < UINT32_MAX ? realloc(w->entries, cap * sizeof *entries) : NULL;
+        /* 2 MiB first: see bigmem.h. */
+        size_t cap = w->cap ? w->cap * 2 : ((size_t)2 << 20) / sizeof(entry);
+        entry *entries = cap < UINT32_MAX ? cm_big_realloc(w->entries, w->cap * sizeof *entries,
+                                                           cap * sizeof *entries)
+                                          : NULL;
         if (!entries)
             return SIZE_MAX;
         w->entries = entries;
@@ -315,11 +319,11 @@ static void take_year(worker *w, const unsigned char *s, size_t len)
     if (len == 4 && is_digits(s, 4)) {
         int32_t y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
         if (y >= CM_YEAR_MIN && y <= CM_YEAR_MAX) {
-            w->row.year = y;
+            w->row->year = y;
             return;
         }
     }
-    if (cm_parse_year((const char *)s, len, &w->row.year) != CM_PARSE_OK)
+    if (cm_parse_year((const char *)s, len, &w->row->year) != CM_PARSE_OK)
         fail(w);
 }
 
@@ -330,10 +334,10 @@ static void take_count(worker *w, const unsigned char *s, size_t len)
         int64_t v = 0;
         for (size_t i = 0; i < len; i++)
             v = v * 10 + (s[i] - '0');
-        w->row.count = v;
+        w->row->count = v;
         return;
     }
-    if (cm_parse_count((const char *)s, len, &w->row.count) != CM_PARSE_OK)
+    if (cm_parse_count((const char *)s, len, &w->row->count) != CM_PARSE_OK)
         fail(w);
 }
 
@@ -375,7 +379,7 @@ static void take_code(worker *w, int which, const unsigned char *s, size_t len)
         for (size_t i = 0; i < w->nspell[which]; i++) {
             const spelling *sp = &w->spell[which][i];
             if (sp->w0 == w0 && sp->w1 == w1 && sp->len == len) {
-                *(which ? &w->row.sex : &w->row.kind) = (uint8_t)sp->code;
+                *(which ? &w->row->sex : &w->row->kind) = (uint8_t)sp->code;
                 return;
             }
         }
@@ -388,7 +392,7 @@ static void take_code(worker *w, int which, const unsigned char *s, size_t len)
         fail(w);
         return;
     }
-    *(which ? &w->row.sex : &w->row.kind) = (uint8_t)code;
+    *(which ? &w->row->sex : &w->row->kind) = (uint8_t)code;
     if (len <= SHORT_ID && w->nspell[which] < ENUM_CACHE)
         w->spell[which][w->nspell[which]++] = (spelling){w0, w1, (uint32_t)len, code};
 }
@@ -411,10 +415,10 @@ static void on_field(void *data, size_t len, void *ctx)
         take_year(w, s, len);
         return;
     case R_ID0:
-        take_id(w, &w->row.id[0], s, len);
+        take_id(w, &w->row->id[0], s, len);
         return;
     case R_ID1:
-        take_id(w, &w->row.id[1], s, len);
+        take_id(w, &w->row->id[1], s, len);
         return;
     case R_KIND:
         take_code(w, 0, s, len);
@@ -492,17 +496,24 @@ static void flush(worker *w)
         }
     for (size_t i = 0; i < n && !w->failed; i++)
         add_row(w, &w->batch[i]);
+    /* The current row moves to the front. It may be half read (a part
+       ends inside a quoted field, and the part after it is read on): its
+       ids stay. */
+    if (n) {
+        w->batch[0] = *w->row;
+        w->row = &w->batch[0];
+    }
     w->nbatch = 0;
-    /* A row may be half read (a part ends inside a quoted field, and the
-       part after it is read on): its ids stay. */
     if (w->field == 0)
         w->bytes_len = 0;
 }
 
-/* The current row is whole: into the batch. */
+/* The current row is whole: into the batch, and on to a fresh one. */
 static inline void queue_row(worker *w)
 {
-    w->batch[w->nbatch++] = w->row;
+    w->row = &w->batch[++w->nbatch];
+    if (w->job->col_of[R_SEX] < 0)
+        w->row->sex = (uint8_t)w->job->default_sex;
     if (w->nbatch == BATCH)
         flush(w);
 }
@@ -542,7 +553,8 @@ static ssize_t pread_full(int fd, unsigned char *buf, size_t len, uint64_t off)
 static int worker_setup(worker *w, job *j)
 {
     w->job = j;
-    w->row.sex = (uint8_t)j->default_sex;
+    w->row = &w->batch[0];
+    w->row->sex = (uint8_t)j->default_sex;
     size_t words = (j->chunk + 63) / 64;
     w->buf = malloc(j->chunk);
     uint64_t *marks = calloc(3 * words, sizeof *marks);
@@ -567,7 +579,7 @@ static void worker_free(worker *w)
     free(w->buf);
     free(w->marks.delims);
     free(w->unquoted);
-    free(w->entries);
+    cm_big_free(w->entries, w->cap * sizeof *w->entries);
     free(w->slots);
     free(w->arena);
     free(w->bytes);
@@ -589,35 +601,31 @@ static inline size_t next_mark(const uint64_t *words, size_t pos, size_t n)
     return i < n ? i : n;
 }
 
-/* Whether a mark is set in [from, to). */
-static inline bool any_mark(const uint64_t *words, size_t from, size_t to)
-{
-    return next_mark(words, from, to) < to;
-}
-
 static bool csv_take(worker *w, const unsigned char *p, size_t len)
 {
     return csv_parse(&w->parser, p, len, on_field, on_record, w) == len;
 }
 
 /*
- * The field buf[from, to) as libcsv in strict mode passes it, into *text
- * and *len: unquoted with no quote in it, or quoted whole, its doubled
- * quotes undoubled (into w->unquoted). False when it is neither, which
- * libcsv in strict mode refuses (a quote in an unquoted field, anything
- * but a delimiter or line end after a closing quote), or out of memory.
+ * The field buf[from, to) of a record holding a quote, as libcsv in strict
+ * mode passes it: unquoted with no quote in it, or quoted whole, its
+ * doubled quotes undoubled into w->unquoted (reserved by the caller, room
+ * for the record). False when it is neither, which libcsv in strict mode
+ * refuses: a quote in an unquoted field, or anything but a delimiter or a
+ * line end after a closing quote.
  */
-static bool field_text(worker *w, const unsigned char *buf, size_t from, size_t to,
-                       const unsigned char **text, size_t *len)
+static bool quoted_field(worker *w, const unsigned char *buf, size_t from, size_t to,
+                         const unsigned char **text, size_t *len)
 {
     const uint64_t *quotes = w->marks.quotes;
+    unsigned char quote = w->job->quote;
     size_t q = next_mark(quotes, from, to);
     if (q == to) {
         *text = buf + from;
         *len = to - from;
         return true;
     }
-    if (q != from || to - from < 2 || buf[to - 1] != w->job->quote)
+    if (q != from || to - from < 2 || buf[to - 1] != quote)
         return false;
     size_t inner = next_mark(quotes, from + 1, to - 1);
     if (inner == to - 1) {
@@ -626,63 +634,74 @@ static bool field_text(worker *w, const unsigned char *buf, size_t from, size_t 
         return true;
     }
     /* Doubled quotes inside: each quote must be followed by another. */
-    if (to - from > w->unquoted_cap) {
-        size_t cap = w->unquoted_cap ? w->unquoted_cap : 256;
-        while (cap < to - from)
-            cap *= 2;
-        unsigned char *u = realloc(w->unquoted, cap);
-        if (!u)
-            return false;
-        w->unquoted = u;
-        w->unquoted_cap = cap;
-    }
+    unsigned char *out = w->unquoted + w->unquoted_len;
     size_t n = 0;
     for (size_t i = from + 1; i < to - 1;) {
         size_t next = next_mark(quotes, i, to - 1);
-        memcpy(w->unquoted + n, buf + i, next - i);
+        memcpy(out + n, buf + i, next - i);
         n += next - i;
         if (next == to - 1)
             break;
-        if (next + 1 >= to - 1 || buf[next + 1] != w->job->quote)
+        if (next + 1 >= to - 1 || buf[next + 1] != quote)
             return false;
-        w->unquoted[n++] = w->job->quote;
+        out[n++] = quote;
         i = next + 2;
     }
-    *text = w->unquoted;
+    w->unquoted_len += n;
+    *text = out;
     *len = n;
     return true;
 }
 
 /*
- * A record with no quote in it, buf[pos, e), no longer than a field may
- * be: what on_field and on_record would do with its fields, column by
- * column, without a call and a switch per field.
+ * One record, whole in the chunk: buf[pos, stop[nf - 1]), its fields
+ * ending at stop[0..nf) (each delimiter, then the line end); nf above
+ * PLAIN_COLS_MAX says only "too many". quoted: a quote lies in it. Does
+ * what on_field and on_record would do with it, column by column, without
+ * a call and a switch per field.
  */
-static void take_plain_record(worker *w, const unsigned char *buf, size_t pos, size_t e)
+static void take_record(worker *w, const unsigned char *buf, size_t pos, const size_t *stop,
+                        size_t nf, bool quoted)
 {
     const job *j = w->job;
-    size_t start[PLAIN_COLS_MAX], stop[PLAIN_COLS_MAX], nf = 0;
-    size_t from = pos;
+    const unsigned char *text[PLAIN_COLS_MAX];
+    size_t len[PLAIN_COLS_MAX];
     w->records++;
-    for (size_t d; (d = next_mark(w->marks.delims, from, e)) < e; from = d + 1) {
-        if (nf == j->ncols) {
-            fail(w);
-            return;
-        }
-        start[nf] = from;
-        stop[nf++] = d;
-    }
-    if (nf + 1 != j->ncols) {
+    if (nf != j->ncols) {
         fail(w);
         return;
     }
-    start[nf] = from;
-    stop[nf] = e;
-#define FIELD(r) buf + start[j->col_of[r]], stop[j->col_of[r]] - start[j->col_of[r]]
+    if (quoted) {
+        size_t need = stop[nf - 1] - pos;
+        if (need > w->unquoted_cap) {
+            unsigned char *u = realloc(w->unquoted, need);
+            if (!u) {
+                fail(w);
+                return;
+            }
+            w->unquoted = u;
+            w->unquoted_cap = need;
+        }
+        w->unquoted_len = 0;
+    }
+    for (size_t f = 0, from = pos; f < nf; from = stop[f] + 1, f++) {
+        if (!quoted) {
+            text[f] = buf + from;
+            len[f] = stop[f] - from;
+        } else if (!quoted_field(w, buf, from, stop[f], &text[f], &len[f])) {
+            fail(w); /* libcsv in strict mode refuses it too */
+            return;
+        }
+        if (len[f] > j->max_field) {
+            fail(w);
+            return;
+        }
+    }
+#define FIELD(r) text[j->col_of[r]], len[j->col_of[r]]
     if (j->col_of[R_YEAR] >= 0)
         take_year(w, FIELD(R_YEAR));
-    take_id(w, &w->row.id[0], FIELD(R_ID0));
-    take_id(w, &w->row.id[1], FIELD(R_ID1));
+    take_id(w, &w->row->id[0], FIELD(R_ID0));
+    take_id(w, &w->row->id[1], FIELD(R_ID1));
     if (j->col_of[R_KIND] >= 0)
         take_code(w, 0, FIELD(R_KIND));
     if (j->col_of[R_SEX] >= 0)
@@ -695,21 +714,23 @@ static void take_plain_record(worker *w, const unsigned char *buf, size_t pos, s
 }
 
 /*
- * Reads the records of the chunk buf[0..n), its marks made. A record whole
- * in the chunk is split at its delimiter marks (outside quotes) and its
- * fields go straight to the callbacks, as libcsv in strict mode would pass
- * them; no space can sit at a field's edge outside quotes (the byte scan
- * saw to that), so libcsv would not trim any. A field libcsv would refuse
- * fails the part (and the checked reader reads the file). libcsv reads
- * only a record cut by the end of the chunk, which it then holds until its
- * line end comes. Blank lines are skipped, as libcsv skips them.
+ * Reads the records of the chunk buf[0..n), its marks made. The marks of
+ * delimiters and line ends outside quotes are walked once, in order: they
+ * split the chunk into records and fields, which go straight to the work
+ * of a row as libcsv in strict mode would pass them (no space can sit at a
+ * field's edge outside quotes: the byte scan saw to that, so libcsv would
+ * trim none). A field libcsv would refuse fails the part, and the checked
+ * reader reads the file. libcsv reads only what the marks do not settle: a
+ * record cut by the end of the chunk, which it then holds until its line
+ * end comes, and every record of a file of more than PLAIN_COLS_MAX
+ * columns. Blank lines are skipped, as libcsv skips them.
  */
 static void read_chunk(worker *w, const unsigned char *buf, size_t n)
 {
     const uint64_t *ends = w->marks.ends, *delims = w->marks.delims;
     size_t pos = 0;
-    if (w->in_csv) {
-        size_t e = next_mark(ends, 0, n);
+    if (w->in_csv || w->job->ncols > PLAIN_COLS_MAX) {
+        size_t e = w->job->ncols > PLAIN_COLS_MAX ? n : next_mark(ends, 0, n);
         size_t upto = e < n ? e + 1 : n;
         if (!csv_take(w, buf, upto)) {
             fail(w);
@@ -720,44 +741,42 @@ static void read_chunk(worker *w, const unsigned char *buf, size_t n)
         w->in_csv = false;
         pos = upto;
     }
-    while (pos < n && !w->failed) {
-        size_t e = next_mark(ends, pos, n);
-        if (e == pos) {
-            pos++; /* a blank line, or the LF of a CRLF */
+    size_t nwords = (n + 63) / 64, k = pos / 64;
+    uint64_t x = pos < n ? (delims[k] | ends[k]) & (~(uint64_t)0 << (pos % 64)) : 0;
+    size_t quote = next_mark(w->marks.quotes, pos, n); /* the first quote at or past pos */
+    size_t stop[PLAIN_COLS_MAX + 1], nf = 0;
+    for (;;) {
+        while (!x) {
+            if (++k >= nwords) {
+                /* The rest is a record cut by the end of the chunk. */
+                if (pos < n) {
+                    w->in_csv = true;
+                    if (!csv_take(w, buf + pos, n - pos))
+                        fail(w);
+                }
+                return;
+            }
+            x = delims[k] | ends[k];
+        }
+        size_t i = k * 64 + (size_t)__builtin_ctzll(x);
+        x &= x - 1;
+        bool end = buf[i] == '\n' || buf[i] == '\r';
+        if (end && i == pos && nf == 0) {
+            pos = i + 1; /* a blank line, or the LF of a CRLF */
             continue;
         }
-        if (e == n) {
-            w->in_csv = true;
-            if (!csv_take(w, buf + pos, n - pos))
-                fail(w);
+        stop[nf < PLAIN_COLS_MAX ? nf : PLAIN_COLS_MAX] = i;
+        nf++;
+        if (!end)
+            continue;
+        bool quoted = quote < i;
+        take_record(w, buf, pos, stop, nf > PLAIN_COLS_MAX ? PLAIN_COLS_MAX + 1 : nf, quoted);
+        if (w->failed)
             return;
-        }
-        if (!any_mark(w->marks.quotes, pos, e)) {
-            if (w->job->ncols <= PLAIN_COLS_MAX && e - pos <= w->job->max_field) {
-                take_plain_record(w, buf, pos, e);
-                pos = e + 1;
-                continue;
-            }
-            size_t from = pos;
-            for (size_t d; (d = next_mark(delims, from, e)) < e; from = d + 1)
-                on_field((void *)(buf + from), d - from, w);
-            on_field((void *)(buf + from), e - from, w);
-        } else {
-            for (size_t from = pos, d;; from = d + 1) {
-                d = next_mark(delims, from, e);
-                const unsigned char *text;
-                size_t len;
-                if (!field_text(w, buf, from, d, &text, &len)) {
-                    fail(w); /* libcsv in strict mode refuses it too */
-                    return;
-                }
-                on_field((void *)text, len, w);
-                if (d == e)
-                    break;
-            }
-        }
-        on_record(buf[e], w);
-        pos = e + 1;
+        if (quoted)
+            quote = next_mark(w->marks.quotes, i + 1, n);
+        pos = i + 1;
+        nf = 0;
     }
 }
 

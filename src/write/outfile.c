@@ -157,7 +157,7 @@ cm_status cm_outfile_commit(cm_outfile *out, cm_diag *diag)
     int err = 0;
     errno = 0;
     if (fflush(out->fp) != 0 || ferror(out->fp))
-        err = errno ? errno : EIO;
+        err = errno ? errno : out->err ? out->err : EIO;
     if (!out->to_stdout && fclose(out->fp) != 0 && !err)
         err = errno;
     out->fp = NULL;

@@ -1,7 +1,8 @@
 /*
  * failmalloc.c - an LD_PRELOAD shim for allocation-failure tests: the
- * CITYMIG_FAIL_ALLOC-th allocation (malloc, calloc, realloc, counted from 1)
- * fails, as it would when memory runs out. At exit it prints to standard
+ * CITYMIG_FAIL_ALLOC-th allocation (malloc, calloc, realloc, and the mmap and
+ * mremap calls of the program and its libraries, counted from 1) fails, as
+ * it would when memory runs out. At exit it prints to standard
  * error how many allocations were made and how many blocks are still live,
  * so a sweep can find leaks on error paths.
  */
@@ -9,6 +10,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -73,6 +75,38 @@ void free(void *p)
 {
     live -= p != NULL;
     __libc_free(p);
+}
+
+/* The C library's own mappings (its allocator's, thread stacks) do not
+   come through here: it calls the system directly. */
+void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
+{
+    if (failing()) {
+        errno = ENOMEM;
+        return MAP_FAILED;
+    }
+    long p = syscall(SYS_mmap, addr, len, prot, flags, fd, off);
+    if (p == -1)
+        return MAP_FAILED;
+    live++;
+    return (void *)p;
+}
+
+void *mremap(void *old, size_t old_len, size_t new_len, int flags, ...)
+{
+    if (failing()) {
+        errno = ENOMEM;
+        return MAP_FAILED;
+    }
+    long p = syscall(SYS_mremap, old, old_len, new_len, flags, NULL);
+    return p == -1 ? MAP_FAILED : (void *)p;
+}
+
+int munmap(void *addr, size_t len)
+{
+    long r = syscall(SYS_munmap, addr, len);
+    live -= r == 0;
+    return (int)r;
 }
 
 static void put_number(long v)
