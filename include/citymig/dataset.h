@@ -49,6 +49,12 @@ typedef struct cm_load_options {
 } cm_load_options;
 
 /** What loading one input file found. */
+/** Which file was read, as the system names it. */
+typedef struct cm_file_id {
+    uint64_t dev, ino, size;
+    int64_t mtime_sec, mtime_nsec;
+} cm_file_id;
+
 typedef struct cm_source {
     bool present;           /* the file exists in the dataset */
     bool skipped;           /* not read: the error limit was reached first */
@@ -62,7 +68,20 @@ typedef struct cm_source {
     uint64_t errors; /* errors reported for this file */
     char sha256[65]; /* hex digest of the file, when asked for; else "" */
     uint64_t unknown_columns;
+    /* Read in parts on several threads, the file's digest was left for
+       later (cm_source_digest): sha256 is "" and file_id names the file. */
+    bool sha256_later;
+    cm_file_id file_id;
 } cm_source;
+
+/*
+ * The SHA-256 of a source whose digest was left for later, read from the
+ * file again: it must be the file that was read (same device, inode, size
+ * and modification time, before and after). Writes the hex digest to hex.
+ * Returns CM_OK; CM_ERR_IO with the reason in why (the file changed or
+ * cannot be read); CM_ERR_NOMEM. Safe to call on a thread of its own.
+ */
+cm_status cm_source_digest(const cm_source *src, char hex[65], char *why, size_t why_size);
 
 /** One file read through a manifest (a table may have several). */
 typedef struct cm_input {

@@ -992,17 +992,58 @@ static size_t split(job *j, uint64_t begin, size_t n, uint64_t *cuts, unsigned c
     return parts;
 }
 
-/* The file's SHA-256, read apart from the parts. */
-static bool digest(job *j, cm_sha256 *sha, unsigned char *buf)
+cm_status cm_source_digest(const cm_source *src, char hex[65], char *why, size_t why_size)
 {
-    for (uint64_t off = 0; off < j->size;) {
-        size_t want = j->size - off < CHUNK ? (size_t)(j->size - off) : CHUNK;
-        if (pread_full(j->fd, buf, want, off) != (ssize_t)want)
-            return false;
-        cm_sha256_update(sha, buf, want);
-        off += want;
+    const cm_file_id *id = &src->file_id;
+    unsigned char *buf = malloc(CHUNK);
+    cm_sha256 *sha = cm_sha256_new();
+    int fd = open(src->path, O_RDONLY | O_CLOEXEC);
+    cm_status st = CM_OK;
+    struct stat sb;
+    if (!buf || !sha) {
+        st = CM_ERR_NOMEM;
+        snprintf(why, why_size, "out of memory");
+    } else if (fd < 0 || fstat(fd, &sb) != 0) {
+        st = CM_ERR_IO;
+        snprintf(why, why_size, "cannot read it again for its SHA-256: %s", strerror(errno));
     }
-    return true;
+    /* The same file, unchanged: before reading, and after. */
+    for (int pass = 0; pass < 2 && st == CM_OK; pass++) {
+        if ((uint64_t)sb.st_dev != id->dev || (uint64_t)sb.st_ino != id->ino ||
+            (uint64_t)sb.st_size != id->size || sb.st_mtim.tv_sec != id->mtime_sec ||
+            sb.st_mtim.tv_nsec != id->mtime_nsec) {
+            st = CM_ERR_IO;
+            snprintf(why, why_size, "changed after it was read; read it again");
+            break;
+        }
+        if (pass == 1)
+            break;
+        for (uint64_t off = 0; off < id->size && st == CM_OK;) {
+            size_t want = id->size - off < CHUNK ? (size_t)(id->size - off) : CHUNK;
+            errno = 0;
+            if (pread_full(fd, buf, want, off) != (ssize_t)want) {
+                st = CM_ERR_IO;
+                snprintf(why, why_size, "cannot read it again for its SHA-256: %s",
+                         errno ? strerror(errno) : "the file is shorter");
+            }
+            cm_sha256_update(sha, buf, want);
+            off += want;
+        }
+        if (st == CM_OK && fstat(fd, &sb) != 0) {
+            st = CM_ERR_IO;
+            snprintf(why, why_size, "cannot read it again for its SHA-256: %s", strerror(errno));
+        }
+    }
+    if (sha) {
+        char text[CM_SHA256_HEX_SIZE];
+        cm_sha256_finish(sha, text);
+        if (st == CM_OK)
+            memcpy(hex, text, sizeof text);
+    }
+    if (fd >= 0)
+        close(fd);
+    free(buf);
+    return st;
 }
 
 /* Waits for the threads, calling progress now and then. */
@@ -1090,7 +1131,6 @@ bool cm_flowscan_load(const char *path, const char *name, cm_strpool *pool, cm_f
     bool taken = false, sync_ready = false;
     holder h = {0};
     cm_source hsrc = {0};
-    cm_sha256 *sha = NULL;
     unsigned char *buf = malloc(CHUNK);
     struct stat sb, sb_after;
 
@@ -1124,15 +1164,9 @@ bool cm_flowscan_load(const char *path, const char *name, cm_strpool *pool, cm_f
         workers[k].end = cuts[k + 1];
         workers[k].last = k + 1 == parts;
     }
-    sha = opts->digest ? cm_sha256_new() : NULL;
-    if (opts->digest && !sha)
-        goto out;
-
     if (parts == 1) {
         j.inline_progress = opts->progress != NULL;
         worker_read(&workers[0], workers[0].begin, workers[0].end, true);
-        if (sha && !workers[0].failed && !digest(&j, sha, buf))
-            goto out;
     } else {
         if (pthread_mutex_init(&j.lock, NULL) != 0)
             goto out;
@@ -1149,9 +1183,6 @@ bool cm_flowscan_load(const char *path, const char *name, cm_strpool *pool, cm_f
                 atomic_fetch_sub(&j.running, 1);
             }
         }
-        /* The digest is one sequential pass: this thread takes it while the
-           parts are read. */
-        bool read_ok = !sha || digest(&j, sha, buf);
         wait_threads(&j);
         for (size_t k = 0; k < parts; k++) {
             if (workers[k].started) {
@@ -1161,8 +1192,6 @@ bool cm_flowscan_load(const char *path, const char *name, cm_strpool *pool, cm_f
                 worker_read(&workers[k], workers[k].begin, workers[k].end, workers[k].last);
             }
         }
-        if (!read_ok)
-            goto out;
     }
 
     /* Verify the splits: a part whose start was inside a quoted field is
@@ -1223,13 +1252,16 @@ bool cm_flowscan_load(const char *path, const char *name, cm_strpool *pool, cm_f
     if (opts->progress)
         opts->progress(opts->progress_ctx, name, j.size, j.size, rows);
 
-out:
-    if (sha) {
-        char hex[CM_SHA256_HEX_SIZE];
-        cm_sha256_finish(sha, hex);
-        if (taken)
-            memcpy(src->sha256, hex, sizeof hex);
+    /* The digest is one sequential pass over the whole file, which would
+       hold up the threads here: it is taken later (cm_source_digest), when
+       a processor is free, and checked to be of this same file. */
+    if (opts->digest) {
+        src->sha256_later = true;
+        src->file_id = (cm_file_id){(uint64_t)sb.st_dev, (uint64_t)sb.st_ino, (uint64_t)sb.st_size,
+                                    sb.st_mtim.tv_sec, sb.st_mtim.tv_nsec};
     }
+
+out:
     for (size_t k = 0; k < parts; k++)
         worker_free(&workers[k]);
     if (sync_ready) {

@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -76,10 +77,11 @@ struct book {
     const cm_hit *hits;
     size_t nhits;
     const cm_report_info *info;
-    lxw_error err;         /* the first libxlsxwriter error */
-    cm_status status;      /* the first of our own */
-    size_t truncated;      /* cells cut at 32,767 characters */
-    const uint32_t *names; /* area id -> name id */
+    lxw_error err;                     /* the first libxlsxwriter error */
+    cm_status status;                  /* the first of our own */
+    size_t truncated;                  /* cells cut at 32,767 characters */
+    const uint32_t *names;             /* area id -> name id */
+    const struct later_digests *later; /* digests taken while writing */
     lxw_format *title, *header, *bold, *flag, *wrap, *year, *text;
     lxw_format *unit[CM_UNIT_COUNT_];
     lxw_format *severity[CM_RULE_SEVERITY_COUNT];
@@ -998,6 +1000,67 @@ static void write_definitions(book *b, sheet *s)
     finish(s);
 }
 
+/*
+ * The digests left for later (cm_source::sha256_later), taken on a thread
+ * of their own while the sheets are written: writing a workbook keeps one
+ * processor busy, and reading an input again for its digest another.
+ */
+typedef struct later_digests {
+    const cm_dataset *ds;
+    char hex[CM_TABLE_COUNT][65];
+    cm_status status[CM_TABLE_COUNT];
+    char why[CM_TABLE_COUNT][160];
+    pthread_t thread;
+    bool started;
+} later_digests;
+
+static void *take_digests(void *arg)
+{
+    later_digests *d = arg;
+    for (int t = 0; t < CM_TABLE_COUNT; t++) {
+        const cm_source *src = &d->ds->sources[t];
+        if (src->present && src->sha256_later)
+            d->status[t] = cm_source_digest(src, d->hex[t], d->why[t], sizeof d->why[t]);
+    }
+    return NULL;
+}
+
+static void digests_start(later_digests *d, const cm_dataset *ds)
+{
+    memset(d, 0, sizeof *d);
+    d->ds = ds;
+    bool any = false;
+    for (int t = 0; t < CM_TABLE_COUNT; t++)
+        any |= ds->sources[t].present && ds->sources[t].sha256_later;
+    if (any)
+        d->started = pthread_create(&d->thread, NULL, take_digests, d) == 0;
+    if (any && !d->started)
+        take_digests(d); /* no thread to spare: here and now */
+}
+
+/* Waits for the digests; reports and returns the first failure. */
+static cm_status digests_finish(later_digests *d, cm_diag *diag)
+{
+    if (d->started)
+        pthread_join(d->thread, NULL);
+    d->started = false;
+    for (int t = 0; t < CM_TABLE_COUNT; t++) {
+        if (d->status[t] == CM_OK)
+            continue;
+        cm_loc loc = {d->ds->sources[t].name, 0, 0};
+        cm_diag_report(diag, CM_SEV_ERROR, &loc, "%s", d->why[t]);
+        return d->status[t];
+    }
+    return CM_OK;
+}
+
+/* A source's digest: taken while reading, or later. */
+static const char *digest_of(const book *b, int t)
+{
+    const cm_source *src = &b->ds->sources[t];
+    return src->sha256_later && b->later ? b->later->hex[t] : src->sha256;
+}
+
 static void write_sources(book *b, sheet *s)
 {
     const cm_report_info *info = b->info;
@@ -1021,7 +1084,7 @@ static void write_sources(book *b, sheet *s)
             continue;
         }
         put_int(s, 1, (int64_t)src->csv.bytes, b->unit[CM_UNIT_COUNT]);
-        put_text(s, 2, src->sha256, NULL);
+        put_text(s, 2, digest_of(b, t), NULL);
         put_int(s, 3, (int64_t)src->csv.lines, b->unit[CM_UNIT_COUNT]);
         put_int(s, 4, (int64_t)src->rows, b->unit[CM_UNIT_COUNT]);
         put_int(s, 5, (int64_t)src->rows_rejected, b->unit[CM_UNIT_COUNT]);
@@ -1301,6 +1364,10 @@ static cm_status write_book(const char *path, const char *tmp, char *dir, uint32
     sheet *all[] = {&summary, &areas,  &flows,       &diversity, &services,
                     &flags,   &charts, &definitions, &sources};
 
+    later_digests later;
+    digests_start(&later, ds);
+    b.later = &later;
+
     lxw_workbook_options opt = {.constant_memory = LXW_TRUE, .tmpdir = dir, .use_zip64 = 0};
     b.wb = workbook_new_opt(tmp, &opt);
     if (!b.wb) {
@@ -1411,6 +1478,8 @@ static cm_status write_book(const char *path, const char *tmp, char *dir, uint32
     if (charts.parts)
         write_charts(&b, &charts, &g);
     write_definitions(&b, &definitions);
+    if ((st = digests_finish(&later, diag)) != CM_OK)
+        goto close;
     write_sources(&b, &sources);
     worksheet_activate(summary.ws[0]);
 
@@ -1460,6 +1529,8 @@ close:;
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
         drop(all[i]);
 done:
+    if (later.started)
+        pthread_join(later.thread, NULL);
     gathered_free(&g);
     free(b.cells);
     return st;

@@ -7,7 +7,7 @@
 #   - citymig indicators: flows + areas to the CSV long table
 #   - citymig report: the same to the workbook
 #   - xlsx_baseline: libxlsxwriter alone writing as many cells as the
-#     report holds
+#     report holds, as many of them text, of the same mean length
 #   - pandas: pandas + XlsxWriter grouping destination x kind into a
 #     one-sheet workbook (when python3-pandas and python3-xlsxwriter are
 #     installed)
@@ -39,13 +39,21 @@ measure() {
         END { printf "%s %s %s\n", name, t[int((n + 1) / 2)], m }'
 }
 
-# The number of cells in a workbook: <c> elements of its sheets.
+# The cells of a workbook: how many (<c> elements of its sheets), how many
+# of them text, and the text's mean length in bytes.
 cells() {
     "$py" -c '
 import re, sys, zipfile
 z = zipfile.ZipFile(sys.argv[1])
-print(sum(len(re.findall(rb"<c ", z.read(n))) for n in z.namelist()
-          if n.startswith("xl/worksheets/sheet")))' "$1"
+cells = texts = length = 0
+for n in z.namelist():
+    if n.startswith("xl/worksheets/sheet"):
+        d = z.read(n)
+        cells += len(re.findall(rb"<c ", d))
+        t = re.findall(rb"<is><t[^>]*>(.*?)</t></is>", d)
+        texts += len(t)
+        length += sum(len(x) for x in t)
+print(cells, texts, round(length / texts) if texts else 5)' "$1"
 }
 
 # Debian's python3, where the Debian packages are.
@@ -64,14 +72,16 @@ for rows in 1000000 10000000; do
     mb=$(wc -c <"$dir/flows.csv" | awk '{ print $1 / 1e6 }')
     # shellcheck disable=SC2086 # $threads is empty or two words
     "$build/citymig" report "$dir" -q $threads -o "$scratch/report.xlsx"
-    ncells=$(cells "$scratch/report.xlsx")
+    mix=$(cells "$scratch/report.xlsx")
+    ncells=${mix%% *}
     {
         measure csv_baseline "$build/tests/csv_baseline" "$dir/flows.csv"
         # shellcheck disable=SC2086
         measure indicators "$build/citymig" indicators "$dir" -q $threads -o "$scratch/table.csv"
         # shellcheck disable=SC2086
         measure report "$build/citymig" report "$dir" -q $threads -o "$scratch/report.xlsx"
-        measure xlsx_baseline "$build/tests/xlsx_baseline" "$ncells" "$scratch/bare.xlsx"
+        # shellcheck disable=SC2086 # $mix is three numbers
+        measure xlsx_baseline "$build/tests/xlsx_baseline" $mix "$scratch/bare.xlsx"
         if [ "$have_pandas" = yes ]; then
             measure pandas "$py" "$here/pandas_flows.py" "$dir/flows.csv" "$scratch/pandas.xlsx"
         fi
@@ -80,13 +90,14 @@ for rows in 1000000 10000000; do
         NR == 1 { base = $2 }
         { printf "%-14s %9d %9.3f %12.0f %8.1f %7.2f %9.1f\n", $1, rows, $2, rows / $2, mb / $2,
                  $2 / base, $3 }' "$scratch/results.$rows"
-    awk -v cells="$ncells" '
+    awk -v cells="$ncells" -v mix="$mix" '
         { t[$1] = $2; m[$1] = $3 }
         END {
             printf "  data path: indicators / csv_baseline = %.2f (target <= 0.75)\n",
                    t["indicators"] / t["csv_baseline"]
-            printf "  workbook: (report - indicators) / xlsx_baseline of %d cells = %.2f (target <= 1.2)\n",
-                   cells, (t["report"] - t["indicators"]) / t["xlsx_baseline"]
+            split(mix, m, " ")
+            printf "  workbook: (report - indicators) / xlsx_baseline of %d cells (%d text, %d bytes each) = %.2f (target <= 1.2)\n",
+                   cells, m[2], m[3], (t["report"] - t["indicators"]) / t["xlsx_baseline"]
             if ("pandas" in t)
                 printf "  peers: pandas / report = %.2f (target >= 4)\n", t["pandas"] / t["report"]
             else

@@ -10,6 +10,7 @@
  * and seeded random files, clean and dirty. The byte scan is checked
  * against a plain byte-at-a-time model.
  */
+#include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,6 +18,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -24,6 +27,7 @@
 #include "citymig/bytescan.h"
 #include "citymig/dataset.h"
 #include "citymig/flowscan.h"
+#include "citymig/sha256.h"
 
 /* ---- A byte-at-a-time model of the byte scan. ---- */
 
@@ -428,6 +432,48 @@ static void random_id(char *out, size_t size, bool dirty)
     out[n] = '\0';
 }
 
+/* The digest left for later is the file's, and refused once the file
+   changed after it was read. */
+static void test_digest_later(void **state)
+{
+    (void)state;
+    const char *text = "year,origin,destination,kind,count\n2015,A,B,internal,5\n"
+                       "2015,B,C,internal,7\n";
+    write_file(text, strlen(text));
+    cm_load_options opts = {0};
+    opts.digest = true;
+    opts.threads = 2;
+    opts.flows_min_part = 1;
+    outcome o;
+    outcome_init(&o);
+    o.src.path = (char *)path;
+    read_fast(path, &opts, &o);
+    assert_true(o.taken);
+    assert_true(o.src.sha256_later);
+    assert_string_equal(o.src.sha256, "");
+
+    char want[CM_SHA256_HEX_SIZE], got[65] = "", why[160] = "";
+    cm_sha256_hex(text, strlen(text), want);
+    assert_int_equal(cm_source_digest(&o.src, got, why, sizeof why), CM_OK);
+    assert_string_equal(got, want);
+
+    /* Same size, new contents and time: another file now. */
+    struct timespec later[2] = {{0, UTIME_OMIT}, {(time_t)o.src.file_id.mtime_sec + 5, 0}};
+    FILE *f = fopen(path, "r+b");
+    assert_non_null(f);
+    assert_int_equal(fputc('3', f), '3');
+    assert_int_equal(fclose(f), 0);
+    assert_int_equal(utimensat(AT_FDCWD, path, later, 0), 0);
+    assert_int_equal(cm_source_digest(&o.src, got, why, sizeof why), CM_ERR_IO);
+    assert_non_null(strstr(why, "changed after it was read"));
+
+    /* Gone. */
+    assert_int_equal(unlink(path), 0);
+    assert_int_equal(cm_source_digest(&o.src, got, why, sizeof why), CM_ERR_IO);
+    assert_non_null(strstr(why, "cannot read it again"));
+    outcome_free(&o);
+}
+
 static void test_random(void **state)
 {
     (void)state;
@@ -467,6 +513,7 @@ int main(void)
         cmocka_unit_test(test_bytescan_matches_model),
         cmocka_unit_test(test_taken),
         cmocka_unit_test(test_declined),
+        cmocka_unit_test(test_digest_later),
         cmocka_unit_test(test_random),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
