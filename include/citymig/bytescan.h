@@ -47,6 +47,8 @@ typedef struct cm_bytescan {
     uint64_t line_ends; /* LF, CR and CRLF, each counted once */
     bool last_was_end;  /* the last byte seen was a line end */
     bool dirty;         /* not clean (see above) */
+    bool wide;          /* 32-byte compares (AVX2): set by init where the
+                           processor has them; clear it to use 16 */
 } cm_bytescan;
 
 /*

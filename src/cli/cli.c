@@ -105,8 +105,9 @@ static const cm_cli_option option_defs[] = {
      "Show a progress line on standard error even when it is not\n"
      "a terminal (it shows on a terminal anyway)."},
     {OPT_THREADS, 0, "threads", "N",
-     "Read flows.csv with N threads (default: the processors\n"
-     "available; 1: no threads). The results are the same for any N."},
+     "Use N threads to read flows.csv and to write a long table\n"
+     "(default: the processors available; 1: no threads). The\n"
+     "results are the same for any N."},
     {OPT_QUIET, 'q', "quiet", NULL, "Print errors only: no notes, no summary, no progress."},
     {OPT_HELP, 'h', "help", NULL, "Show this help and exit."},
     {OPT_VERSION, 'V', "version", NULL, "Show the version of citymig and its libraries."},
@@ -652,7 +653,9 @@ static cm_status write_outputs(const options *o, const cm_results *results, cons
         if (cm_hits_write_csv(hits_file.fp, results, rules, hits, nhits) != 0)
             hits_file.err = errno;
     }
-    if (cm_longtable_write(table.fp, o->format, o->dataset, results, rules, hits, nhits) != 0)
+    unsigned threads = o->threads ? o->threads : cm_flowscan_default_threads();
+    if (cm_longtable_write(table.fp, o->format, o->dataset, results, rules, hits, nhits, threads) !=
+        0)
         table.err = errno;
     /* Commit the hits first: a failed table then leaves both untouched
        unless the hits were already renamed, which the order keeps rare. */

@@ -11,6 +11,10 @@
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define CM_BYTESCAN_AVX2 1
+#include <immintrin.h>
+#endif
 
 /* One block's masks. */
 typedef struct masks {
@@ -100,15 +104,17 @@ void cm_bytescan_init(cm_bytescan *scan, unsigned char delim, unsigned char quot
     scan->delim = delim;
     scan->quote = quote;
     scan->prev_edge = 1;
+#if defined(CM_BYTESCAN_AVX2)
+    scan->wide = __builtin_cpu_supports("avx2");
+#endif
 }
 
-/* Takes one block of n bytes (1..64); p holds 64 readable bytes. Leaves
-   its marks in word k of marks, unless marks is NULL. */
-static inline void block(cm_bytescan *s, const unsigned char *p, unsigned n,
-                         const cm_bytemarks *marks, size_t k)
+/* Takes one block of n bytes (1..64), classified into m; p holds 64
+   readable bytes. Leaves its marks in word k of marks, unless marks is
+   NULL. */
+static inline void absorb(cm_bytescan *s, const unsigned char *p, unsigned n, masks m,
+                          const cm_bytemarks *marks, size_t k)
 {
-    masks m;
-    classify(s, p, &m);
     uint64_t valid = n == 64 ? ~(uint64_t)0 : ((uint64_t)1 << n) - 1;
     unsigned last = n - 1;
     m.quote &= valid;
@@ -152,20 +158,88 @@ static inline void block(cm_bytescan *s, const unsigned char *p, unsigned n,
     s->prev_space = space >> last & 1;
 }
 
-static inline void feed(cm_bytescan *scan, const unsigned char *p, size_t len,
-                        const cm_bytemarks *marks)
+static void block(cm_bytescan *s, const unsigned char *p, unsigned n, const cm_bytemarks *marks,
+                  size_t k)
 {
-    size_t k = 0;
-    for (; len >= 64; k++) {
-        block(scan, p, 64, marks, k);
-        p += 64;
-        len -= 64;
+    masks m;
+    classify(s, p, &m);
+    absorb(s, p, n, m, marks, k);
+}
+
+/* The blocks of p[0..len), the last one short. */
+#define FEED(block_fn)                                                                             \
+    do {                                                                                           \
+        size_t k = 0;                                                                              \
+        for (; len >= 64; k++) {                                                                   \
+            block_fn(scan, p, 64, marks, k);                                                       \
+            p += 64;                                                                               \
+            len -= 64;                                                                             \
+        }                                                                                          \
+        if (len) {                                                                                 \
+            unsigned char tail[64] = {0};                                                          \
+            memcpy(tail, p, len);                                                                  \
+            block_fn(scan, tail, (unsigned)len, marks, k);                                         \
+        }                                                                                          \
+    } while (0)
+
+static void feed_plain(cm_bytescan *scan, const unsigned char *p, size_t len,
+                       const cm_bytemarks *marks)
+{
+    FEED(block);
+}
+
+#if defined(CM_BYTESCAN_AVX2)
+/* The same with 32-byte compares, on processors that have them. */
+__attribute__((target("avx2"))) static inline uint64_t bits32(__m256i v, unsigned shift)
+{
+    return (uint64_t)(uint32_t)_mm256_movemask_epi8(v) << shift;
+}
+
+__attribute__((target("avx2"))) static void
+block_avx2(cm_bytescan *s, const unsigned char *p, unsigned n, const cm_bytemarks *marks, size_t k)
+{
+    const __m256i q = _mm256_set1_epi8((char)s->quote), d = _mm256_set1_epi8((char)s->delim);
+    const __m256i lf = _mm256_set1_epi8('\n'), cr = _mm256_set1_epi8('\r');
+    const __m256i sp = _mm256_set1_epi8(' '), tab = _mm256_set1_epi8('\t');
+    const __m256i zero = _mm256_setzero_si256();
+    masks m;
+    memset(&m, 0, sizeof m);
+    for (unsigned i = 0; i < 2; i++) {
+        __m256i v = _mm256_loadu_si256((const __m256i *)(const void *)(p + 32 * i));
+        __m256i is_lf = _mm256_cmpeq_epi8(v, lf), is_cr = _mm256_cmpeq_epi8(v, cr);
+        __m256i is_nul = _mm256_cmpeq_epi8(v, zero);
+        m.quote |= bits32(_mm256_cmpeq_epi8(v, q), 32 * i);
+        m.lf |= bits32(is_lf, 32 * i);
+        m.edge |=
+            bits32(_mm256_or_si256(_mm256_cmpeq_epi8(v, d), _mm256_or_si256(is_lf, is_cr)), 32 * i);
+        m.space |=
+            bits32(_mm256_or_si256(_mm256_cmpeq_epi8(v, sp), _mm256_cmpeq_epi8(v, tab)), 32 * i);
+        m.high |= bits32(v, 32 * i);
+        uint64_t rare = bits32(_mm256_or_si256(is_cr, is_nul), 32 * i);
+        if (rare) {
+            m.cr |= bits32(is_cr, 32 * i);
+            m.nul |= bits32(is_nul, 32 * i);
+        }
     }
-    if (len) {
-        unsigned char tail[64] = {0};
-        memcpy(tail, p, len);
-        block(scan, tail, (unsigned)len, marks, k);
+    absorb(s, p, n, m, marks, k);
+}
+
+__attribute__((target("avx2"))) static void feed_avx2(cm_bytescan *scan, const unsigned char *p,
+                                                      size_t len, const cm_bytemarks *marks)
+{
+    FEED(block_avx2);
+}
+#endif
+
+static void feed(cm_bytescan *scan, const unsigned char *p, size_t len, const cm_bytemarks *marks)
+{
+#if defined(CM_BYTESCAN_AVX2)
+    if (scan->wide) {
+        feed_avx2(scan, p, len, marks);
+        return;
     }
+#endif
+    feed_plain(scan, p, len, marks);
 }
 
 void cm_bytescan_feed(cm_bytescan *scan, const unsigned char *p, size_t len)

@@ -43,7 +43,7 @@ enum {
     MIN_PART = 1 << 20,  /* no part smaller than this */
     MAX_PARTS = 64,      /* threads at most */
     SHORT_ID = 16,       /* ids up to this many bytes live in two words */
-    ENUM_CACHE = 8,      /* spellings of a kind or sex remembered */
+    ENUM_CACHE = 16,     /* slots for spellings of a kind or sex met */
     BATCH = 32,          /* rows looked up together */
     HEADER_MAX = CHUNK,  /* a header longer than this: the checked reader */
     PROGRESS_MS = 200,   /* between progress calls while threads work */
@@ -74,7 +74,8 @@ typedef struct row_id {
     uint64_t w0, w1;
     uint64_t hash; /* with the row's year */
     uint32_t len;
-    size_t off; /* of a copy in the worker's batch bytes, when longer than SHORT_ID */
+    uint32_t hint; /* entry index + 1 its slot named when prefetched; 0: none */
+    size_t off;    /* of a copy in the worker's batch bytes, when longer than SHORT_ID */
 } row_id;
 
 /* A row waiting for its lookups. */
@@ -87,7 +88,7 @@ typedef struct queued {
 
 typedef struct spelling {
     uint64_t w0, w1;
-    uint32_t len;
+    uint32_t len; /* + 1; 0: an empty slot */
     int code;
 } spelling;
 
@@ -123,7 +124,6 @@ typedef struct worker {
     size_t arena_len, arena_cap;
 
     spelling spell[2][ENUM_CACHE]; /* kind, sex */
-    size_t nspell[2];
 
     /* Counts. */
     uint64_t records, rows, stayer_rows;
@@ -255,6 +255,12 @@ static size_t entry_of(worker *w, const row_id *id, int32_t year)
 {
     uint64_t h = id->hash;
     const char *bytes = w->bytes + id->off;
+    if (id->hint) { /* most often the entry its home slot named */
+        const entry *e = &w->entries[id->hint - 1];
+        if (e->w0 == id->w0 && e->w1 == id->w1 && e->len == id->len && e->year == year &&
+            (id->len <= SHORT_ID || memcmp(w->arena + e->name, bytes, id->len) == 0))
+            return id->hint - 1;
+    }
     uint64_t tag = h >> 32 << 32;
     size_t i = home_of(w, h);
     for (uint64_t s; (s = w->slots[i]) != 0; i = (i + 1) & w->mask) {
@@ -370,18 +376,20 @@ static void take_id(worker *w, row_id *id, const unsigned char *s, size_t len)
     }
 }
 
-/* which: 0 kind, 1 sex. */
-static void take_code(worker *w, int which, const unsigned char *s, size_t len)
+/* which: 0 kind, 1 sex. Spellings met are remembered in a small table
+   indexed by their length and outer bytes: one compare per field, with no
+   loop whose exit the processor must guess when F and M alternate. */
+static inline void take_code(worker *w, int which, const unsigned char *s, size_t len)
 {
     uint64_t w0, w1;
     key_words(s, len, &w0, &w1);
+    spelling *sp = NULL;
     if (len <= SHORT_ID) {
-        for (size_t i = 0; i < w->nspell[which]; i++) {
-            const spelling *sp = &w->spell[which][i];
-            if (sp->w0 == w0 && sp->w1 == w1 && sp->len == len) {
-                *(which ? &w->row->sex : &w->row->kind) = (uint8_t)sp->code;
-                return;
-            }
+        size_t slot = len ? (len * 5 + s[0] + s[len - 1] * 3u) % ENUM_CACHE : 0;
+        sp = &w->spell[which][slot];
+        if (sp->len == len + 1 && sp->w0 == w0 && sp->w1 == w1) {
+            *(which ? &w->row->sex : &w->row->kind) = (uint8_t)sp->code;
+            return;
         }
     }
     const cm_enum_def *def = which ? &cm_sex_enum : &cm_kind_enum;
@@ -393,8 +401,8 @@ static void take_code(worker *w, int which, const unsigned char *s, size_t len)
         return;
     }
     *(which ? &w->row->sex : &w->row->kind) = (uint8_t)code;
-    if (len <= SHORT_ID && w->nspell[which] < ENUM_CACHE)
-        w->spell[which][w->nspell[which]++] = (spelling){w0, w1, (uint32_t)len, code};
+    if (sp)
+        *sp = (spelling){w0, w1, (uint32_t)len + 1, code};
 }
 
 static void on_field(void *data, size_t len, void *ctx)
@@ -486,9 +494,11 @@ static void flush(worker *w)
         }
     for (size_t i = 0; i < n; i++)
         for (int k = 0; k < 2; k++) {
-            const row_id *id = &w->batch[i].id[k];
+            row_id *id = &w->batch[i].id[k];
             uint64_t s = w->slots[home_of(w, id->hash)];
+            id->hint = 0;
             if (s && s >> 32 == id->hash >> 32) {
+                id->hint = (uint32_t)s;
                 const entry *e = &w->entries[(uint32_t)s - 1];
                 __builtin_prefetch(e);
                 __builtin_prefetch(&e->s[w->batch[i].kind][w->batch[i].sex], 1);

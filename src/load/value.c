@@ -269,7 +269,9 @@ static bool round_digits(double v, int p, uint64_t *digits, int *exp10, bool *ex
     int shift = 53 - e2; /* v = m / 2^shift, m in [2^52, 2^53) */
     if (!(v >= 1e-6 && v < 1e30) || shift > 100)
         return false;
-    int x = (int)floor(log10(v)); /* may be one off: corrected below */
+    /* floor(log10(v)), or one less: v is in [2^(e2-1), 2^e2). Corrected
+       below. */
+    int x = (int)floor((e2 - 1) * 0.30102999566398120);
     const u128 lo = pow10_u128(p - 1), hi = lo * 10;
     for (int tries = 0; tries < 3; tries++) {
         /* v * 10^k = m * up / down, wanted in [10^(p-1), 10^p). */
@@ -281,7 +283,15 @@ static bool round_digits(double v, int p, uint64_t *digits, int *exp10, bool *ex
         u128 num = (u128)m * up;
         if (down >> 120)
             return false;
-        u128 q = num / down, rem = num % down;
+        u128 q, rem;
+        if (k >= 0) { /* down is 2^shift (or 1): a shift, not a division */
+            int sh = shift > 0 ? shift : 0;
+            q = num >> sh;
+            rem = num & (down - 1);
+        } else {
+            q = num / down;
+            rem = num % down;
+        }
         if (q < lo || q >= hi) {
             x += q < lo ? -1 : 1;
             continue;

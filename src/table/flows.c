@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "citymig/bigmem.h"
 #include "citymig/hash.h"
 #include "citymig/value.h"
 
@@ -28,7 +29,7 @@ void cm_flows_free(cm_flows *f)
 {
     if (!f)
         return;
-    free(f->cells);
+    cm_big_free(f->cells, f->cap * sizeof *f->cells);
     free(f->slots);
     free(f);
 }
@@ -74,10 +75,11 @@ static cm_flow_cell *cell_for(cm_flows *f, uint32_t area, int32_t year, cm_kind 
         i = (i + 1) & f->mask;
     }
     if (f->count == f->cap) {
-        size_t cap = f->cap ? f->cap * 2 : 1024;
+        /* 2 MiB first: see bigmem.h. */
+        size_t cap = f->cap ? f->cap * 2 : ((size_t)2 << 20) / sizeof(cm_flow_cell);
         if (cap > UINT32_MAX - 1)
             return NULL;
-        cm_flow_cell *cells = realloc(f->cells, cap * sizeof *cells);
+        cm_flow_cell *cells = cm_big_realloc(f->cells, f->cap * sizeof *cells, cap * sizeof *cells);
         if (!cells)
             return NULL;
         f->cells = cells;

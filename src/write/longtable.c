@@ -10,21 +10,53 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "citymig/value.h"
 
-/* Bytes on their way to a stream. */
+/* Bytes on their way to a stream, or, with no stream, to memory. */
 typedef struct sink {
     FILE *out;
-    int err; /* errno of the first failed write; 0 */
+    int err; /* errno of the first failed write (ENOMEM in memory); 0 */
+    char *mem;
+    size_t mem_len, mem_cap;
     size_t len;
     char buf[32 * 1024];
 } sink;
 
+static void sink_init(sink *s, FILE *out)
+{
+    s->out = out;
+    s->err = 0;
+    s->mem = NULL;
+    s->mem_len = s->mem_cap = 0;
+    s->len = 0;
+}
+
 static void write_out(sink *s, const char *p, size_t n)
 {
+    if (!s->out) {
+        if (s->err)
+            return;
+        if (n > s->mem_cap - s->mem_len) {
+            size_t cap = s->mem_cap ? s->mem_cap : 1 << 20;
+            while (cap - s->mem_len < n)
+                cap *= 2;
+            char *mem = realloc(s->mem, cap);
+            if (!mem) {
+                s->err = ENOMEM;
+                return;
+            }
+            s->mem = mem;
+            s->mem_cap = cap;
+        }
+        memcpy(s->mem + s->mem_len, p, n);
+        s->mem_len += n;
+        return;
+    }
     errno = 0;
     if (fwrite(p, 1, n, s->out) != n && !s->err)
         s->err = errno ? errno : EIO;
@@ -333,13 +365,153 @@ static void json_end(writer *w, const cm_hit *hits, size_t nhits)
     put_s(out, nhits ? "\n  ]\n}\n" : "]\n}\n");
 }
 
+/* The first hit of result i or later (hits are sorted by result). */
+static size_t first_hit(const cm_hit *hits, size_t nhits, size_t i)
+{
+    size_t lo = 0, hi = nhits;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (hits[mid].result < i)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* Rows [from, to) of the results through w. */
+static void write_rows(writer *w, size_t from, size_t to, const cm_hit *hits, size_t nhits)
+{
+    size_t h = first_hit(hits, nhits, from);
+    for (size_t i = from; i < to && !w->out->err; i++) {
+        size_t first = h;
+        while (h < nhits && hits[h].result == i)
+            h++;
+        w->row(w, &w->results->items[i], hits + first, h - first);
+        w->first = false;
+    }
+}
+
+/*
+ * The rows in blocks of BLOCK_ROWS, the odd blocks formatted by a second
+ * thread into memory while this thread formats the even ones straight to
+ * the stream, then copies each odd block out in its turn. Two slots let
+ * the second thread go on with its next block while one waits.
+ */
+enum { BLOCK_ROWS = 8192 };
+
+typedef struct slot {
+    sink s;
+    bool ready; /* holds its block, not yet copied out */
+} slot;
+
+typedef struct formatter {
+    writer w; /* the second thread's: its sink is the slot's */
+    const cm_hit *hits;
+    size_t nhits, nblocks;
+    slot slots[2];
+    bool stop;
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+} formatter;
+
+static size_t block_end(const formatter *f, size_t b)
+{
+    size_t end = (b + 1) * BLOCK_ROWS;
+    return end < f->w.results->count ? end : f->w.results->count;
+}
+
+static void *format_odd_blocks(void *arg)
+{
+    formatter *f = arg;
+    for (size_t b = 1; b < f->nblocks; b += 2) {
+        slot *sl = &f->slots[b / 2 % 2];
+        pthread_mutex_lock(&f->lock);
+        while (sl->ready && !f->stop)
+            pthread_cond_wait(&f->cond, &f->lock);
+        bool stop = f->stop;
+        pthread_mutex_unlock(&f->lock);
+        if (stop)
+            break;
+        sl->s.len = 0;
+        sl->s.mem_len = 0;
+        writer w = f->w;
+        w.out = &sl->s;
+        w.first = false;
+        write_rows(&w, b * BLOCK_ROWS, block_end(f, b), f->hits, f->nhits);
+        drain(&sl->s);
+        pthread_mutex_lock(&f->lock);
+        sl->ready = true;
+        pthread_cond_broadcast(&f->cond);
+        pthread_mutex_unlock(&f->lock);
+    }
+    return NULL;
+}
+
+/* Writes the rows with a second thread; false (nothing written) when no
+   thread could be started. */
+static bool write_rows_parallel(writer *w, const cm_hit *hits, size_t nhits)
+{
+    formatter *f = calloc(1, sizeof *f);
+    if (!f)
+        return false;
+    f->w = *w;
+    f->hits = hits;
+    f->nhits = nhits;
+    f->nblocks = (w->results->count + BLOCK_ROWS - 1) / BLOCK_ROWS;
+    sink_init(&f->slots[0].s, NULL);
+    sink_init(&f->slots[1].s, NULL);
+    pthread_t thread;
+    if (pthread_mutex_init(&f->lock, NULL) != 0) {
+        free(f);
+        return false;
+    }
+    if (pthread_cond_init(&f->cond, NULL) != 0 ||
+        pthread_create(&thread, NULL, format_odd_blocks, f) != 0) {
+        pthread_cond_destroy(&f->cond);
+        pthread_mutex_destroy(&f->lock);
+        free(f);
+        return false;
+    }
+    for (size_t b = 0; b < f->nblocks && !w->out->err; b++) {
+        if (b % 2 == 0) {
+            write_rows(w, b * BLOCK_ROWS, block_end(f, b), hits, nhits);
+            continue;
+        }
+        slot *sl = &f->slots[b / 2 % 2];
+        pthread_mutex_lock(&f->lock);
+        while (!sl->ready)
+            pthread_cond_wait(&f->cond, &f->lock);
+        pthread_mutex_unlock(&f->lock);
+        if (sl->s.err) /* out of memory there: formatted here instead */
+            write_rows(w, b * BLOCK_ROWS, block_end(f, b), hits, nhits);
+        else
+            put(w->out, sl->s.mem, sl->s.mem_len);
+        sl->s.err = 0;
+        w->first = false;
+        pthread_mutex_lock(&f->lock);
+        sl->ready = false;
+        pthread_cond_broadcast(&f->cond);
+        pthread_mutex_unlock(&f->lock);
+    }
+    pthread_mutex_lock(&f->lock);
+    f->stop = true;
+    pthread_cond_broadcast(&f->cond);
+    pthread_mutex_unlock(&f->lock);
+    pthread_join(thread, NULL);
+    pthread_cond_destroy(&f->cond);
+    pthread_mutex_destroy(&f->lock);
+    free(f->slots[0].s.mem);
+    free(f->slots[1].s.mem);
+    free(f);
+    return true;
+}
+
 int cm_longtable_write(FILE *out, cm_format format, const char *dataset, const cm_results *results,
-                       const cm_rules *rules, const cm_hit *hits, size_t nhits)
+                       const cm_rules *rules, const cm_hit *hits, size_t nhits, unsigned threads)
 {
     sink buffer, *s = &buffer;
-    s->out = out;
-    s->err = 0;
-    s->len = 0;
+    sink_init(s, out);
     writer w = {s, results, rules, true, csv_begin, csv_row, csv_end};
     if (format == CM_FORMAT_JSON) {
         w.begin = json_begin;
@@ -347,13 +519,8 @@ int cm_longtable_write(FILE *out, cm_format format, const char *dataset, const c
         w.end = json_end;
     }
     w.begin(&w, dataset);
-    size_t h = 0;
-    for (size_t i = 0; i < results->count && !s->err; i++) {
-        size_t from = h;
-        while (h < nhits && hits[h].result == i)
-            h++;
-        w.row(&w, &results->items[i], hits + from, h - from);
-    }
+    if (threads < 2 || results->count < 4 * BLOCK_ROWS || !write_rows_parallel(&w, hits, nhits))
+        write_rows(&w, 0, results->count, hits, nhits);
     w.end(&w, hits, nhits);
     return finish(s);
 }
@@ -362,9 +529,7 @@ int cm_hits_write_csv(FILE *out, const cm_results *results, const cm_rules *rule
                       const cm_hit *hits, size_t nhits)
 {
     sink buffer, *s = &buffer;
-    s->out = out;
-    s->err = 0;
-    s->len = 0;
+    sink_init(s, out);
     put_s(s, "rule_id,severity,area_id,year,base_year,kind,service,origin,indicator,value,op,"
              "threshold,conclusion,sdg\r\n");
     for (size_t i = 0; i < nhits && !s->err; i++) {

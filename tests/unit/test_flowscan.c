@@ -105,6 +105,8 @@ static void test_bytescan_matches_model(void **state)
         for (int pieces = 1; pieces <= 2; pieces++) {
             cm_bytescan s;
             cm_bytescan_init(&s, ',', '"');
+            if (round % 2)
+                s.wide = false; /* half the rounds on 16-byte compares */
             size_t cut = pieces == 1 ? n : rnd((unsigned)n + 1);
             /* The first piece is marked, the second only scanned. */
             uint64_t d[8], e[8], q[8];
