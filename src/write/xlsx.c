@@ -421,16 +421,35 @@ typedef struct latest {
     size_t mask;
 } latest;
 
+/* A list for up to cap entries; its index starts small and grows. */
 static bool latest_init(latest *l, size_t cap)
 {
-    size_t slots = 16;
-    while (slots < 2 * cap)
-        slots *= 2;
     l->items = calloc(cap, sizeof *l->items);
-    l->slot = calloc(slots, sizeof *l->slot);
+    l->slot = calloc(1024, sizeof *l->slot);
     l->n = 0;
-    l->mask = slots - 1;
+    l->mask = 1023;
     return l->items && l->slot;
+}
+
+static uint64_t latest_key(uint32_t area, uint32_t service);
+
+/* Doubles the index; false when out of memory (the index stays). */
+static bool latest_grow(latest *l)
+{
+    size_t mask = l->mask * 2 + 1;
+    uint32_t *slot = calloc(mask + 1, sizeof *slot);
+    if (!slot)
+        return false;
+    for (size_t n = 0; n < l->n; n++) {
+        size_t i = cm_hash_mix(latest_key(l->items[n].area, l->items[n].service)) & mask;
+        while (slot[i])
+            i = (i + 1) & mask;
+        slot[i] = (uint32_t)(n + 1);
+    }
+    free(l->slot);
+    l->slot = slot;
+    l->mask = mask;
+    return true;
 }
 
 static uint64_t latest_key(uint32_t area, uint32_t service)
@@ -452,9 +471,12 @@ static labelled *latest_find(const latest *l, uint32_t area, uint32_t service)
     }
 }
 
-/* Keeps, per (area, service), the latest result; of one year, the last. */
-static void keep_latest(latest *l, uint32_t area, uint32_t service, const cm_result *r)
+/* Keeps, per (area, service), the latest result; of one year, the last.
+   False when out of memory. */
+static bool keep_latest(latest *l, uint32_t area, uint32_t service, const cm_result *r)
 {
+    if (2 * (l->n + 1) > l->mask && !latest_grow(l))
+        return false;
     uint64_t key = latest_key(area, service);
     size_t i = cm_hash_mix(key) & l->mask;
     for (; l->slot[i]; i = (i + 1) & l->mask) {
@@ -464,11 +486,12 @@ static void keep_latest(latest *l, uint32_t area, uint32_t service, const cm_res
                 x->year = r->year;
                 x->r = r;
             }
-            return;
+            return true;
         }
     }
     l->items[l->n] = (labelled){area, r->year, service, r, 0, false};
     l->slot[i] = (uint32_t)++l->n;
+    return true;
 }
 
 static int by_value_desc(const void *a, const void *b)
@@ -530,17 +553,24 @@ static cm_status gather(book *b, gathered *g)
         if (r->indicator == fb) {
             int level = level_of(b, r->area, r->year);
             if (level >= CM_LEVEL_METRO)
-                keep_latest(&cities, r->area, 0, r);
+                ok &= keep_latest(&cities, r->area, 0, r);
         }
         if (r->indicator == inflow && r->kind == CM_KIND_INTERNAL && r->area)
-            keep_latest(&inflows, r->area, 0, r);
+            ok &= keep_latest(&inflows, r->area, 0, r);
         if (r->indicator == gap)
-            keep_latest(&gaps, r->area, r->service, r);
+            ok &= keep_latest(&gaps, r->area, r->service, r);
         if (top >= 0 && r->kind == CM_KIND_NONE && r->base_year == 0 && r->service == 0) {
             for (size_t h = 0; h < NHEADLINE; h++)
                 if (r->indicator == headline_ind[h] && level_of(b, r->area, r->year) == top)
-                    keep_latest(&headline, r->area, (uint32_t)h + 1, r);
+                    ok &= keep_latest(&headline, r->area, (uint32_t)h + 1, r);
         }
+    }
+    if (!ok) {
+        free(cities.slot);
+        free(inflows.slot);
+        free(gaps.slot);
+        free(headline.slot);
+        return CM_ERR_NOMEM;
     }
     /* International arrivals beside the internal ones, same area and year:
        the first such result. */
@@ -1226,6 +1256,126 @@ int cm_xlsx_verify(const char *path, char *why, size_t why_size)
     return cm_xlsx_verify_cells(path, NULL, 0, why, why_size);
 }
 
+/* One part of the archive to check, and what was found. */
+typedef struct part_check {
+    char name[256];
+    uint64_t size; /* uncompressed, to share the work out */
+    int worker;
+    bool ok;
+    char why[320];
+} part_check;
+
+typedef struct verify_job {
+    const char *path;
+    const uint64_t *cells;
+    size_t nsheets;
+    part_check *parts;
+    size_t nparts;
+    int worker;
+    pthread_t thread;
+} verify_job;
+
+/* Reads the current part of zf whole and checks it (see below). */
+static bool check_part(unzFile zf, char *buf, part_check *pc, const uint64_t *cells, size_t nsheets)
+{
+    const char *name = pc->name;
+    if (unzOpenCurrentFile(zf) != UNZ_OK) {
+        snprintf(pc->why, sizeof pc->why, "part %s cannot be read", name);
+        return false;
+    }
+    /* Read it all (the CRC is checked at the close), keeping its first and
+       last bytes: a part cut short and zipped whole has a good CRC, so an
+       XML part must also end with its root's end tag. */
+    char head[512], tail[128];
+    size_t head_n = 0, tail_n = 0;
+    /* A worksheet's cells, counted across reads ("<c r=" may straddle). */
+    size_t sheet_no = 0;
+    if (sscanf(name, "xl/worksheets/sheet%zu.xml", &sheet_no) != 1)
+        sheet_no = 0;
+    uint64_t found = 0;
+    char carry[8] = "";
+    int n;
+    while ((n = unzReadCurrentFile(zf, buf, 64 * 1024)) > 0) {
+        size_t got = (size_t)n;
+        if (sheet_no) {
+            char joint[16];
+            size_t cl = strlen(carry), take = got < 4 ? got : 4;
+            memcpy(joint, carry, cl);
+            memcpy(joint + cl, buf, take);
+            joint[cl + take] = '\0';
+            for (const char *p = joint; (p = strstr(p, "<c r=")) != NULL; p++)
+                found += (size_t)(p - joint) < cl; /* begins in the carry */
+            for (const char *p = buf; (p = memmem(p, got - (size_t)(p - buf), "<c r=", 5)); p++)
+                found++;
+            size_t keep = got < 4 ? got : 4;
+            memcpy(carry, buf + got - keep, keep);
+            carry[keep] = '\0';
+        }
+        if (head_n < sizeof head) {
+            size_t k = got < sizeof head - head_n ? got : sizeof head - head_n;
+            memcpy(head + head_n, buf, k);
+            head_n += k;
+        }
+        if (got >= sizeof tail) {
+            memcpy(tail, buf + got - sizeof tail, sizeof tail);
+            tail_n = sizeof tail;
+        } else {
+            size_t keep = tail_n + got > sizeof tail ? sizeof tail - got : tail_n;
+            memmove(tail, tail + tail_n - keep, keep);
+            memcpy(tail + keep, buf, got);
+            tail_n = keep + got;
+        }
+    }
+    int closed = unzCloseCurrentFile(zf);
+    if (n < 0 || closed != UNZ_OK) {
+        snprintf(pc->why, sizeof pc->why, "part %s is damaged (%s)", name,
+                 closed == UNZ_CRCERROR ? "CRC mismatch" : "truncated");
+        return false;
+    }
+    size_t len = strlen(name);
+    bool is_xml = (len > 4 && strcmp(name + len - 4, ".xml") == 0) ||
+                  (len > 5 && strcmp(name + len - 5, ".rels") == 0);
+    char root[64];
+    if (is_xml && (!xml_root(head, head_n, root, sizeof root) || !xml_whole(root, tail, tail_n))) {
+        snprintf(pc->why, sizeof pc->why, "part %s is cut short", name);
+        return false;
+    }
+    if (cells && sheet_no && sheet_no < nsheets && found != cells[sheet_no]) {
+        snprintf(pc->why, sizeof pc->why, "%s holds %" PRIu64 " cells of the %" PRIu64 " written",
+                 name, found, cells[sheet_no]);
+        return false;
+    }
+    return true;
+}
+
+/* Checks the parts given to one worker, through its own handle. */
+static void *verify_parts(void *arg)
+{
+    verify_job *v = arg;
+    unzFile zf = unzOpen(v->path);
+    char *buf = malloc(64 * 1024);
+    for (size_t i = 0; i < v->nparts; i++) {
+        part_check *pc = &v->parts[i];
+        if (pc->worker != v->worker)
+            continue;
+        if (!zf || !buf)
+            snprintf(pc->why, sizeof pc->why, !buf ? "out of memory" : "the file cannot be read");
+        else if (unzLocateFile(zf, pc->name, 1) != UNZ_OK)
+            snprintf(pc->why, sizeof pc->why, "part %s cannot be found", pc->name);
+        else
+            pc->ok = check_part(zf, buf, pc, v->cells, v->nsheets);
+    }
+    free(buf);
+    if (zf)
+        unzClose(zf);
+    return NULL;
+}
+
+/*
+ * Every part is read back whole; the big ones are shared out over two
+ * threads, each with its own handle on the archive, and the first problem
+ * in archive order is the one told.
+ */
 int cm_xlsx_verify_cells(const char *path, const uint64_t *cells, size_t nsheets, char *why,
                          size_t why_size)
 {
@@ -1234,101 +1384,80 @@ int cm_xlsx_verify_cells(const char *path, const uint64_t *cells, size_t nsheets
         snprintf(why, why_size, "the file is not a whole zip archive");
         return -1;
     }
-    int rc = unzGoToFirstFile(zf), parts = 0;
+    part_check *parts = NULL;
+    size_t nparts = 0, cap = 0;
     bool workbook = false, types = false;
-    char *buf = malloc(64 * 1024);
-    if (!buf) {
-        unzClose(zf);
-        snprintf(why, why_size, "out of memory");
-        return -1;
-    }
-    while (rc == UNZ_OK) {
-        char name[256];
+    int rc = unzGoToFirstFile(zf);
+    for (; rc == UNZ_OK; rc = unzGoToNextFile(zf)) {
+        if (nparts == cap) {
+            cap = cap ? cap * 2 : 32;
+            part_check *grown = realloc(parts, cap * sizeof *grown);
+            if (!grown) {
+                free(parts);
+                unzClose(zf);
+                snprintf(why, why_size, "out of memory");
+                return -1;
+            }
+            parts = grown;
+        }
+        part_check *pc = &parts[nparts];
+        memset(pc, 0, sizeof *pc);
         unz_file_info fi;
-        if (unzGetCurrentFileInfo(zf, &fi, name, sizeof name, NULL, 0, NULL, 0) != UNZ_OK ||
-            unzOpenCurrentFile(zf) != UNZ_OK) {
-            snprintf(why, why_size, "part %d cannot be read", parts + 1);
-            goto bad;
+        if (unzGetCurrentFileInfo(zf, &fi, pc->name, sizeof pc->name, NULL, 0, NULL, 0) != UNZ_OK) {
+            free(parts);
+            unzClose(zf);
+            snprintf(why, why_size, "part %zu cannot be read", nparts + 1);
+            return -1;
         }
-        /* Read it all (the CRC is checked at the close), keeping its first
-           and last bytes: a part cut short and zipped whole has a good CRC,
-           so an XML part must also end with its root's end tag. */
-        char head[512], tail[128];
-        size_t head_n = 0, tail_n = 0;
-        /* A worksheet's cells, counted across reads ("<c r=" may straddle). */
-        size_t sheet_no = 0;
-        if (sscanf(name, "xl/worksheets/sheet%zu.xml", &sheet_no) != 1)
-            sheet_no = 0;
-        uint64_t found = 0;
-        char carry[8] = "";
-        int n;
-        while ((n = unzReadCurrentFile(zf, buf, 64 * 1024)) > 0) {
-            size_t got = (size_t)n;
-            if (sheet_no) {
-                char joint[16];
-                size_t cl = strlen(carry), take = got < 4 ? got : 4;
-                memcpy(joint, carry, cl);
-                memcpy(joint + cl, buf, take);
-                joint[cl + take] = '\0';
-                for (const char *p = joint; (p = strstr(p, "<c r=")) != NULL; p++)
-                    found += (size_t)(p - joint) < cl; /* begins in the carry */
-                for (const char *p = buf; (p = memmem(p, got - (size_t)(p - buf), "<c r=", 5)); p++)
-                    found++;
-                size_t keep = got < 4 ? got : 4;
-                memcpy(carry, buf + got - keep, keep);
-                carry[keep] = '\0';
-            }
-            if (head_n < sizeof head) {
-                size_t k = got < sizeof head - head_n ? got : sizeof head - head_n;
-                memcpy(head + head_n, buf, k);
-                head_n += k;
-            }
-            if (got >= sizeof tail) {
-                memcpy(tail, buf + got - sizeof tail, sizeof tail);
-                tail_n = sizeof tail;
-            } else {
-                size_t keep = tail_n + got > sizeof tail ? sizeof tail - got : tail_n;
-                memmove(tail, tail + tail_n - keep, keep);
-                memcpy(tail + keep, buf, got);
-                tail_n = keep + got;
-            }
-        }
-        int closed = unzCloseCurrentFile(zf);
-        if (n < 0 || closed != UNZ_OK) {
-            snprintf(why, why_size, "part %s is damaged (%s)", name,
-                     closed == UNZ_CRCERROR ? "CRC mismatch" : "truncated");
-            goto bad;
-        }
-        size_t len = strlen(name);
-        bool is_xml = (len > 4 && strcmp(name + len - 4, ".xml") == 0) ||
-                      (len > 5 && strcmp(name + len - 5, ".rels") == 0);
-        char root[64];
-        if (is_xml &&
-            (!xml_root(head, head_n, root, sizeof root) || !xml_whole(root, tail, tail_n))) {
-            snprintf(why, why_size, "part %s is cut short", name);
-            goto bad;
-        }
-        if (cells && sheet_no && sheet_no < nsheets && found != cells[sheet_no]) {
-            snprintf(why, why_size, "%s holds %" PRIu64 " cells of the %" PRIu64 " written", name,
-                     found, cells[sheet_no]);
-            goto bad;
-        }
-        workbook |= strcmp(name, "xl/workbook.xml") == 0;
-        types |= strcmp(name, "[Content_Types].xml") == 0;
-        parts++;
-        rc = unzGoToNextFile(zf);
+        pc->size = fi.uncompressed_size;
+        workbook |= strcmp(pc->name, "xl/workbook.xml") == 0;
+        types |= strcmp(pc->name, "[Content_Types].xml") == 0;
+        nparts++;
     }
-    free(buf);
     unzClose(zf);
     if (rc != UNZ_END_OF_LIST_OF_FILE || !workbook || !types) {
+        free(parts);
         snprintf(why, why_size, "the archive is incomplete");
         return -1;
     }
-    return 0;
-bad:
-    free(buf);
-    unzClose(zf);
-    return -1;
+    /* Largest first, each to the less loaded worker. */
+    uint64_t load[2] = {0, 0};
+    for (;;) {
+        size_t big = SIZE_MAX;
+        for (size_t i = 0; i < nparts; i++)
+            if (parts[i].worker == 0 && !parts[i].ok &&
+                (big == SIZE_MAX || parts[i].size > parts[big].size))
+                big = i;
+        if (big == SIZE_MAX)
+            break;
+        int w = load[1] < load[0];
+        parts[big].worker = w + 1;
+        parts[big].ok = true; /* assigned; reset below */
+        load[w] += parts[big].size + 1;
+    }
+    for (size_t i = 0; i < nparts; i++) {
+        parts[i].ok = false;
+        parts[i].worker--;
+    }
+    verify_job jobs[2];
+    for (int w = 0; w < 2; w++)
+        jobs[w] = (verify_job){path, cells, nsheets, parts, nparts, w, 0};
+    bool started = pthread_create(&jobs[1].thread, NULL, verify_parts, &jobs[1]) == 0;
+    verify_parts(&jobs[0]);
+    if (started)
+        pthread_join(jobs[1].thread, NULL);
+    else
+        verify_parts(&jobs[1]);
+    int result = 0;
+    for (size_t i = 0; i < nparts; i++) {
+        if (!parts[i].ok) {
+            snprintf(why, why_size, "%s", parts[i].why);
+            result = -1;
+            break;
+        }
+    }
+    free(parts);
+    return result;
 }
 
 static cm_status fail_io(const char *path, cm_diag *diag, const char *what)

@@ -103,6 +103,39 @@ static void test_parts(void **state)
     assert_non_null(strstr(sheet3, "<autoFilter ref=\"A1:"));
     free(sheet3);
 
+    /* The cells of every sheet are counted back (the sheets are shared out
+       over two threads): one cell short in any sheet is caught and named,
+       the first in archive order when several are. */
+    uint64_t want[32] = {0};
+    size_t nsheets = 1;
+    for (; nsheets < 32; nsheets++) {
+        char part[64];
+        snprintf(part, sizeof part, "xl/worksheets/sheet%zu.xml", nsheets);
+        char *xml = read_part(path, part);
+        if (!xml)
+            break;
+        size_t c;
+        count_of(xml, "<c r=", &c);
+        want[nsheets] = c;
+        free(xml);
+    }
+    assert_true(nsheets > 4);
+    assert_int_equal(cm_xlsx_verify_cells(path, want, nsheets, why, sizeof why), 0);
+    for (size_t k = 1; k < nsheets; k++) {
+        want[k]++;
+        assert_int_equal(cm_xlsx_verify_cells(path, want, nsheets, why, sizeof why), -1);
+        char named[64];
+        snprintf(named, sizeof named, "sheet%zu.xml holds", k);
+        assert_non_null(strstr(why, named));
+        want[k]--;
+    }
+    want[2]++;
+    want[nsheets - 1]++;
+    assert_int_equal(cm_xlsx_verify_cells(path, want, nsheets, why, sizeof why), -1);
+    assert_non_null(strstr(why, "sheet2.xml holds"));
+    want[2]--;
+    want[nsheets - 1]--;
+
     /* A damaged file is refused: cut it short. */
     FILE *f = fopen(path, "r+b");
     assert_non_null(f);
