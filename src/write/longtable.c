@@ -398,7 +398,7 @@ static void write_rows(writer *w, size_t from, size_t to, const cm_hit *hits, si
  * the stream, then copies each odd block out in its turn. Two slots let
  * the second thread go on with its next block while one waits.
  */
-enum { BLOCK_ROWS = 8192 };
+enum { BLOCK_ROWS = 4096 };
 
 typedef struct slot {
     sink s;
@@ -519,7 +519,7 @@ int cm_longtable_write(FILE *out, cm_format format, const char *dataset, const c
         w.end = json_end;
     }
     w.begin(&w, dataset);
-    if (threads < 2 || results->count < 4 * BLOCK_ROWS || !write_rows_parallel(&w, hits, nhits))
+    if (threads < 2 || results->count < 2 * BLOCK_ROWS || !write_rows_parallel(&w, hits, nhits))
         write_rows(&w, 0, results->count, hits, nhits);
     w.end(&w, hits, nhits);
     return finish(s);
