@@ -78,8 +78,8 @@ typedef struct cm_source {
  * The SHA-256 of a source whose digest was left for later, read from the
  * file again: it must be the file that was read (same device, inode, size
  * and modification time, before and after). Writes the hex digest to hex.
- * Returns CM_OK; CM_ERR_IO with the reason in why (the file changed or
- * cannot be read); CM_ERR_NOMEM. Safe to call on a thread of its own.
+ * Returns CM_OK; CM_ERR_NOINPUT with the reason in why (the file changed
+ * or cannot be read); CM_ERR_NOMEM. Safe to call on a thread of its own.
  */
 cm_status cm_source_digest(const cm_source *src, char hex[65], char *why, size_t why_size);
 

@@ -1014,7 +1014,7 @@ cm_status cm_source_digest(const cm_source *src, char hex[65], char *why, size_t
         st = CM_ERR_NOMEM;
         snprintf(why, why_size, "out of memory");
     } else if (fd < 0 || fstat(fd, &sb) != 0) {
-        st = CM_ERR_IO;
+        st = CM_ERR_NOINPUT;
         snprintf(why, why_size, "cannot read it again for its SHA-256: %s", strerror(errno));
     }
     /* The same file, unchanged: before reading, and after. */
@@ -1022,7 +1022,7 @@ cm_status cm_source_digest(const cm_source *src, char hex[65], char *why, size_t
         if ((uint64_t)sb.st_dev != id->dev || (uint64_t)sb.st_ino != id->ino ||
             (uint64_t)sb.st_size != id->size || sb.st_mtim.tv_sec != id->mtime_sec ||
             sb.st_mtim.tv_nsec != id->mtime_nsec) {
-            st = CM_ERR_IO;
+            st = CM_ERR_NOINPUT;
             snprintf(why, why_size, "changed after it was read; read it again");
             break;
         }
@@ -1032,7 +1032,7 @@ cm_status cm_source_digest(const cm_source *src, char hex[65], char *why, size_t
             size_t want = id->size - off < CHUNK ? (size_t)(id->size - off) : CHUNK;
             errno = 0;
             if (pread_full(fd, buf, want, off) != (ssize_t)want) {
-                st = CM_ERR_IO;
+                st = CM_ERR_NOINPUT;
                 snprintf(why, why_size, "cannot read it again for its SHA-256: %s",
                          errno ? strerror(errno) : "the file is shorter");
             }
@@ -1040,7 +1040,7 @@ cm_status cm_source_digest(const cm_source *src, char hex[65], char *why, size_t
             off += want;
         }
         if (st == CM_OK && fstat(fd, &sb) != 0) {
-            st = CM_ERR_IO;
+            st = CM_ERR_NOINPUT;
             snprintf(why, why_size, "cannot read it again for its SHA-256: %s", strerror(errno));
         }
     }

@@ -516,8 +516,9 @@ static cm_status gather(book *b, gathered *g)
     const cm_results *res = b->res;
     size_t cap = res->count + 1;
     latest cities, inflows, gaps, headline;
-    bool ok = latest_init(&cities, cap) & latest_init(&inflows, cap) & latest_init(&gaps, cap) &
-              latest_init(&headline, cap);
+    bool ok_cities = latest_init(&cities, cap), ok_inflows = latest_init(&inflows, cap);
+    bool ok_gaps = latest_init(&gaps, cap), ok_headline = latest_init(&headline, cap);
+    bool ok = ok_cities && ok_inflows && ok_gaps && ok_headline;
     /* The lists are handed over whole; the indexes are not kept. */
     g->cities = cities.items;
     g->inflows = inflows.items;
@@ -553,16 +554,16 @@ static cm_status gather(book *b, gathered *g)
         if (r->indicator == fb) {
             int level = level_of(b, r->area, r->year);
             if (level >= CM_LEVEL_METRO)
-                ok &= keep_latest(&cities, r->area, 0, r);
+                ok = keep_latest(&cities, r->area, 0, r) && ok;
         }
         if (r->indicator == inflow && r->kind == CM_KIND_INTERNAL && r->area)
-            ok &= keep_latest(&inflows, r->area, 0, r);
+            ok = keep_latest(&inflows, r->area, 0, r) && ok;
         if (r->indicator == gap)
-            ok &= keep_latest(&gaps, r->area, r->service, r);
+            ok = keep_latest(&gaps, r->area, r->service, r) && ok;
         if (top >= 0 && r->kind == CM_KIND_NONE && r->base_year == 0 && r->service == 0) {
             for (size_t h = 0; h < NHEADLINE; h++)
                 if (r->indicator == headline_ind[h] && level_of(b, r->area, r->year) == top)
-                    ok &= keep_latest(&headline, r->area, (uint32_t)h + 1, r);
+                    ok = keep_latest(&headline, r->area, (uint32_t)h + 1, r) && ok;
         }
     }
     if (!ok) {
