@@ -112,8 +112,9 @@ void cm_bytescan_init(cm_bytescan *scan, unsigned char delim, unsigned char quot
 /* Takes one block of n bytes (1..64), classified into m; p holds 64
    readable bytes. Leaves its marks in word k of marks, unless marks is
    NULL. */
-static inline void absorb(cm_bytescan *s, const unsigned char *p, unsigned n, masks m,
-                          const cm_bytemarks *marks, size_t k)
+__attribute__((always_inline)) static inline void absorb(cm_bytescan *s, const unsigned char *p,
+                                                         unsigned n, masks m,
+                                                         const cm_bytemarks *marks, size_t k)
 {
     uint64_t valid = n == 64 ? ~(uint64_t)0 : ((uint64_t)1 << n) - 1;
     unsigned last = n - 1;
