@@ -10,7 +10,7 @@ build=${1:?usage: run.sh BUILD_DIR SECONDS [HARNESS...]}
 seconds=${2:?usage: run.sh BUILD_DIR SECONDS [HARNESS...]}
 shift 2
 root=$(cd "$(dirname "$0")/../.." && pwd)
-harnesses=${*:-fuzz_csv fuzz_loader fuzz_rules fuzz_files}
+harnesses=${*:-fuzz_csv fuzz_loader fuzz_rules fuzz_files fuzz_flowscan}
 work=$build/fuzz
 mkdir -p "$work"
 
@@ -41,6 +41,32 @@ mkdir -p "$work/corpus-fuzz_files"
 for m in $(find "$root/tests/data" "$root/examples" -name dataset.ini) "$root"/data/wmr2015/figures.csv; do
     { head -c 4096 "$m"; printf '\377'; head -c 4096 "$root/tests/data/small/areas.csv"; } \
         >"$work/corpus-fuzz_files/$(echo "$m" | cksum | cut -d' ' -f1)"
+done
+# The fast flows reader's first two bytes choose the options and a header
+# (see fuzz_flowscan.c): each flows file whole, on one thread and on four;
+# bodies after some of the headers; and rows made from a file's bytes.
+mkdir -p "$work/corpus-fuzz_flowscan"
+i=0
+for f in $csvs; do
+    case $f in *flows*) ;; *) continue ;; esac
+    for o in '\000\007' '\107\007'; do
+        { printf "$o"; head -c 65536 "$f"; } >"$work/corpus-fuzz_flowscan/s$i"
+        i=$((i + 1))
+    done
+done
+{ printf '\107\000'; printf '2015,A,B,internal,F,10\n2015,"a, b","c ""d""",international,M,5\n'; } \
+    >"$work/corpus-fuzz_flowscan/h0"
+{ printf '\003\002'; printf '2015,A,B,internal,10\n2015,B,A,international,5\n'; } \
+    >"$work/corpus-fuzz_flowscan/h2"
+{ printf '\125\006'; printf 'B,A,F,internal,2015,10,1,2,3,4,5,6,7,8,9,10,11\n'; } \
+    >"$work/corpus-fuzz_flowscan/h6"
+{ printf '\001\020'; printf "2015;A;B;internal;F;10\n2015;'x;y';A;internal;M;5\n"; } \
+    >"$work/corpus-fuzz_flowscan/d0"
+i=0
+for o in '\107\200' '\023\203' '\125\206' '\066\207' '\001\222' '\143\301'; do
+    { printf "$o"; head -c 4096 "$root/tests/data/small/flows.csv"; } \
+        >"$work/corpus-fuzz_flowscan/m$i"
+    i=$((i + 1))
 done
 
 status=0
