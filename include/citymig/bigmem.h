@@ -17,6 +17,10 @@
 
 #include <stddef.h>
 
+/* Blocks come in whole multiples of this (a huge page): a first capacity
+   of this many bytes costs no more than a smaller one. */
+#define CM_BIG_GRAIN ((size_t)2 << 20)
+
 /** A zeroed block of at least bytes, or NULL (errno ENOMEM). */
 void *cm_big_alloc(size_t bytes);
 

@@ -13,14 +13,12 @@
 
 #if defined(MREMAP_MAYMOVE)
 
-enum { GRAIN = 2 << 20 }; /* mappings come in whole huge pages */
-
 /* bytes rounded up to the grain; 0 when that overflows. */
 static size_t mapped_size(size_t bytes)
 {
-    if (bytes > SIZE_MAX - GRAIN)
+    if (bytes > SIZE_MAX - CM_BIG_GRAIN)
         return 0;
-    return bytes ? (bytes + GRAIN - 1) / GRAIN * GRAIN : GRAIN;
+    return bytes ? (bytes + CM_BIG_GRAIN - 1) / CM_BIG_GRAIN * CM_BIG_GRAIN : CM_BIG_GRAIN;
 }
 
 static void advise(void *p, size_t len)

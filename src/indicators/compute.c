@@ -24,7 +24,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "citymig/hash.h"
 #include "citymig/bigmem.h"
 
 /* ---- inputs ---------------------------------------------------------- */
@@ -47,12 +46,6 @@ typedef struct engine {
     /* Flows: per year and kind, whether totals (sex T) exist, or only F/M. */
     uint8_t flows_total[CM_YEAR_MAX - CM_YEAR_MIN + 1][CM_KIND_COUNT];
     uint8_t flows_any[CM_YEAR_MAX - CM_YEAR_MIN + 1][CM_KIND_COUNT];
-    /* Indicators by id: a direct-mapped cache in front of the registry,
-       indexed by a hash of the id (ids may be built in a buffer). */
-    struct {
-        const char *id; /* the registry's copy; NULL: empty */
-        int index;
-    } ids[128];
 } engine;
 
 static in_val missing(const char *name)
@@ -149,22 +142,14 @@ static cm_result *emit(engine *e, const subject *s, const char *id)
 {
     if (e->status != CM_OK || !year_wanted(e, s->year))
         return NULL;
-    size_t slot = cm_hash_bytes(id, strlen(id)) % (sizeof e->ids / sizeof e->ids[0]);
-    if (!e->ids[slot].id || strcmp(e->ids[slot].id, id) != 0) {
-        int found = cm_indicator_find(id);
-        size_t ndefs;
-        e->ids[slot].id = found < 0 ? NULL : cm_indicator_defs(&ndefs)[found].id;
-        e->ids[slot].index = found;
-    }
-    int ind = e->ids[slot].id ? e->ids[slot].index : -1;
+    int ind = cm_indicator_find(id);
     if (ind < 0) {
         e->status = CM_ERR_INTERNAL;
         return NULL;
     }
     cm_results *out = e->out;
     if (out->count == out->cap) {
-        /* 32,768 results (2 MiB) first: see bigmem.h. */
-        size_t cap = out->cap ? out->cap * 2 : 32768;
+        size_t cap = out->cap ? out->cap * 2 : CM_BIG_GRAIN / sizeof *out->items;
         cm_result *items =
             cap <= SIZE_MAX / 2 / sizeof *items
                 ? cm_big_realloc(out->items, out->cap * sizeof *items, cap * sizeof *items)
@@ -1182,34 +1167,10 @@ static uint32_t *string_ranks(const cm_strpool *pool)
     return rank;
 }
 
-static int cmp_u32(uint32_t a, uint32_t b)
-{
-    return (a > b) - (a < b);
-}
-
-/* area_id, year, base_year, kind, service, indicator (registry order),
-   origin; strings in byte order, an empty one first. */
-static int cmp_results(const void *a, const void *b, void *ctx)
-{
-    const uint32_t *rank = ctx;
-    const cm_result *x = a, *y = b;
-    if (x->area != y->area)
-        return cmp_u32(rank[x->area], rank[y->area]);
-    if (x->year != y->year)
-        return x->year < y->year ? -1 : 1;
-    if (x->base_year != y->base_year)
-        return x->base_year < y->base_year ? -1 : 1;
-    if (x->kind != y->kind)
-        return x->kind < y->kind ? -1 : 1;
-    if (x->service != y->service)
-        return cmp_u32(rank[x->service], rank[y->service]);
-    if (x->indicator != y->indicator)
-        return x->indicator < y->indicator ? -1 : 1;
-    return cmp_u32(rank[x->origin], rank[y->origin]);
-}
-
-/* The order of cmp_results packed into three words, the last ending with
-   the result's index (so no two keys are equal). */
+/* The order of the results (area_id, year, base_year, kind, service,
+   indicator in registry order, origin; strings by their rank in byte
+   order, an empty one first) packed into three words, the last ending with
+   the result's index, so that no two keys are equal. */
 typedef struct sort_key {
     uint64_t k[3];
 } sort_key;
@@ -1298,36 +1259,34 @@ static void sort_keys(sort_key *keys, size_t n, unsigned depth)
     }
 }
 
+/* A year as 16 bits of a key: 0 stays 0 (no base year), the others keep
+   their order. */
 static uint64_t year_key(int32_t year)
 {
     return year ? (uint64_t)(year - CM_YEAR_MIN + 1) : 0;
 }
 
 /*
- * Sorts the results as cmp_results orders them: small keys are sorted in
- * place, then the results are moved into place along the cycles of the
- * permutation (no second copy of the results, no merge buffer). Returns false, having
- * changed nothing, when the keys cannot hold a result (a year out of
- * range, more than 2^32 results) or memory is short: qsort_r then sorts.
+ * Sorts the results: small keys are sorted in place, then the results are
+ * moved into place along the cycles of the permutation (no second copy of
+ * the results, no merge buffer). CM_ERR_NOMEM; CM_ERR_INTERNAL for a year
+ * the inputs could not have given.
  */
-static bool sort_by_keys(cm_results *out, const uint32_t *rank)
+static cm_status sort_results(cm_results *out, const uint32_t *rank)
 {
     size_t n = out->count;
     if (n < 2)
-        return true;
-    if (n > UINT32_MAX || n > SIZE_MAX / sizeof(sort_key))
-        return false;
+        return CM_OK;
+    sort_key *keys = n <= UINT32_MAX ? cm_big_alloc(n * sizeof *keys) : NULL;
+    if (!keys)
+        return CM_ERR_NOMEM;
     for (size_t i = 0; i < n; i++) {
         const cm_result *r = &out->items[i];
         if (r->year < CM_YEAR_MIN || r->year > CM_YEAR_MAX ||
-            (r->base_year && (r->base_year < CM_YEAR_MIN || r->base_year > CM_YEAR_MAX)))
-            return false;
-    }
-    sort_key *keys = cm_big_alloc(n * sizeof *keys);
-    if (!keys)
-        return false;
-    for (size_t i = 0; i < n; i++) {
-        const cm_result *r = &out->items[i];
+            (r->base_year && (r->base_year < CM_YEAR_MIN || r->base_year > CM_YEAR_MAX))) {
+            cm_big_free(keys, n * sizeof *keys);
+            return CM_ERR_INTERNAL;
+        }
         keys[i].k[0] =
             (uint64_t)rank[r->area] << 32 | year_key(r->year) << 16 | year_key(r->base_year);
         keys[i].k[1] = (uint64_t)(uint8_t)(r->kind + 128) << 56 | (uint64_t)rank[r->service] << 24 |
@@ -1338,26 +1297,25 @@ static bool sort_by_keys(cm_results *out, const uint32_t *rank)
     for (size_t m = n; m; m >>= 1)
         depth += 2;
     sort_keys(keys, n, depth);
-    sort_key *sorted = keys;
-    /* Position i takes the result at the index in sorted[i]; each cycle of
+    /* Position i takes the result at the index in keys[i]; each cycle of
        that permutation is walked once, marking its positions done. */
     for (size_t i = 0; i < n; i++) {
-        size_t from = (uint32_t)sorted[i].k[2];
-        if (from == i || sorted[i].k[2] == UINT64_MAX)
+        size_t from = (uint32_t)keys[i].k[2];
+        if (from == i || keys[i].k[2] == UINT64_MAX)
             continue;
         cm_result held = out->items[i];
         size_t at = i;
         while (from != i) {
             out->items[at] = out->items[from];
-            sorted[at].k[2] = UINT64_MAX;
+            keys[at].k[2] = UINT64_MAX;
             at = from;
-            from = (uint32_t)sorted[at].k[2];
+            from = (uint32_t)keys[at].k[2];
         }
         out->items[at] = held;
-        sorted[at].k[2] = UINT64_MAX;
+        keys[at].k[2] = UINT64_MAX;
     }
     cm_big_free(keys, n * sizeof *keys);
-    return true;
+    return CM_OK;
 }
 
 cm_status cm_indicators_compute(const cm_dataset *ds, const cm_indicator_options *opts,
@@ -1398,10 +1356,11 @@ cm_status cm_indicators_compute(const cm_dataset *ds, const cm_indicator_options
         cm_results_free(out);
         return st;
     }
-    if (!sort_by_keys(out, rank))
-        qsort_r(out->items, out->count, sizeof *out->items, cmp_results, rank);
+    st = sort_results(out, rank);
     free(rank);
-    return CM_OK;
+    if (st != CM_OK)
+        cm_results_free(out);
+    return st;
 }
 
 void cm_results_free(cm_results *results)

@@ -5,7 +5,11 @@
  */
 #include "citymig/indicators.h"
 
+#include <pthread.h>
+#include <stdint.h>
 #include <string.h>
+
+#include "citymig/hash.h"
 
 #define PCT  CM_UNIT_PERCENT
 #define CNT  CM_UNIT_COUNT
@@ -237,11 +241,34 @@ const cm_indicator_def *cm_indicator_defs(size_t *count)
     return defs;
 }
 
+/* The registry's ids hashed into a table filled once (evaluators look an
+   indicator up for every value they emit): entry index + 1, 0 empty. */
+enum { ID_SLOTS = 512 };
+_Static_assert(ID_SLOTS >= 2 * sizeof defs / sizeof defs[0], "id table at most half full");
+static uint16_t id_slot[ID_SLOTS];
+static pthread_once_t id_once = PTHREAD_ONCE_INIT;
+
+static size_t id_home(const char *id)
+{
+    return (size_t)cm_hash_bytes(id, strlen(id)) & (ID_SLOTS - 1);
+}
+
+static void fill_id_slots(void)
+{
+    for (size_t i = 0; i < sizeof defs / sizeof defs[0]; i++) {
+        size_t k = id_home(defs[i].id);
+        while (id_slot[k])
+            k = (k + 1) & (ID_SLOTS - 1);
+        id_slot[k] = (uint16_t)(i + 1);
+    }
+}
+
 int cm_indicator_find(const char *id)
 {
-    for (size_t i = 0; i < sizeof defs / sizeof defs[0]; i++)
-        if (strcmp(defs[i].id, id) == 0)
-            return (int)i;
+    pthread_once(&id_once, fill_id_slots);
+    for (size_t k = id_home(id); id_slot[k]; k = (k + 1) & (ID_SLOTS - 1))
+        if (strcmp(defs[id_slot[k] - 1].id, id) == 0)
+            return id_slot[k] - 1;
     return -1;
 }
 

@@ -273,8 +273,7 @@ static size_t entry_of(worker *w, const row_id *id, int32_t year)
             return n;
     }
     if (w->nentries == w->cap) {
-        /* 2 MiB first: see bigmem.h. */
-        size_t cap = w->cap ? w->cap * 2 : ((size_t)2 << 20) / sizeof(entry);
+        size_t cap = w->cap ? w->cap * 2 : CM_BIG_GRAIN / sizeof(entry);
         entry *entries = cap < UINT32_MAX ? cm_big_realloc(w->entries, w->cap * sizeof *entries,
                                                            cap * sizeof *entries)
                                           : NULL;

@@ -75,8 +75,7 @@ static cm_flow_cell *cell_for(cm_flows *f, uint32_t area, int32_t year, cm_kind 
         i = (i + 1) & f->mask;
     }
     if (f->count == f->cap) {
-        /* 2 MiB first: see bigmem.h. */
-        size_t cap = f->cap ? f->cap * 2 : ((size_t)2 << 20) / sizeof(cm_flow_cell);
+        size_t cap = f->cap ? f->cap * 2 : CM_BIG_GRAIN / sizeof(cm_flow_cell);
         if (cap > UINT32_MAX - 1)
             return NULL;
         cm_flow_cell *cells = cm_big_realloc(f->cells, f->cap * sizeof *cells, cap * sizeof *cells);

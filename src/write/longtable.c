@@ -388,7 +388,6 @@ static void write_rows(writer *w, size_t from, size_t to, const cm_hit *hits, si
         while (h < nhits && hits[h].result == i)
             h++;
         w->row(w, &w->results->items[i], hits + first, h - first);
-        w->first = false;
     }
 }
 
@@ -437,7 +436,7 @@ static void *format_odd_blocks(void *arg)
         sl->s.mem_len = 0;
         writer w = f->w;
         w.out = &sl->s;
-        w.first = false;
+        w.first = false; /* block 0, with the first row, is never this thread's */
         write_rows(&w, b * BLOCK_ROWS, block_end(f, b), f->hits, f->nhits);
         drain(&sl->s);
         pthread_mutex_lock(&f->lock);
@@ -488,7 +487,6 @@ static bool write_rows_parallel(writer *w, const cm_hit *hits, size_t nhits)
         else
             put(w->out, sl->s.mem, sl->s.mem_len);
         sl->s.err = 0;
-        w->first = false;
         pthread_mutex_lock(&f->lock);
         sl->ready = false;
         pthread_cond_broadcast(&f->cond);

@@ -431,7 +431,19 @@ static bool latest_init(latest *l, size_t cap)
     return l->items && l->slot;
 }
 
-static uint64_t latest_key(uint32_t area, uint32_t service);
+/* The slot of (area, service) in an index of mask + 1 slots: the one that
+   names its entry, or the empty one where it would go. */
+static size_t latest_slot(const uint32_t *slot, size_t mask, const labelled *items, uint32_t area,
+                          uint32_t service)
+{
+    size_t i = cm_hash_mix((uint64_t)area << 32 | service) & mask;
+    for (; slot[i]; i = (i + 1) & mask) {
+        const labelled *x = &items[slot[i] - 1];
+        if (x->area == area && x->service == service)
+            break;
+    }
+    return i;
+}
 
 /* Doubles the index; false when out of memory (the index stays). */
 static bool latest_grow(latest *l)
@@ -440,35 +452,20 @@ static bool latest_grow(latest *l)
     uint32_t *slot = calloc(mask + 1, sizeof *slot);
     if (!slot)
         return false;
-    for (size_t n = 0; n < l->n; n++) {
-        size_t i = cm_hash_mix(latest_key(l->items[n].area, l->items[n].service)) & mask;
-        while (slot[i])
-            i = (i + 1) & mask;
-        slot[i] = (uint32_t)(n + 1);
-    }
+    for (size_t n = 0; n < l->n; n++)
+        slot[latest_slot(slot, mask, l->items, l->items[n].area, l->items[n].service)] =
+            (uint32_t)(n + 1);
     free(l->slot);
     l->slot = slot;
     l->mask = mask;
     return true;
 }
 
-static uint64_t latest_key(uint32_t area, uint32_t service)
-{
-    return (uint64_t)area << 32 | service;
-}
-
 /* The entry of (area, service), or NULL. */
 static labelled *latest_find(const latest *l, uint32_t area, uint32_t service)
 {
-    uint64_t key = latest_key(area, service);
-    for (size_t i = cm_hash_mix(key) & l->mask;; i = (i + 1) & l->mask) {
-        uint32_t e = l->slot[i];
-        if (!e)
-            return NULL;
-        labelled *x = &l->items[e - 1];
-        if (latest_key(x->area, x->service) == key)
-            return x;
-    }
+    uint32_t e = l->slot[latest_slot(l->slot, l->mask, l->items, area, service)];
+    return e ? &l->items[e - 1] : NULL;
 }
 
 /* Keeps, per (area, service), the latest result; of one year, the last.
@@ -477,17 +474,14 @@ static bool keep_latest(latest *l, uint32_t area, uint32_t service, const cm_res
 {
     if (2 * (l->n + 1) > l->mask && !latest_grow(l))
         return false;
-    uint64_t key = latest_key(area, service);
-    size_t i = cm_hash_mix(key) & l->mask;
-    for (; l->slot[i]; i = (i + 1) & l->mask) {
+    size_t i = latest_slot(l->slot, l->mask, l->items, area, service);
+    if (l->slot[i]) {
         labelled *x = &l->items[l->slot[i] - 1];
-        if (latest_key(x->area, x->service) == key) {
-            if (r->year >= x->year) {
-                x->year = r->year;
-                x->r = r;
-            }
-            return true;
+        if (r->year >= x->year) {
+            x->year = r->year;
+            x->r = r;
         }
+        return true;
     }
     l->items[l->n] = (labelled){area, r->year, service, r, 0, false};
     l->slot[i] = (uint32_t)++l->n;
@@ -1421,24 +1415,12 @@ int cm_xlsx_verify_cells(const char *path, const uint64_t *cells, size_t nsheets
         snprintf(why, why_size, "the archive is incomplete");
         return -1;
     }
-    /* Largest first, each to the less loaded worker. */
+    /* Each part, in archive order, to the worker with less to read so far:
+       the few large sheets end up on both. */
     uint64_t load[2] = {0, 0};
-    for (;;) {
-        size_t big = SIZE_MAX;
-        for (size_t i = 0; i < nparts; i++)
-            if (parts[i].worker == 0 && !parts[i].ok &&
-                (big == SIZE_MAX || parts[i].size > parts[big].size))
-                big = i;
-        if (big == SIZE_MAX)
-            break;
-        int w = load[1] < load[0];
-        parts[big].worker = w + 1;
-        parts[big].ok = true; /* assigned; reset below */
-        load[w] += parts[big].size + 1;
-    }
     for (size_t i = 0; i < nparts; i++) {
-        parts[i].ok = false;
-        parts[i].worker--;
+        parts[i].worker = load[1] < load[0];
+        load[parts[i].worker] += parts[i].size;
     }
     verify_job jobs[2];
     for (int w = 0; w < 2; w++)

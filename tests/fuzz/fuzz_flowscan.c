@@ -114,31 +114,37 @@ static const char *const line_ends[] = {"\n", "\n", "\r\n", "\r\n", "\r", "\n\n"
 static const size_t parts[] = {0, 1, 7, 64};
 static const size_t chunks[] = {0, 1, 2, 3, 7, 64, 100, 4096};
 
+/* Bytes that grow: the file being made, the messages read. */
+typedef struct text {
+    char *bytes;
+    size_t len, cap;
+} text;
+
+static void add(text *t, const void *s, size_t n)
+{
+    if (t->len + n > t->cap) {
+        size_t cap = (t->len + n) * 2 + 256;
+        char *b = realloc(t->bytes, cap);
+        if (!b)
+            abort();
+        t->bytes = b;
+        t->cap = cap;
+    }
+    if (n)
+        memcpy(t->bytes + t->len, s, n);
+    t->len += n;
+}
+
 typedef struct outcome {
     cm_strpool *pool;
     cm_flows *flows;
     cm_source src;
     cm_diag diag;
-    char *msgs; /* every message, one a line */
-    size_t msgs_len, msgs_cap, nmsgs;
+    text msgs; /* every message, one a line */
+    size_t nmsgs;
     cm_status status;
     bool taken;
 } outcome;
-
-static void append(outcome *o, const char *s, size_t n)
-{
-    if (o->msgs_len + n + 1 > o->msgs_cap) {
-        size_t cap = (o->msgs_len + n + 1) * 2;
-        char *m = realloc(o->msgs, cap);
-        if (!m)
-            abort();
-        o->msgs = m;
-        o->msgs_cap = cap;
-    }
-    memcpy(o->msgs + o->msgs_len, s, n);
-    o->msgs_len += n;
-    o->msgs[o->msgs_len] = '\0';
-}
 
 static void keep(void *ctx, const cm_diag_msg *msg)
 {
@@ -149,9 +155,9 @@ static void keep(void *ctx, const cm_diag_msg *msg)
                      msg->loc.col);
     if (n < 0)
         abort();
-    append(o, head, (size_t)n < sizeof head ? (size_t)n : sizeof head - 1);
-    append(o, msg->text, strlen(msg->text));
-    append(o, "\n", 1);
+    add(&o->msgs, head, (size_t)n < sizeof head ? (size_t)n : sizeof head - 1);
+    add(&o->msgs, msg->text, strlen(msg->text));
+    add(&o->msgs, "\n", 1);
     o->nmsgs++;
 }
 
@@ -172,7 +178,7 @@ static void outcome_free(outcome *o)
 {
     cm_strpool_free(o->pool);
     cm_flows_free(o->flows);
-    free(o->msgs);
+    free(o->msgs.bytes);
 }
 
 static void read_checked(const cm_load_options *opts, outcome *o)
@@ -215,7 +221,8 @@ static const char *differ(const outcome *a, const outcome *b)
         return "csv bom";
     if (a->nmsgs != b->nmsgs)
         return "message count";
-    if (a->msgs_len != b->msgs_len || (a->msgs_len && memcmp(a->msgs, b->msgs, a->msgs_len)))
+    if (a->msgs.len != b->msgs.len ||
+        (a->msgs.len && memcmp(a->msgs.bytes, b->msgs.bytes, a->msgs.len)))
         return "messages";
     if (a->diag.errors != b->diag.errors || a->diag.warnings != b->diag.warnings ||
         a->diag.notes != b->diag.notes)
@@ -268,27 +275,6 @@ static void cleanup(void)
 {
     unlink(path);
     rmdir(dir);
-}
-
-/* The file being made. */
-typedef struct text {
-    char *bytes;
-    size_t len, cap;
-} text;
-
-static void add(text *t, const void *s, size_t n)
-{
-    if (t->len + n > t->cap) {
-        size_t cap = (t->len + n) * 2 + 256;
-        char *b = realloc(t->bytes, cap);
-        if (!b)
-            abort();
-        t->bytes = b;
-        t->cap = cap;
-    }
-    if (n)
-        memcpy(t->bytes + t->len, s, n);
-    t->len += n;
 }
 
 /* Adds s with ',' and '"' turned into the dialect's delimiter and quote. */
