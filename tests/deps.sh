@@ -1,20 +1,76 @@
 #!/bin/sh
-# deps.sh - installs the Debian packages that building and testing citymig
-# need, when they are missing. Needs root or sudo only when it installs.
+# deps.sh [build|test] - installs the Debian packages of tests/packages.txt
+# that are missing: the build set (default), or with "test" the build set
+# and the test set. Says in one line what it installs; apt's and dpkg's
+# output goes to a log file it names. Needs root, or sudo, only when
+# something is missing.
+#
+# Exit status:
+#   0   every package of the set is installed
+#   2   usage error
+#   69  this system has no dpkg, or apt-get failed (see the log it names)
+#   77  packages are missing and this user cannot install them (not root,
+#       no sudo): the message gives the command to run as root
 set -eu
-pkgs="cmake make gcc pkg-config libcsv-dev libxlsxwriter-dev libcmocka-dev libminizip-dev nettle-dev libinih-dev
-clang-format python3 python3-openpyxl locales help2man dpkg-dev man-db bsdutils
-valgrind clang libclang-rt-14-dev"
-missing=""
-for p in $pkgs; do
-    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed"; then
-        missing="$missing $p"
-    fi
-done
+here=$(cd "$(dirname "$0")" && pwd)
+case "${1:-build}" in
+build) sets="build" what="building citymig" ;;
+test) sets="build test" what="the test suite" ;;
+*)
+    echo "usage: sh tests/deps.sh [build|test]" >&2
+    exit 2
+    ;;
+esac
+
+pkgs=$(awk -v sets=" $sets " '
+    /^\[/ { set = substr($1, 2, length($1) - 2); next }
+    { sub(/#.*/, "") }
+    NF && index(sets, " " set " ") { print $1 }' "$here/packages.txt")
+
+if ! command -v dpkg-query >/dev/null 2>&1; then
+    echo "citymig: this system has no dpkg; install these Debian packages, or their" \
+        "equivalents, by hand:" $pkgs >&2
+    exit 69
+fi
+
+list_missing() {
+    for p in $pkgs; do
+        dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q " ok installed$" || printf ' %s' "$p"
+    done
+}
+missing=$(list_missing)
 [ -z "$missing" ] && exit 0
-echo "citymig: installing Debian packages:$missing" >&2
+count=$(echo $missing | wc -w)
+
 sudo=""
-[ "$(id -u)" = 0 ] || sudo=sudo
-$sudo apt-get update -qq
-# shellcheck disable=SC2086
-DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends $missing >&2
+if [ "$(id -u)" != 0 ]; then
+    if ! command -v sudo >/dev/null 2>&1; then
+        {
+            echo "citymig: $count Debian packages for $what are missing:$missing"
+            echo "citymig: installing them needs root, and sudo is not installed; as root, run:"
+            echo "    apt-get update && apt-get install -y --no-install-recommends$missing"
+            echo "citymig: then run this command again"
+        } >&2
+        exit 77
+    fi
+    sudo=sudo
+fi
+
+log=$(mktemp "${TMPDIR:-/tmp}/citymig-apt.XXXXXX")
+echo "citymig: installing $count Debian packages for $what:$missing (apt's output: $log)" >&2
+status=0
+{
+    $sudo apt-get update &&
+        # shellcheck disable=SC2086
+        $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $missing
+} >"$log" 2>&1 </dev/null || status=$?
+left=$(list_missing)
+if [ "$status" != 0 ] || [ -n "$left" ]; then
+    tail -n 15 "$log" | sed 's/^/    /' >&2
+    if [ "$status" != 0 ]; then
+        echo "citymig: apt-get failed (exit $status); its whole output is in $log" >&2
+    else
+        echo "citymig: still missing after apt-get:$left; apt's output is in $log" >&2
+    fi
+    exit 69
+fi

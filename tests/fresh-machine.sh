@@ -1,0 +1,172 @@
+#!/bin/sh
+# fresh-machine.sh LOGDIR - the README's two commands, verbatim, on a fresh
+# minimal Debian bookworm, as a new user would run them.
+#
+# Makes a minimal root with debootstrap (--variant=minbase; its tarball is
+# cached for a week in $CITYMIG_FRESH_CACHE, by default ~/.cache/citymig),
+# clones this repository into it, and runs the two commands read from the
+# README (between its "first command" and "second command" markers), each
+# in a clean environment (env -i with HOME and PATH only):
+#
+#   1. a fresh root, as a plain user (no sudo): the first command must exit
+#      77 and print the command to run as root; that printed command is run
+#      as root, and the first command then run again as the plain user must
+#      write report.xlsx;
+#   2. another fresh root, as root: the first command writes report.xlsx and
+#      the second exits 0; then, the packages being in, both commands again
+#      as a plain user in a clone of their own.
+#
+# Each step's output is in LOGDIR; the last lines of a failed one are
+# printed. Downloaded packages are kept beside the cached tarball (they are
+# still installed afresh in every root). Mounts live in a private mount
+# namespace and every process in a PID namespace of its own, so nothing is
+# left mounted or running, and the roots are removed at the end.
+#
+# Exit status: 0 all steps passed; 1 a step failed; 77 skipped (the reason
+# on standard output: not root, no debootstrap, not a git repository, or
+# already inside such a root).
+set -eu
+src=$(cd "$(dirname "$0")/.." && pwd)
+logs=$1
+skip() {
+    echo "fresh machine: skipped: $*"
+    exit 77
+}
+marker=/etc/citymig-fresh-machine
+[ ! -e "$marker" ] || skip "this is a fresh-machine root already"
+[ "$(id -u)" = 0 ] || skip "making a root needs root (debootstrap, chroot)"
+for tool in debootstrap git unshare chroot tar; do
+    command -v "$tool" >/dev/null 2>&1 || skip "$tool is not installed (sh tests/deps.sh test)"
+done
+git -C "$src" rev-parse --git-dir >/dev/null 2>&1 || skip "$src is not a git repository to clone"
+
+readme_command() {
+    awk -v marker="<!-- $1 command:" '
+        index($0, marker) == 1 { found = 1; next }
+        found && /^```sh$/ { inside = 1; next }
+        inside && /^```$/ { exit }
+        inside { print }' "$src/README.md"
+}
+first=$(readme_command first)
+second=$(readme_command second)
+if [ -z "$first" ] || [ -z "$second" ]; then
+    echo "fresh machine: README.md has no first or second command between its markers" >&2
+    exit 1
+fi
+
+mkdir -p "$logs"
+logs=$(cd "$logs" && pwd)
+arch=$(dpkg --print-architecture)
+cache=${CITYMIG_FRESH_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/citymig}
+base=$cache/bookworm-minbase-$arch.tar
+debs=$cache/debs-$arch
+mkdir -p "$cache"
+work=$(mktemp -d "${TMPDIR:-/tmp}/citymig-fresh.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+started=$(date +%s)
+
+echo "fresh machine: commit $(git -C "$src" rev-parse --short HEAD)"
+[ -z "$(git -C "$src" status --porcelain --untracked-files=no)" ] ||
+    echo "fresh machine: the work tree has uncommitted changes; the clone has only the commit"
+echo "fresh machine: first command:  $first"
+echo "fresh machine: second command: $second"
+
+# step NAME COMMAND...: runs a step with its output in LOGDIR/NAME.log,
+# and says how it went and how long it took.
+step() {
+    name=$1
+    shift
+    t0=$(date +%s)
+    code=0
+    "$@" >"$logs/$name.log" 2>&1 || code=$?
+    echo "fresh machine: $name: exit $code, $(($(date +%s) - t0)) s"
+    return $code
+}
+fail() {
+    echo "fresh machine: FAILED: $*" >&2
+    [ -f "$logs/$name.log" ] && tail -n 40 "$logs/$name.log" | sed 's/^/    /' >&2
+    exit 1
+}
+
+if [ ! -f "$base" ] || [ -n "$(find "$base" -mtime +6)" ]; then
+    rm -rf "$debs" "$work/base"
+    # shellcheck disable=SC2086
+    step debootstrap debootstrap --variant=minbase bookworm "$work/base" ${CITYMIG_FRESH_MIRROR:-} ||
+        fail "debootstrap could not make a minimal bookworm root"
+    tar -C "$work/base" -cf "$base.new" . && mv "$base.new" "$base"
+    rm -rf "$work/base"
+fi
+mkdir -p "$debs/partial"
+
+# new_root NAME: a fresh root from the tarball, with a plain user "analyst"
+# and a clone of the repository in root's and in analyst's home.
+new_root() {
+    r=$work/$1
+    mkdir "$r" &&
+        tar -C "$r" -xf "$base" &&
+        cp /etc/resolv.conf "$r/etc/resolv.conf" &&
+        echo "a root made by citymig's tests/fresh-machine.sh" >"$r$marker" &&
+        chroot "$r" /usr/sbin/useradd --create-home --shell /bin/sh analyst &&
+        git clone -q "$src" "$r/root/citymig" &&
+        git clone -q "$src" "$r/home/analyst/citymig" &&
+        chown -R "$(awk -F: '$1 == "analyst" { print $3 ":" $4 }' "$r/etc/passwd")" \
+            "$r/home/analyst/citymig"
+}
+
+# in_root NAME USER COMMAND: runs COMMAND with sh in the clone in USER's
+# home, in a clean environment, with /proc, /dev, /sys and a fresh /dev/shm
+# mounted in a private namespace.
+in_root() {
+    r=$work/$1
+    if [ "$2" = root ]; then
+        spec=0:0 home=/root path=/usr/sbin:/usr/bin:/sbin:/bin
+    else
+        spec=$(awk -F: -v u="$2" '$1 == u { print $3 ":" $4 }' "$r/etc/passwd")
+        home=/home/$2 path=/usr/local/bin:/usr/bin:/bin
+    fi
+    unshare --mount --pid --fork --kill-child sh -c '
+        set -e
+        r=$1 debs=$2 spec=$3 home=$4 path=$5 command=$6
+        mount -t proc proc "$r/proc"
+        mount --rbind /dev "$r/dev"
+        mount -t tmpfs -o mode=1777 tmpfs "$r/dev/shm"
+        mount -t sysfs sysfs "$r/sys"
+        mount --bind "$debs" "$r/var/cache/apt/archives"
+        exec chroot --userspec="$spec" --groups= "$r" \
+            env -i HOME="$home" PATH="$path" sh -c "cd \"\$HOME/citymig\" && $command"
+    ' sh "$r" "$debs" "$spec" "$home" "$path" "$3" </dev/null
+}
+
+is_report() {
+    [ "$(head -c 2 "$1" 2>/dev/null)" = PK ] && grep -q "^citymig: wrote report.xlsx" "$2"
+}
+
+# 1. A plain user on a fresh root.
+step root-user new_root user || fail "could not make the root"
+code=0
+step user-first in_root user analyst "$first" || code=$?
+[ "$code" = 77 ] || fail "the first command as a plain user exited $code, not 77"
+asroot=$(awk '/as root, run:$/ { getline; sub(/^ +/, ""); print; exit }' "$logs/user-first.log")
+[ -n "$asroot" ] || fail "the first command as a plain user did not say what to run as root"
+echo "fresh machine: it says to run as root: $asroot"
+step user-asroot in_root user root "$asroot" || fail "the command it printed failed as root"
+step user-first-again in_root user analyst "$first" || fail "the first command failed as a plain user"
+is_report "$work/user/home/analyst/citymig/report.xlsx" "$logs/user-first-again.log" ||
+    fail "the first command as a plain user wrote no report.xlsx"
+
+# 2. Root on a fresh root; then a plain user once the packages are in.
+rm -rf "$work/user"
+step root-root new_root root || fail "could not make the root"
+step root-first in_root root root "$first" || fail "the first command failed as root"
+is_report "$work/root/root/citymig/report.xlsx" "$logs/root-first.log" ||
+    fail "the first command as root wrote no report.xlsx"
+step root-second in_root root root "$second" || fail "the second command failed as root"
+step analyst-first in_root root analyst "$first" || fail "the first command failed as a plain user"
+is_report "$work/root/home/analyst/citymig/report.xlsx" "$logs/analyst-first.log" ||
+    fail "the first command as a plain user wrote no report.xlsx"
+step analyst-second in_root root analyst "$second" || fail "the second command failed as a plain user"
+grep "skipped" "$logs/analyst-second.log" | sed 's/^/fresh machine: as a plain user: /' || true
+
+echo "fresh machine: all steps passed in $(($(date +%s) - started)) s"
