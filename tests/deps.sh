@@ -1,7 +1,8 @@
 #!/bin/sh
-# deps.sh [build|test] - installs the Debian packages of tests/packages.txt
-# that are missing: the build set (default), or with "test" the build set
-# and the test set. Says in one line what it installs; apt's and dpkg's
+# deps.sh [build|package|test] - installs the Debian packages of
+# tests/packages.txt that are missing: the build set (the default); with
+# "package" also what making the Debian package needs; with "test" also
+# what the whole test suite needs. Says in one line what it installs; apt's and dpkg's
 # output goes to a log file it names. Needs root, or sudo, only when
 # something is missing.
 #
@@ -15,9 +16,10 @@ set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 case "${1:-build}" in
 build) sets="build" what="building citymig" ;;
-test) sets="build test" what="the test suite" ;;
+package) sets="build package" what="building the Debian package" ;;
+test) sets="build package test" what="the test suite" ;;
 *)
-    echo "usage: sh tests/deps.sh [build|test]" >&2
+    echo "usage: sh tests/deps.sh [build|package|test]" >&2
     exit 2
     ;;
 esac

@@ -4,11 +4,14 @@
 # runs them again under a German locale (decimal comma), checks the Debian
 # package, builds and runs them all under AddressSanitizer and
 # UndefinedBehaviorSanitizer and under valgrind memcheck, fails every
-# allocation of a report in turn, runs each fuzz harness briefly, and
-# checks the formatting.
+# allocation of a report in turn, runs each fuzz harness briefly, checks
+# the formatting, and runs the README's two commands on a fresh minimal
+# Debian (tests/fresh-machine.sh; as root only, a plain user's run skips it
+# and says why).
 #
 # CITYMIG_QUICK=1 skips the slow stages (valgrind, the allocation sweep,
-# fuzzing) for a quick check while working; CI runs everything.
+# fuzzing, the fresh machine) for a quick check while working; CI runs
+# everything.
 set -eu
 cd "$(dirname "$0")/.."
 sh tests/deps.sh test
@@ -53,3 +56,14 @@ fi
 
 echo "== formatting"
 sh tests/check-format.sh
+
+if [ "$quick" != 1 ]; then
+    echo "== a fresh machine: the README's two commands as written, on a minimal Debian"
+    code=0
+    sh tests/fresh-machine.sh build-check/fresh-machine || code=$?
+    if [ "$code" = 77 ] && [ "${CI:-}" = true ]; then
+        echo "run.sh: the fresh-machine test cannot be skipped in CI" >&2
+        exit 1
+    fi
+    [ "$code" = 0 ] || [ "$code" = 77 ] || exit "$code"
+fi

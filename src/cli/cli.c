@@ -199,7 +199,10 @@ static void print_usage(FILE *out)
           "(/dev/null, /dev/stdout, a FIFO) is written directly.\n"
           "\n"
           "Costs: memory grows with the number of distinct areas, years and origins,\n"
-          "not with the number of rows; flows are summed while they are read.\n",
+          "not with the number of rows; flows are summed while they are read.\n"
+          "\n"
+          "Documentation: an index of every document is docs/README.md in the source,\n"
+          "and /usr/share/doc/citymig/docs/README.md where citymig is installed.\n",
           out);
 }
 
