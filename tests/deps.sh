@@ -1,33 +1,56 @@
 #!/bin/sh
-# deps.sh [build|package|test] - installs the Debian packages of
+# deps.sh [build|package|test] [--list] - installs the Debian packages of
 # tests/packages.txt that are missing: the build set (the default); with
 # "package" also what making the Debian package needs; with "test" also
-# what the whole test suite needs. Says in one line what it installs; apt's and dpkg's
-# output goes to a log file it names. Needs root, or sudo, only when
-# something is missing.
+# what the whole test suite needs. Says in one line what it installs; apt's
+# and dpkg's output goes to a log file it names. Needs root, or sudo, only
+# when something is missing. With --list it prints the set's packages, one a
+# line, and installs nothing. This is the one reader of tests/packages.txt.
 #
 # Exit status:
 #   0   every package of the set is installed
 #   2   usage error
 #   69  this system has no dpkg, or apt-get failed (see the log it names)
+#   70  tests/packages.txt is malformed (the message gives its line)
 #   77  packages are missing and this user cannot install them (not root,
 #       no sudo): the message gives the command to run as root
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
-case "${1:-build}" in
+usage() {
+    echo "usage: sh tests/deps.sh [build|package|test] [--list]" >&2
+    exit 2
+}
+set_name=build list=0
+for arg in "$@"; do
+    case $arg in
+    build | package | test) set_name=$arg ;;
+    --list) list=1 ;;
+    *) usage ;;
+    esac
+done
+[ $# -le 2 ] || usage
+case $set_name in
 build) sets="build" what="building citymig" ;;
 package) sets="build package" what="building the Debian package" ;;
 test) sets="build package test" what="the test suite" ;;
-*)
-    echo "usage: sh tests/deps.sh [build|package|test]" >&2
-    exit 2
-    ;;
 esac
 
-pkgs=$(awk -v sets=" $sets " '
-    /^\[/ { set = substr($1, 2, length($1) - 2); next }
+pkgs=$(awk -v sets=" $sets " -v list=tests/packages.txt '
     { sub(/#.*/, "") }
-    NF && index(sets, " " set " ") { print $1 }' "$here/packages.txt")
+    !NF { next }
+    /^\[(build|package|test)\]$/ { set = substr($1, 2, length($1) - 2); next }
+    !set || NF != 1 || /^\[/ {
+        printf "%s:%d: expected a section [build], [package] or [test], or one package name" \
+            " before an optional # comment; got \"%s\"\n", list, FNR, $0 > "/dev/stderr"
+        bad = 1
+        exit
+    }
+    index(sets, " " set " ") { print $1 }
+    END { exit bad ? 70 : 0 }' "$here/packages.txt") || exit 70
+if [ "$list" = 1 ]; then
+    printf '%s\n' $pkgs
+    exit 0
+fi
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
     echo "citymig: this system has no dpkg; install these Debian packages, or their" \

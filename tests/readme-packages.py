@@ -1,23 +1,34 @@
 """The README's "Building by hand" names the same Debian packages, set by
-set, as tests/packages.txt, the list tests/deps.sh installs from. Each set
-is a bullet: "- what (`sh tests/deps.sh SET`): `pkg` `pkg` ...", with no
-SET for the build set.
+set, as tests/packages.txt, the list tests/deps.sh installs from (and
+reads: `deps.sh SET --list`). Each set is a bullet: "- what
+(`sh tests/deps.sh SET`): `pkg` `pkg` ...", with no SET for the build set.
 
     readme-packages.py
 """
 import os
 import re
+import subprocess
 import sys
 
 root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-listed, current = {}, None
-for line in open(os.path.join(root, "tests", "packages.txt"), encoding="utf-8"):
-    line = line.split("#")[0].strip()
-    if line.startswith("["):
-        current = line.strip("[]")
-        listed[current] = []
-    elif line:
-        listed[current].append(line)
+
+
+def packages(name):
+    """The packages of a set and the sets it builds on, as tests/deps.sh
+    reads them from tests/packages.txt (its one reader)."""
+    run = subprocess.run(["sh", os.path.join(root, "tests", "deps.sh"), name, "--list"],
+                         stdout=subprocess.PIPE, text=True)
+    if run.returncode != 0:
+        sys.exit(f"tests/deps.sh {name} --list exited {run.returncode}")
+    return run.stdout.split()
+
+
+# Each set beside the sets before it, as the README lists them.
+listed, before = {}, []
+for name in ("build", "package", "test"):
+    cumulative = packages(name)
+    listed[name] = [p for p in cumulative if p not in before]
+    before = cumulative
 
 readme = open(os.path.join(root, "README.md"), encoding="utf-8").read()
 section = re.search(r"^## Building by hand\n(.*?)(?=^## |\Z)", readme, re.S | re.M)
