@@ -141,6 +141,17 @@ cm_status cm_load_file(const char *path, const char *name, const cm_table_def *d
                        const cm_load_options *opts, cm_diag *diag, cm_source *src);
 
 /*
+ * The checks of a loaded table across its rows, totals against sexes:
+ * where a total (sex T) and both F and M are given, T must be F + M. For
+ * stocks, per area, year and origin; for flows, per area, year, kind and
+ * direction (inflow, outflow: the sums of their rows). Each difference is a
+ * warning at the T row (for flows, the first row of the T sum) naming an F
+ * row and the three numbers. Other tables have nothing to check. Returns
+ * CM_ERR_NOMEM or CM_OK.
+ */
+cm_status cm_check_sex_totals(const cm_dataset *ds, cm_table_id table, cm_diag *diag);
+
+/*
  * The loader itself, for inputs that are not one CSV file (manifests): it
  * takes a header record of canonical column names, then records of fields,
  * each with its place, exactly as the CSV reader would hand them over.

@@ -34,13 +34,14 @@ typedef enum cm_flag {
 } cm_flag;
 
 typedef enum cm_unit {
-    CM_UNIT_PERCENT,          /* % */
-    CM_UNIT_COUNT,            /* persons */
-    CM_UNIT_RATIO,            /* a plain ratio */
-    CM_UNIT_PER_1000,         /* per 1,000 residents */
-    CM_UNIT_PERCENT_PER_YEAR, /* % per year */
-    CM_UNIT_INDEX,            /* a unitless index (hhi, shannon) */
-    CM_UNIT_PP,               /* percentage points */
+    CM_UNIT_PERCENT,           /* % */
+    CM_UNIT_COUNT,             /* persons */
+    CM_UNIT_RATIO,             /* a plain ratio */
+    CM_UNIT_PER_1000,          /* per 1,000 residents */
+    CM_UNIT_PERCENT_PER_YEAR,  /* % per year */
+    CM_UNIT_INDEX,             /* a unitless index (hhi, shannon) */
+    CM_UNIT_PP,                /* percentage points */
+    CM_UNIT_PER_1000_PER_YEAR, /* per 1,000 residents per year */
     CM_UNIT_COUNT_
 } cm_unit;
 
@@ -49,7 +50,7 @@ typedef enum cm_scope {
     CM_SCOPE_AREA,      /* an area in a year (areas.csv) */
     CM_SCOPE_GROWTH,    /* an area between two consecutive years */
     CM_SCOPE_FLOW,      /* a destination area, a year and a kind */
-    CM_SCOPE_SYSTEM,    /* all zones of the flows, a year and a kind */
+    CM_SCOPE_SYSTEM,    /* the zones of an internal system, a year */
     CM_SCOPE_DIVERSITY, /* an area in a year (stocks.csv) */
     CM_SCOPE_SERVICE,   /* an area, a year and a service */
     CM_SCOPE_COVERAGE,  /* an area in a year (services.csv) */

@@ -83,8 +83,11 @@ typedef struct cm_table {
     const cm_table_def *def;
     cm_strpool *pool; /* shared, not owned */
     size_t nrows, cap;
-    cm_column *cols;        /* def->ncols columns */
-    uint64_t *line;         /* source line of each row */
+    cm_column *cols;  /* def->ncols columns */
+    uint64_t *line;   /* source line of each row */
+    uint16_t *source; /* the input of each row: an index of sources */
+    char **sources;   /* the names of the inputs rows came from, as in messages */
+    size_t nsources;
     uint32_t *inconsistent; /* per row, a bit per column that failed a cross-field
                                check (kept under --keep-going); NULL: none did */
     uint32_t *slots;        /* key index: row + 1, 0 = empty */
@@ -137,6 +140,7 @@ enum cm_services_col {
     CM_SERVICES_WITH_ACCESS,
     CM_SERVICES_ACCESS_RATE,
     CM_SERVICES_STANDARD_ERROR,
+    CM_SERVICES_POLARITY,
     CM_SERVICES_NCOLS
 };
 
@@ -147,8 +151,13 @@ enum cm_flows_col {
     CM_FLOWS_KIND,
     CM_FLOWS_COUNT,
     CM_FLOWS_SEX,
+    CM_FLOWS_INTERVAL,
     CM_FLOWS_NCOLS
 };
+
+/** The years a flows table's counts may cover (its interval column). */
+#define CM_INTERVAL_MIN 1
+#define CM_INTERVAL_MAX 50
 
 /* Enumerations. */
 typedef enum cm_level {
@@ -163,11 +172,15 @@ typedef enum cm_level {
 typedef enum cm_kind { CM_KIND_INTERNAL, CM_KIND_INTERNATIONAL, CM_KIND_COUNT } cm_kind;
 typedef enum cm_sex { CM_SEX_TOTAL, CM_SEX_FEMALE, CM_SEX_MALE, CM_SEX_COUNT } cm_sex;
 typedef enum cm_group { CM_GROUP_MIGRANT, CM_GROUP_NATIVE, CM_GROUP_COUNT } cm_group;
+/* What a services row's access_rate measures: access to the service, or
+   its lack (a published rate of the uninsured, say). */
+typedef enum cm_polarity { CM_POLARITY_ACCESS, CM_POLARITY_LACK, CM_POLARITY_COUNT } cm_polarity;
 
 extern const cm_enum_def cm_level_enum;
 extern const cm_enum_def cm_kind_enum;
 extern const cm_enum_def cm_sex_enum;
 extern const cm_enum_def cm_group_enum;
+extern const cm_enum_def cm_polarity_enum;
 
 /** The code of s[0..len) in an enumeration (case-insensitive), or -1. */
 int cm_enum_lookup(const cm_enum_def *def, const char *s, size_t len);
@@ -190,6 +203,17 @@ void cm_table_free(cm_table *table);
  * is returned; otherwise *dup is set to SIZE_MAX. CM_ERR_NOMEM on failure.
  */
 cm_status cm_table_add(cm_table *table, const cm_cell *cells, uint64_t line, size_t *dup);
+
+/*
+ * As cm_table_add, for a row read from the input named source (as shown in
+ * messages; NULL: the table's first input). The row keeps which input it
+ * came from (cm_table_source_name). CM_ERR_NOMEM also past 65,535 inputs.
+ */
+cm_status cm_table_add_at(cm_table *table, const cm_cell *cells, const char *source, uint64_t line,
+                          size_t *dup);
+
+/** The name of the input a row came from, or NULL when none was given. */
+const char *cm_table_source_name(const cm_table *table, size_t row);
 
 /** Marks column col of row as inconsistent (failed a cross-field check). */
 cm_status cm_table_mark_inconsistent(cm_table *table, size_t row, size_t col);

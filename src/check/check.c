@@ -287,7 +287,7 @@ void cm_figure_name(const cm_figure *f, char *buf, size_t size)
 {
     size_t n;
     const cm_indicator_def *def = &cm_indicator_defs(&n)[f->indicator];
-    int o = snprintf(buf, size, "%s %" PRId32, *f->area_id ? f->area_id : "(all zones)", f->year);
+    int o = snprintf(buf, size, "%s %" PRId32, *f->area_id ? f->area_id : "(system)", f->year);
     if (o < 0 || (size_t)o >= size)
         return;
     if (f->base_year)

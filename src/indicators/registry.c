@@ -15,6 +15,7 @@
 #define CNT  CM_UNIT_COUNT
 #define RAT  CM_UNIT_RATIO
 #define PERK CM_UNIT_PER_1000
+#define PKPY CM_UNIT_PER_1000_PER_YEAR
 #define PPY  CM_UNIT_PERCENT_PER_YEAR
 #define IDX  CM_UNIT_INDEX
 #define PP   CM_UNIT_PP
@@ -25,9 +26,9 @@ static const cm_indicator_def defs[] = {
     /* Composition (areas) */
     {"fb_share", "Foreign-born share of residents", PCT, CM_SCOPE_AREA,
      "100 * foreign_born / population", "areas: foreign_born, population (or foreign_born_share)",
-     "Where foreign_born is absent and foreign_born_share is given, the published share is used, "
-     "flagged published. Otherwise missing without foreign_born or population; div0 when "
-     "population is 0."},
+     "Where the computed share lacks an input (foreign_born or population) and "
+     "foreign_born_share is given, the published share is used, flagged published. Otherwise "
+     "missing without foreign_born or population; div0 when population is 0."},
     {"fb_female_share", "Women among the foreign-born", PCT, CM_SCOPE_AREA,
      "100 * foreign_born_female / foreign_born", "areas: foreign_born_female, foreign_born",
      "Missing without either input; div0 when foreign_born is 0."},
@@ -49,8 +50,8 @@ static const cm_indicator_def defs[] = {
      "areas: foreign_born, population (or foreign_born_share) of the area and of its parent_id "
      "in the same year",
      "Missing without a parent_id, without the parent's row for the same year, or without either "
-     "share; div0 when the parent's share is 0. Flagged published when either share is a "
-     "published one."},
+     "share; div0 when the parent's share is 0. Either share may be a published one (as for "
+     "fb_share): the quotient is then computed from it, flagged ok, and its reason says so."},
     {"fb_share_of_parent", "Share of the parent's foreign-born living in the area", PCT,
      CM_SCOPE_AREA, "100 * foreign_born / foreign_born_parent",
      "areas: foreign_born of the area and of its parent_id in the same year",
@@ -94,7 +95,9 @@ static const cm_indicator_def defs[] = {
     {"growth_net_internal", "Growth from net internal migration", CNT, CM_SCOPE_GROWTH,
      "net internal migration in year t",
      "flows of kind internal in year t (in - out), else areas: net_internal_migration",
-     "Missing when t - t0 is not 1 or neither source gives the net."},
+     "Missing when t - t0 is not 1, when the flows of year t cover more than one year, or when "
+     "neither source gives the net. Flagged published when it is the published net; the rate "
+     "and the share computed from it stay ok and say so."},
     {"growth_net_internal_rate", "Growth from net internal migration per 1,000", PERK,
      CM_SCOPE_GROWTH, "1000 * net_internal / P_t0", "as growth_net_internal; population of t0",
      "As growth_net_internal; div0 when P_t0 is 0."},
@@ -105,7 +108,7 @@ static const cm_indicator_def defs[] = {
     {"growth_net_international", "Growth from net international migration", CNT, CM_SCOPE_GROWTH,
      "net international migration in year t",
      "flows of kind international in year t (in - out), else areas: net_international_migration",
-     "Missing when t - t0 is not 1 or neither source gives the net."},
+     "As growth_net_internal."},
     {"growth_net_international_rate", "Growth from net international migration per 1,000", PERK,
      CM_SCOPE_GROWTH, "1000 * net_international / P_t0",
      "as growth_net_international; population of t0",
@@ -116,7 +119,8 @@ static const cm_indicator_def defs[] = {
      "As growth_net_international; div0 when the population did not change."},
     {"growth_residual", "Growth not explained by the components", CNT, CM_SCOPE_GROWTH,
      "(P_t - P_t0) - natural - net_internal - net_international", "all of the above",
-     "Missing when any component is missing."},
+     "Missing when any component is missing. Computed, so never flagged published: where a "
+     "component is a published net, the reason says so."},
     {"growth_residual_rate", "Unexplained growth per 1,000", PERK, CM_SCOPE_GROWTH,
      "1000 * residual / P_t0", "all of the above",
      "Missing when any component is missing; div0 when P_t0 is 0."},
@@ -127,67 +131,99 @@ static const cm_indicator_def defs[] = {
     /* Flows per area, year and kind (internal, international, all) */
     {"inflow", "Arrivals", CNT, CM_SCOPE_FLOW, "sum of count where destination = area",
      "flows: count, destination",
-     "Missing when no flow row of the kind and year has the area as destination. With sex "
-     "breakdowns only (F and M, no T), F + M. Kind all: missing unless both kinds are known."},
+     "Per cell (area, year, kind): the T rows where any is given, else F + M where both sexes are "
+     "given; missing when only one sex is given (the other is never taken as 0) or no row of the "
+     "kind and year has the area as destination. A count over the flows' interval. Kind all: "
+     "missing unless both kinds are known."},
     {"outflow", "Departures", CNT, CM_SCOPE_FLOW, "sum of count where origin = area",
      "flows: count, origin",
-     "Missing when no flow row of the kind and year has the area as origin: an absent origin is "
-     "not taken as zero departures."},
+     "As inflow, with the area as origin: an absent origin is not taken as zero departures."},
     {"net", "Net migration", CNT, CM_SCOPE_FLOW, "inflow - outflow",
      "flows; else areas: net_internal_migration, net_international_migration",
      "From the flows when both inflow and outflow are known; otherwise the published "
-     "net_*_migration of the area's row, flagged published; otherwise missing."},
+     "net_*_migration of the area's row, flagged published; otherwise missing. A count over the "
+     "flows' interval."},
     {"gross", "Gross migration (turnover)", CNT, CM_SCOPE_FLOW, "inflow + outflow", "flows",
      "Missing unless both inflow and outflow are known."},
-    {"in_rate", "Arrivals per 1,000 residents", PERK, CM_SCOPE_FLOW, "1000 * inflow / population",
-     "flows; areas: population of the same year",
-     "Missing without inflow or population; div0 "
-     "when population is 0."},
-    {"out_rate", "Departures per 1,000 residents", PERK, CM_SCOPE_FLOW,
-     "1000 * outflow / population", "flows; areas: population of the same year",
-     "Missing without outflow or population; div0 when population is 0."},
-    {"net_rate", "Net migration per 1,000 residents", PERK, CM_SCOPE_FLOW,
-     "1000 * net / population", "as net; areas: population of the same year",
-     "Missing without net or population; div0 when population is 0. Published when net is."},
+    {"in_rate", "Arrivals per 1,000 residents per year", PKPY, CM_SCOPE_FLOW,
+     "1000 * (inflow / N) / population, N = the years the flows cover",
+     "flows (and their interval); areas: population of the same year",
+     "Annual: flows that cover N years (a census question on the residence five years before) "
+     "are divided by N. The denominator is the population of the flows' year (the end of the "
+     "interval). Missing without inflow or population; div0 when population is 0."},
+    {"out_rate", "Departures per 1,000 residents per year", PKPY, CM_SCOPE_FLOW,
+     "1000 * (outflow / N) / population",
+     "flows (and their interval); areas: population of "
+     "the same year",
+     "As in_rate. Missing without outflow or population; div0 when population is 0."},
+    {"net_rate", "Net migration per 1,000 residents per year", PKPY, CM_SCOPE_FLOW,
+     "1000 * (net / N) / population", "as net; areas: population of the same year",
+     "As in_rate; a published net is one year's (N = 1). Missing without net or population; "
+     "div0 when population is 0. Computed from a published net, it stays ok and says so."},
     {"effectiveness", "Migration effectiveness (Bell et al. 2002)", PCT, CM_SCOPE_FLOW,
      "100 * net / gross", "flows",
      "Missing unless both inflow and outflow are known; div0 when gross is 0."},
-    {"surge", "Arrivals as % of residents in one year", PCT, CM_SCOPE_FLOW,
-     "100 * inflow / population", "flows; areas: population of the same year",
-     "Missing without inflow or population; div0 when population is 0."},
+    {"surge", "Arrivals as % of residents, per year", PPY, CM_SCOPE_FLOW,
+     "100 * (inflow / N) / population",
+     "flows (and their interval); areas: population of the "
+     "same year",
+     "Annual, as in_rate, so the inflow-surge rule reads one year's arrivals. Missing without "
+     "inflow or population; div0 when population is 0."},
     {"inflow_female_share", "Women among arrivals", PCT, CM_SCOPE_FLOW,
      "100 * inflow_F / (inflow_F + inflow_M)", "flows: count, sex",
-     "Missing when the flows have no F and M rows for the area, year and kind; div0 when both "
-     "are 0."},
+     "Missing unless both F and M rows are given for the area, year and kind (whatever the T "
+     "rows say: a T that differs from F + M is warned about when loading); div0 when both are "
+     "0. Suppressed when either sex is below --min-count."},
     {"international_share_of_inflow", "International arrivals as % of all arrivals", PCT,
      CM_SCOPE_FLOW, "100 * inflow_international / (inflow_internal + inflow_international)",
      "flows: count, kind",
      "Kind all only. Missing unless both kinds' inflows are known; div0 "
      "when there are no arrivals."},
 
-    /* System level, per year and kind, over all zones of the flows */
-    {"migration_intensity", "Crude migration intensity", PCT, CM_SCOPE_SYSTEM,
-     "100 * M / sum(P), M = all moves between zones",
+    /* System level: the declared zones of an internal system, per year */
+    {"system_moves", "Moves between the zones of the system", CNT, CM_SCOPE_SYSTEM,
+     "M = sum over the zones of the inflow from other zones",
+     "flows of kind internal; the zones of the year",
+     "Zones: the manifest's zones or zone_level, else the areas of areas.csv of the year at its "
+     "finest level, else (undeclared) every area that is an end of an internal flow. A count "
+     "over the flows' interval. Missing when a zone's inflow is missing."},
+    {"moves_in_from_outside", "Moves into the zones from outside the system", CNT, CM_SCOPE_SYSTEM,
+     "sum over the zones of the inflow from areas that are not zones",
+     "flows of kind internal; the zones of the year",
+     "Missing when the zones are not declared (there is no outside) or a zone's inflow is "
+     "missing."},
+    {"moves_out_to_outside", "Moves out of the zones to outside the system", CNT, CM_SCOPE_SYSTEM,
+     "sum over the zones of the outflow to areas that are not zones",
+     "flows of kind internal; the zones of the year", "As moves_in_from_outside, for outflows."},
+    {"migration_intensity", "Crude migration intensity", PPY, CM_SCOPE_SYSTEM,
+     "100 * (M / N) / sum(P), N = the years the flows cover",
      "flows; areas: population of every zone in the same year",
-     "Zones are the areas with flow rows of the year and kind. Missing when any zone lacks a "
-     "population; div0 when the total population is 0."},
+     "Internal systems only: international flows join cities to the rest of the world, which is "
+     "no closed set of zones. Missing when any zone lacks a population; div0 when the total "
+     "population is 0."},
     {"aggregate_effectiveness", "Aggregate migration effectiveness", PCT, CM_SCOPE_SYSTEM,
-     "100 * sum|in - out| / sum(in + out)", "flows",
+     "100 * sum|in - out| / sum(in + out), over moves between zones", "flows",
      "Missing when any zone's inflow or outflow is missing; div0 when there are no moves."},
-    {"net_total", "Net migration summed over all zones", CNT, CM_SCOPE_SYSTEM,
-     "sum (in - out) over the zones", "flows",
-     "0 in a closed system, where every move leaves one zone and enters another: a check of "
-     "the flows. Missing when any zone's inflow or outflow is missing."},
-    {"aggregate_net_migration_rate", "Aggregate net migration rate", PCT, CM_SCOPE_SYSTEM,
-     "100 * 0.5 * sum|in - out| / sum(P)", "flows; areas: population of every zone",
-     "Missing as for the two above. In a closed system it equals migration_intensity * "
-     "aggregate_effectiveness / 100."},
+    {"net_total", "Net migration summed over the zones", CNT, CM_SCOPE_SYSTEM,
+     "sum (inflow - outflow) over the zones, their whole flows", "flows; the zones of the year",
+     "Equals moves_in_from_outside - moves_out_to_outside: 0 only when nothing crosses the "
+     "boundary, so a misspelt or missing zone shows. Missing when the zones are not declared "
+     "(then it is 0 by construction) or any zone's inflow or outflow is missing."},
+    {"aggregate_net_migration_rate", "Aggregate net migration rate", PPY, CM_SCOPE_SYSTEM,
+     "100 * 0.5 * (sum|in - out| / N) / sum(P), over moves between zones",
+     "flows; areas: population of every zone",
+     "Missing as for the two above. It equals migration_intensity * aggregate_effectiveness / "
+     "100 by definition (both count moves between zones)."},
 
     /* Diversity of origins (stocks, per area and year) */
     {"origin_count", "Countries of birth represented", CNT, CM_SCOPE_DIVERSITY,
      "K = number of origins with a count above 0",
      "stocks: count, origin (origin = the area itself is excluded; T rows, else F + M)",
-     "Rows only for areas and years present in stocks.csv."},
+     "Rows only for areas and years present in stocks.csv. Per origin: its T rows, else F + M "
+     "where both are given; an origin given for one sex only makes every diversity value "
+     "missing. The natives' row takes no part, in suppression either. With --min-count, one "
+     "origin below it (its sexes together) suppresses every diversity value of the area and "
+     "year: with few origins, the indices and the top share give the others' counts."},
     {"hhi", "Concentration of origins (Herfindahl-Hirschman)", IDX, CM_SCOPE_DIVERSITY,
      "sum of s_k^2, s_k = count_k / sum(count)", "stocks", "div0 when the stock is 0."},
     {"simpson", "Diversity of origins (Simpson)", IDX, CM_SCOPE_DIVERSITY, "1 - hhi", "stocks",
@@ -206,7 +242,8 @@ static const cm_indicator_def defs[] = {
     {"rate_migrant", "Migrants with access", PCT, CM_SCOPE_SERVICE,
      "100 * with_access / population (group migrant)",
      "services: population, with_access (or access_rate)",
-     "The published access_rate is used, flagged published, where the counts are absent. "
+     "The published access_rate is used, flagged published, where the counts are absent. A "
+     "rate of polarity lack (uninsured) gives access = 100 - rate, flagged ok with a note. "
      "Missing without a migrant row; div0 when population is 0."},
     {"rate_native", "Natives with access", PCT, CM_SCOPE_SERVICE,
      "100 * with_access / population (group native)",
@@ -214,7 +251,7 @@ static const cm_indicator_def defs[] = {
     {"gap_pp", "Access gap, migrants minus natives", PP, CM_SCOPE_SERVICE,
      "rate_migrant - rate_native", "as the two rates",
      "Missing unless both rates are known; div0 when either group's population is 0. "
-     "Negative: migrants have less access."},
+     "Negative: migrants have less access. From published rates, flagged ok with a note."},
     {"parity", "Access parity, migrants to natives", RAT, CM_SCOPE_SERVICE,
      "rate_migrant / rate_native", "as the two rates",
      "Missing unless both rates are known; div0 when rate_native is 0 or either group's "
@@ -224,15 +261,25 @@ static const cm_indicator_def defs[] = {
     {"gap_ci_low", "Access gap, lower bound of the 95% interval", PP, CM_SCOPE_SERVICE,
      "gap_pp - 1.96 * sqrt(se_migrant^2 + se_native^2)",
      "as gap_pp; services: standard_error of both groups",
-     "Missing unless gap_pp and both standard errors are known; div0 as gap_pp."},
+     "Missing unless both rates and both standard errors are known (missing before div0); div0 "
+     "as gap_pp."},
     {"gap_ci_high", "Access gap, upper bound of the 95% interval", PP, CM_SCOPE_SERVICE,
      "gap_pp + 1.96 * sqrt(se_migrant^2 + se_native^2)", "as gap_ci_low", "As gap_ci_low."},
+    {"parity_ci_low", "Access parity, lower bound of the 95% interval", RAT, CM_SCOPE_SERVICE,
+     "parity * exp(-1.96 * sqrt((se_migrant / rate_migrant)^2 + (se_native / rate_native)^2))",
+     "as parity; services: standard_error of both groups",
+     "The delta method on the log scale, so the bounds stay positive. Missing unless both rates "
+     "and both standard errors are known; div0 when a rate is 0."},
+    {"parity_ci_high", "Access parity, upper bound of the 95% interval", RAT, CM_SCOPE_SERVICE,
+     "parity * exp(+1.96 * sqrt((se_migrant / rate_migrant)^2 + (se_native / rate_native)^2))",
+     "as parity_ci_low", "As parity_ci_low."},
     {"service_data_coverage", "Services with data for both groups", PCT, CM_SCOPE_COVERAGE,
-     "100 * services with data for both groups / services in services.csv that year",
-     "services: every row of the year",
+     "100 * services with data for both groups / services the area has rows for",
+     "services: the rows of the area and year",
      "Per area and year present in services.csv. A service has data for both groups when "
-     "both rows give counts or a rate, whatever their flags. The denominator counts every "
-     "service that services.csv names for the year, for any area, so it is never 0."},
+     "both rows give counts or a rate, whatever their flags. The denominator counts the "
+     "services named for this area and year (a service that another city reports does not "
+     "count against this one), so it is never 0."},
 };
 
 const cm_indicator_def *cm_indicator_defs(size_t *count)
@@ -283,7 +330,7 @@ const char *cm_flag_str(cm_flag flag)
 const char *cm_unit_str(cm_unit unit)
 {
     static const char *const names[] = {"%",          "count", "ratio", "per 1,000",
-                                        "% per year", "index", "pp"};
+                                        "% per year", "index", "pp",    "per 1,000 per year"};
     _Static_assert(sizeof names / sizeof names[0] == CM_UNIT_COUNT_, "unit names");
     return (unsigned)unit < CM_UNIT_COUNT_ ? names[unit] : "?";
 }
@@ -292,7 +339,7 @@ const char *cm_scope_str(cm_scope scope)
 {
     static const char *const names[] = {
         "area and year",           "area, between consecutive years",
-        "area, year and kind",     "all zones, year and kind",
+        "area, year and kind",     "the zones of an internal system, and a year",
         "area and year (stocks)",  "area, year and service",
         "area and year (services)"};
     _Static_assert(sizeof names / sizeof names[0] == CM_SCOPE_COUNT_, "scope names");

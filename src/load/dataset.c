@@ -119,6 +119,145 @@ static cm_status check_parents(const cm_dataset *ds, cm_diag *diag)
     return CM_OK;
 }
 
+/* ---- totals against sexes ---- */
+
+static const char *quoted_id(const cm_strpool *pool, uint32_t id, char *buf, size_t size)
+{
+    const char *s = cm_strpool_str(pool, id);
+    return cm_quote(buf, size, s, strlen(s));
+}
+
+/* Stocks: per area, year and origin, T against F + M, in the order of the T rows. */
+static void check_stock_sexes(const cm_dataset *ds, cm_diag *diag)
+{
+    const cm_table *t = ds->stocks;
+    const uint8_t *sex = t->cols[CM_STOCKS_SEX].v.code;
+    const int64_t *count = t->cols[CM_STOCKS_COUNT].v.count;
+    for (size_t r = 0; r < t->nrows; r++) {
+        if (!t->cols[CM_STOCKS_SEX].present[r] || sex[r] != CM_SEX_TOTAL)
+            continue;
+        cm_cell key[4];
+        for (int k = 0; k < 3; k++)
+            cm_table_get(t, r, t->def->key[k], &key[k]);
+        key[3] = (cm_cell){.present = true, .v.code = CM_SEX_FEMALE};
+        size_t f = cm_table_find(t, key);
+        key[3].v.code = CM_SEX_MALE;
+        size_t m = cm_table_find(t, key);
+        if (f == SIZE_MAX || m == SIZE_MAX || count[r] == count[f] + count[m])
+            continue;
+        char area[CM_QUOTE_SIZE], origin[CM_QUOTE_SIZE];
+        const char *file = cm_table_source_name(t, r);
+        cm_loc loc = {file ? file : ds->sources[CM_TABLE_STOCKS].name, t->line[r], 0};
+        const char *ffile = cm_table_source_name(t, f);
+        cm_diag_report(
+            diag, CM_SEV_WARNING, &loc,
+            "stock of %s in %" PRId32 " born in %s: T is %" PRId64 " but F + M is %" PRId64
+            " + %" PRId64 " = %" PRId64 " (F row at %s:%" PRIu64 "); expected T = F + M",
+            quoted_id(ds->pool, key[0].v.text, area, sizeof area), key[1].v.year,
+            quoted_id(ds->pool, key[2].v.text, origin, sizeof origin), count[r], count[f], count[m],
+            count[f] + count[m], ffile ? ffile : loc.file, t->line[f]);
+    }
+}
+
+/* A flows cell whose T differs from F + M in one direction. */
+typedef struct sex_gap {
+    const cm_flow_cell *t, *f, *m;
+    int dir; /* 0 inflow, 1 outflow */
+} sex_gap;
+
+static uint64_t gap_line(const sex_gap *g)
+{
+    return g->dir ? g->t->out_line : g->t->in_line;
+}
+
+static uint16_t gap_source(const sex_gap *g)
+{
+    return g->dir ? g->t->out_source : g->t->in_source;
+}
+
+/* In the order of the T rows' places, then of the cells' keys: the same
+   however the cells were read. */
+static int cmp_gaps(const void *a, const void *b)
+{
+    const sex_gap *x = a, *y = b;
+    if (gap_source(x) != gap_source(y))
+        return gap_source(x) < gap_source(y) ? -1 : 1;
+    if (gap_line(x) != gap_line(y))
+        return gap_line(x) < gap_line(y) ? -1 : 1;
+    if (x->t->year != y->t->year)
+        return x->t->year < y->t->year ? -1 : 1;
+    if (x->t->area != y->t->area)
+        return x->t->area < y->t->area ? -1 : 1;
+    if (x->t->kind != y->t->kind)
+        return x->t->kind < y->t->kind ? -1 : 1;
+    return x->dir - y->dir;
+}
+
+/* Flows: per area, year, kind and direction, T against F + M. */
+static cm_status check_flow_sexes(const cm_dataset *ds, cm_diag *diag)
+{
+    const cm_flows *fl = ds->flows;
+    sex_gap *gaps = NULL;
+    size_t n = 0, cap = 0;
+    for (size_t i = 0; i < fl->count; i++) {
+        const cm_flow_cell *t = &fl->cells[i];
+        if (t->sex != CM_SEX_TOTAL)
+            continue;
+        const cm_flow_cell *f =
+            cm_flows_find(fl, t->area, t->year, (cm_kind)t->kind, CM_SEX_FEMALE);
+        const cm_flow_cell *m = cm_flows_find(fl, t->area, t->year, (cm_kind)t->kind, CM_SEX_MALE);
+        if (!f || !m)
+            continue;
+        for (int dir = 0; dir < 2; dir++) {
+            bool all = dir ? t->out_rows && f->out_rows && m->out_rows
+                           : t->in_rows && f->in_rows && m->in_rows;
+            if (!all ||
+                (dir ? t->outflow == f->outflow + m->outflow : t->inflow == f->inflow + m->inflow))
+                continue;
+            if (n == cap) {
+                size_t grown = cap ? cap * 2 : 16;
+                sex_gap *g = realloc(gaps, grown * sizeof *g);
+                if (!g) {
+                    free(gaps);
+                    return CM_ERR_NOMEM;
+                }
+                gaps = g;
+                cap = grown;
+            }
+            gaps[n++] = (sex_gap){t, f, m, dir};
+        }
+    }
+    if (n)
+        qsort(gaps, n, sizeof *gaps, cmp_gaps);
+    for (size_t i = 0; i < n; i++) {
+        const sex_gap *g = &gaps[i];
+        char area[CM_QUOTE_SIZE];
+        int64_t tv = g->dir ? g->t->outflow : g->t->inflow;
+        int64_t fv = g->dir ? g->f->outflow : g->f->inflow;
+        int64_t mv = g->dir ? g->m->outflow : g->m->inflow;
+        cm_loc loc = {cm_flows_source_name(fl, gap_source(g)), gap_line(g), 0};
+        cm_diag_report(
+            diag, CM_SEV_WARNING, &loc,
+            "%s of %s in %" PRId32 " (%s): T is %" PRId64 " but F + M is %" PRId64 " + %" PRId64
+            " = %" PRId64 " (first F row at %s:%" PRIu64 "); expected T = F + M",
+            g->dir ? "outflow" : "inflow", quoted_id(ds->pool, g->t->area, area, sizeof area),
+            g->t->year, cm_enum_name(&cm_kind_enum, g->t->kind), tv, fv, mv, fv + mv,
+            cm_flows_source_name(fl, g->dir ? g->f->out_source : g->f->in_source),
+            g->dir ? g->f->out_line : g->f->in_line);
+    }
+    free(gaps);
+    return CM_OK;
+}
+
+cm_status cm_check_sex_totals(const cm_dataset *ds, cm_table_id table, cm_diag *diag)
+{
+    if (table == CM_TABLE_STOCKS && ds->stocks)
+        check_stock_sexes(ds, diag);
+    else if (table == CM_TABLE_FLOWS && ds->flows)
+        return check_flow_sexes(ds, diag);
+    return CM_OK;
+}
+
 static cm_status load(const char *dir, const cm_load_options *opts, cm_diag *diag, cm_dataset **out)
 {
     static const cm_table_def *const defs[CM_TABLE_COUNT] = {&cm_areas_def, &cm_stocks_def,
@@ -216,11 +355,18 @@ static cm_status load(const char *dir, const cm_load_options *opts, cm_diag *dia
                           : t == CM_TABLE_STOCKS ? ds->stocks
                           : t == CM_TABLE_FLOWS  ? NULL
                                                  : ds->services;
+        /* The zones of each year: the areas read just before, at the finest
+           level of the year. */
+        if (t == CM_TABLE_FLOWS &&
+            cm_flows_declare_zone_level(ds->flows, ds->areas, -1, false) != CM_OK)
+            return CM_ERR_NOMEM;
         cm_status fst = cm_load_file(src->path, src->name, defs[t], ds->pool, table,
                                      t == CM_TABLE_FLOWS ? ds->flows : NULL, opts, diag, src);
         if (fst == CM_ERR_NOMEM)
             return CM_ERR_NOMEM;
         if (t == CM_TABLE_AREAS && check_parents(ds, diag) != CM_OK)
+            return CM_ERR_NOMEM;
+        if (cm_check_sex_totals(ds, (cm_table_id)t, diag) != CM_OK)
             return CM_ERR_NOMEM;
         st = worse(st, fst);
     }

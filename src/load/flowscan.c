@@ -51,12 +51,27 @@ enum {
 };
 
 /* What a header column feeds. */
-typedef enum role { R_SKIP, R_YEAR, R_ID0, R_ID1, R_KIND, R_SEX, R_COUNT } role;
+typedef enum role {
+    R_SKIP,
+    R_YEAR,
+    R_ID0,
+    R_ID1,
+    R_KIND,
+    R_SEX,
+    R_COUNT,
+    R_INTERVAL,
+    R_ROLES
+} role;
 
-/* The sums of one (area, year, kind, sex). */
+/* The sums of one (area, year, kind, sex): one cache line, which is all a
+   row touches of an entry besides its key. */
 typedef struct sums {
-    int64_t in, out;
+    _Alignas(64) int64_t in;
+    int64_t out;
     uint64_t in_rows, out_rows;
+    int64_t in_outside, out_outside; /* internal flows with a partner outside the zones */
+    uint64_t in_line, out_line;      /* the first row of each direction, as the worker counts
+                                        lines (from 1 at the start of its part) */
 } sums;
 
 /* One (id, year) a worker has met, with its sums. */
@@ -66,6 +81,9 @@ typedef struct entry {
     size_t name; /* offset of the id in the worker's arena, when longer than SHORT_ID */
     uint32_t len;
     int32_t year;
+    /* All ones when the year has a system of zones and the id is not one of
+       them: a partner outside. 0 otherwise. Decided when the entry is made. */
+    int64_t outside;
     sums s[CM_KIND_COUNT][CM_SEX_COUNT];
 } entry;
 
@@ -83,7 +101,9 @@ typedef struct queued {
     row_id id[2]; /* the two id columns, in header order */
     int32_t year;
     uint8_t kind, sex;
+    uint8_t interval; /* 0: the row states none */
     int64_t count;
+    uint64_t line; /* of the record's start, counted from 1 at the start of the part */
 } queued;
 
 typedef struct spelling {
@@ -125,6 +145,14 @@ typedef struct worker {
 
     spelling spell[2][ENUM_CACHE]; /* kind, sex */
 
+    /* Lines: the line ends before the current record, since the part began
+       (so the record's line, counted from 1 there, is one more). */
+    uint64_t lines;
+    /* The intervals its rows state, [year][kind], and the line of the first
+       row stating each. */
+    uint8_t interval[CM_FLOWS_YEARS][CM_KIND_COUNT];
+    uint64_t interval_line[CM_FLOWS_YEARS][CM_KIND_COUNT];
+
     /* Counts. */
     uint64_t records, rows, stayer_rows;
     int64_t stayer_persons;
@@ -146,13 +174,18 @@ typedef struct job {
     size_t chunk; /* bytes read at a time */
     size_t ncols;
     role *roles;
-    int col_of[R_COUNT + 1]; /* the column of each role; -1: none */
-    int id_col[2];           /* the schema columns of R_ID0 and R_ID1 */
-    int default_sex;         /* when the header has no sex column */
+    int col_of[R_ROLES]; /* the column of each role; -1: none */
+    int id_col[2];       /* the schema columns of R_ID0 and R_ID1 */
+    int default_sex;     /* when the header has no sex column */
     /* Progress: called from worker_read when there is one part, else from
        the waiting thread. */
     const cm_load_options *opts;
     const char *name;
+    /* Zones: the years with a system, and what tells which ids are zones
+       (read only while the threads run). */
+    bool declared[CM_FLOWS_YEARS];
+    const cm_strpool *pool;
+    const cm_flows *flows;
     bool inline_progress;
     _Atomic uint64_t done_bytes, done_rows;
     _Atomic unsigned running;
@@ -289,6 +322,18 @@ static size_t entry_of(worker *w, const row_id *id, int32_t year)
     e->len = id->len;
     e->year = year;
     e->hash = h;
+    /* A zone of its year? Asked once per (id, year): a zone is an interned
+       id (an area, or the manifest's list), so an id the pool lacks is none. */
+    if (w->job->declared[year - CM_YEAR_MIN]) {
+        unsigned char key[SHORT_ID];
+        const char *s = bytes;
+        if (id->len <= SHORT_ID) {
+            key_bytes(id->w0, id->w1, id->len, key);
+            s = (const char *)key;
+        }
+        uint32_t area = cm_strpool_find(w->job->pool, s, id->len);
+        e->outside = area && cm_flows_is_zone(w->job->flows, area, year) ? 0 : -1;
+    }
     if (id->len > SHORT_ID) {
         if (w->arena_len + id->len > w->arena_cap) {
             size_t cap = w->arena_cap ? w->arena_cap * 2 : 64 * 1024;
@@ -344,6 +389,23 @@ static void take_count(worker *w, const unsigned char *s, size_t len)
     }
     if (cm_parse_count((const char *)s, len, &w->row->count) != CM_PARSE_OK)
         fail(w);
+}
+
+/* An interval: years from 1 to 50; an empty field states none. */
+static void take_interval(worker *w, const unsigned char *s, size_t len)
+{
+    int64_t v = 0;
+    if (len == 1 && s[0] >= '1' && s[0] <= '9')
+        v = s[0] - '0';
+    else if (len == 2 && s[0] >= '1' && s[0] <= '9' && s[1] >= '0' && s[1] <= '9')
+        v = (s[0] - '0') * 10 + (s[1] - '0');
+    else if (len && cm_parse_count((const char *)s, len, &v) != CM_PARSE_OK)
+        v = -1;
+    if (len && (v < CM_INTERVAL_MIN || v > CM_INTERVAL_MAX)) {
+        fail(w);
+        return;
+    }
+    w->row->interval = (uint8_t)v;
 }
 
 static void take_id(worker *w, row_id *id, const unsigned char *s, size_t len)
@@ -436,6 +498,11 @@ static void on_field(void *data, size_t len, void *ctx)
     case R_COUNT:
         take_count(w, s, len);
         return;
+    case R_INTERVAL:
+        take_interval(w, s, len);
+        return;
+    case R_ROLES:
+        return;
     }
 }
 
@@ -451,6 +518,18 @@ static void add_row(worker *w, const queued *r)
     }
     int64_t count = r->count;
     w->rows++;
+    if (r->interval) {
+        /* One interval for a year and kind: another one is the checked
+           reader's to report. */
+        uint8_t *have = &w->interval[r->year - CM_YEAR_MIN][r->kind];
+        if (!*have) {
+            *have = r->interval;
+            w->interval_line[r->year - CM_YEAR_MIN][r->kind] = r->line;
+        } else if (*have != r->interval) {
+            fail(w);
+            return;
+        }
+    }
     if (e0 == e1) {
         if (w->stayer_persons > CM_COUNT_MAX - count) {
             fail(w);
@@ -461,6 +540,8 @@ static void add_row(worker *w, const queued *r)
         return;
     }
     bool origin_first = w->job->id_col[0] == CM_FLOWS_ORIGIN;
+    const entry *dest = &w->entries[origin_first ? e1 : e0];
+    const entry *orig = &w->entries[origin_first ? e0 : e1];
     sums *in = &w->entries[origin_first ? e1 : e0].s[r->kind][r->sex];
     sums *out = &w->entries[origin_first ? e0 : e1].s[r->kind][r->sex];
     /* Every sum is at most its kind's total: checking that one suffices. */
@@ -468,6 +549,15 @@ static void add_row(worker *w, const queued *r)
         fail(w);
         return;
     }
+    /* The part with a partner outside the zones, for internal flows: masks,
+       no branch. */
+    int64_t internal = -(int64_t)(r->kind == CM_KIND_INTERNAL);
+    in->in_outside += count & internal & orig->outside;
+    out->out_outside += count & internal & dest->outside;
+    if (!in->in_rows)
+        in->in_line = r->line;
+    if (!out->out_rows)
+        out->out_line = r->line;
     in->in += count;
     in->in_rows++;
     out->out += count;
@@ -663,11 +753,27 @@ static bool quoted_field(worker *w, const unsigned char *buf, size_t from, size_
 }
 
 /*
+ * Line ends in p[0..len): LF, CR and CRLF each once, as the checked reader
+ * counts lines; prev_cr: the byte before p was a CR.
+ */
+static uint64_t line_ends_in(const unsigned char *p, size_t len, bool prev_cr)
+{
+    uint64_t n = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (p[i] == '\r')
+            n++;
+        else if (p[i] == '\n' && !(i ? p[i - 1] == '\r' : prev_cr))
+            n++;
+    }
+    return n;
+}
+
+/*
  * One record, whole in the chunk: buf[pos, stop[nf - 1]), its fields
  * ending at stop[0..nf) (each delimiter, then the line end); nf above
  * PLAIN_COLS_MAX says only "too many". quoted: a quote lies in it. Does
  * what on_field and on_record would do with it, column by column, without
- * a call and a switch per field.
+ * a call and a switch per field, and counts its lines.
  */
 static void take_record(worker *w, const unsigned char *buf, size_t pos, const size_t *stop,
                         size_t nf, bool quoted)
@@ -676,6 +782,8 @@ static void take_record(worker *w, const unsigned char *buf, size_t pos, const s
     const unsigned char *text[PLAIN_COLS_MAX];
     size_t len[PLAIN_COLS_MAX];
     w->records++;
+    w->row->line = w->lines + 1;
+    w->lines++; /* its line end */
     if (nf != j->ncols) {
         fail(w);
         return;
@@ -700,6 +808,9 @@ static void take_record(worker *w, const unsigned char *buf, size_t pos, const s
         } else if (!quoted_field(w, buf, from, stop[f], &text[f], &len[f])) {
             fail(w); /* libcsv in strict mode refuses it too */
             return;
+        } else if (buf[from] == j->quote) {
+            /* Line breaks inside quotes are lines too. */
+            w->lines += line_ends_in(buf + from + 1, stop[f] - from - 2, false);
         }
         if (len[f] > j->max_field) {
             fail(w);
@@ -717,52 +828,120 @@ static void take_record(worker *w, const unsigned char *buf, size_t pos, const s
         take_code(w, 1, FIELD(R_SEX));
     if (j->col_of[R_COUNT] >= 0)
         take_count(w, FIELD(R_COUNT));
+    if (j->col_of[R_INTERVAL] >= 0)
+        take_interval(w, FIELD(R_INTERVAL));
 #undef FIELD
     if (!w->failed)
         queue_row(w);
 }
 
-/*
- * Reads the records of the chunk buf[0..n), its marks made. The marks of
- * delimiters and line ends outside quotes are walked once, in order: they
- * split the chunk into records and fields, which go straight to the work
- * of a row as libcsv in strict mode would pass them (no space can sit at a
- * field's edge outside quotes: the byte scan saw to that, so libcsv would
- * trim none). A field libcsv would refuse fails the part, and the checked
- * reader reads the file. libcsv reads only what the marks do not settle: a
- * record cut by the end of the chunk, which it then holds until its line
- * end comes, and every record of a file of more than PLAIN_COLS_MAX
- * columns. Blank lines are skipped, as libcsv skips them.
- */
-static void read_chunk(worker *w, const unsigned char *buf, size_t n)
+/* A blank line, or the LF of a CRLF, at buf[i]: counted as the checked
+   reader counts lines. */
+static inline void blank_line(worker *w, const unsigned char *buf, size_t i, bool prev_cr)
 {
-    const uint64_t *ends = w->marks.ends, *delims = w->marks.delims;
-    size_t pos = 0;
-    if (w->in_csv || w->job->ncols > PLAIN_COLS_MAX) {
-        size_t e = w->job->ncols > PLAIN_COLS_MAX ? n : next_mark(ends, 0, n);
-        size_t upto = e < n ? e + 1 : n;
-        if (!csv_take(w, buf, upto)) {
+    if (!(buf[i] == '\n' && (i ? buf[i - 1] == '\r' : prev_cr)))
+        w->lines++;
+}
+
+/*
+ * The end of a record libcsv holds, begun in an earlier chunk: libcsv reads
+ * on to the first line end outside quotes. Returns where the next record
+ * starts, or n when the record goes on past the chunk. Then the line count
+ * is set again from the byte scan's (base, prev_cr: its count and last byte
+ * before this chunk), as the record's lines went by unseen.
+ */
+static size_t finish_held(worker *w, const unsigned char *buf, size_t n, uint64_t base,
+                          bool prev_cr)
+{
+    size_t e = next_mark(w->marks.ends, 0, n);
+    size_t upto = e < n ? e + 1 : n;
+    if (!csv_take(w, buf, upto)) {
+        fail(w);
+        return n;
+    }
+    if (e == n)
+        return n;
+    w->in_csv = false;
+    w->lines = base + line_ends_in(buf, upto, prev_cr);
+    return upto;
+}
+
+/* Hands libcsv the rest of a chunk, from a record's start: a record cut by
+   the end of the chunk. */
+static void hold_rest(worker *w, const unsigned char *buf, size_t pos, size_t n)
+{
+    if (pos >= n)
+        return;
+    w->row->line = w->lines + 1;
+    w->in_csv = true;
+    if (!csv_take(w, buf + pos, n - pos))
+        fail(w);
+}
+
+/*
+ * A chunk of a file of more than PLAIN_COLS_MAX columns: every record goes
+ * to libcsv, one at a time, split at the line ends outside quotes, so that
+ * each knows its line.
+ */
+static void read_wide(worker *w, const unsigned char *buf, size_t n, uint64_t base, bool prev_cr)
+{
+    size_t pos = w->in_csv ? finish_held(w, buf, n, base, prev_cr) : 0;
+    while (pos < n && !w->failed) {
+        size_t e = next_mark(w->marks.ends, pos, n);
+        if (e == n) {
+            hold_rest(w, buf, pos, n);
+            return;
+        }
+        if (e == pos) {
+            blank_line(w, buf, e, prev_cr);
+            pos = e + 1;
+            continue;
+        }
+        w->row->line = w->lines + 1;
+        if (!csv_take(w, buf + pos, e + 1 - pos)) {
             fail(w);
             return;
         }
-        if (e == n)
-            return;
-        w->in_csv = false;
-        pos = upto;
+        /* Its line end, and those inside its quotes. */
+        w->lines += 1 + line_ends_in(buf + pos, e - pos, false);
+        pos = e + 1;
     }
+}
+
+/*
+ * Reads the records of the chunk buf[0..n), its marks made; base and
+ * prev_cr: the byte scan's line count and last byte before it. The marks
+ * of delimiters and line ends outside quotes are walked once, in order:
+ * they split the chunk into records and fields, which go straight to the
+ * work of a row as libcsv in strict mode would pass them (no space can sit
+ * at a field's edge outside quotes: the byte scan saw to that, so libcsv
+ * would trim none). A field libcsv would refuse fails the part, and the
+ * checked reader reads the file. libcsv reads only what the marks do not
+ * settle: a record cut by the end of the chunk, which it then holds until
+ * its line end comes, and every record of a file of more than
+ * PLAIN_COLS_MAX columns. Blank lines are skipped, as libcsv skips them.
+ * Lines are counted on the way: each record's line end, the line breaks
+ * inside its quoted fields, blank lines.
+ */
+static void read_chunk(worker *w, const unsigned char *buf, size_t n, uint64_t base, bool prev_cr)
+{
+    const uint64_t *ends = w->marks.ends, *delims = w->marks.delims;
+    if (w->job->ncols > PLAIN_COLS_MAX) {
+        read_wide(w, buf, n, base, prev_cr);
+        return;
+    }
+    size_t pos = w->in_csv ? finish_held(w, buf, n, base, prev_cr) : 0;
+    if (pos >= n || w->failed)
+        return;
     size_t nwords = (n + 63) / 64, k = pos / 64;
-    uint64_t x = pos < n ? (delims[k] | ends[k]) & (~(uint64_t)0 << (pos % 64)) : 0;
+    uint64_t x = (delims[k] | ends[k]) & (~(uint64_t)0 << (pos % 64));
     size_t quote = next_mark(w->marks.quotes, pos, n); /* the first quote at or past pos */
     size_t stop[PLAIN_COLS_MAX + 1], nf = 0;
     for (;;) {
         while (!x) {
             if (++k >= nwords) {
                 /* The rest is a record cut by the end of the chunk. */
-                if (pos < n) {
-                    w->in_csv = true;
-                    if (!csv_take(w, buf + pos, n - pos))
-                        fail(w);
-                }
+                hold_rest(w, buf, pos, n);
                 return;
             }
             x = delims[k] | ends[k];
@@ -771,6 +950,7 @@ static void read_chunk(worker *w, const unsigned char *buf, size_t n)
         x &= x - 1;
         bool end = buf[i] == '\n' || buf[i] == '\r';
         if (end && i == pos && nf == 0) {
+            blank_line(w, buf, i, prev_cr);
             pos = i + 1; /* a blank line, or the LF of a CRLF */
             continue;
         }
@@ -802,11 +982,13 @@ static void worker_read(worker *w, uint64_t begin, uint64_t end, bool last)
             fail(w); /* a read error or a shorter file: the checked reader says which */
             break;
         }
+        uint64_t base = w->scan.line_ends;
+        bool prev_cr = w->scan.prev_cr != 0;
         cm_bytescan_mark(&w->scan, w->buf, want, &w->marks);
         if (w->scan.dirty)
             fail(w);
         else
-            read_chunk(w, w->buf, want);
+            read_chunk(w, w->buf, want, base, prev_cr);
         off += want;
         atomic_fetch_add(&j->done_bytes, want);
         atomic_fetch_add(&j->done_rows, w->rows - rows_before);
@@ -923,7 +1105,7 @@ static size_t read_header(job *j, const unsigned char *buf, size_t len, const ch
             bool seen_sex = false;
             int ids = 0;
             j->ncols = ncols;
-            for (int r = 0; r <= R_COUNT; r++)
+            for (int r = 0; r < R_ROLES; r++)
                 j->col_of[r] = -1;
             for (size_t c = 0; c < ncols; c++) {
                 switch (map[c]) {
@@ -944,6 +1126,9 @@ static size_t read_header(job *j, const unsigned char *buf, size_t len, const ch
                     break;
                 case CM_FLOWS_COUNT:
                     j->roles[c] = R_COUNT;
+                    break;
+                case CM_FLOWS_INTERVAL:
+                    j->roles[c] = R_INTERVAL;
                     break;
                 default:
                     j->roles[c] = R_SKIP;
@@ -1081,10 +1266,18 @@ static void wait_threads(job *j)
     pthread_mutex_unlock(&j->lock);
 }
 
-/* Merges the workers that read the file, in file order, into flows. */
-static cm_status merge(worker **owners, size_t n, cm_strpool *pool, cm_flows *flows)
+/*
+ * Merges the workers that read the file, in file order, into flows: base[k]
+ * is the line ends before owner k's part, which turns its line counts into
+ * the file's lines.
+ */
+static cm_status merge(worker **owners, size_t n, const uint64_t *base, const char *name,
+                       cm_strpool *pool, cm_flows *flows)
 {
     unsigned char key[SHORT_ID];
+    int source = cm_flows_source(flows, name);
+    if (source < 0)
+        return CM_ERR_NOMEM;
     for (size_t k = 0; k < n; k++) {
         const worker *w = owners[k];
         for (size_t i = 0; i < w->nentries; i++) {
@@ -1097,12 +1290,24 @@ static cm_status merge(worker **owners, size_t n, cm_strpool *pool, cm_flows *fl
             uint32_t area = cm_strpool_intern(pool, s, e->len);
             if (!area)
                 return CM_ERR_NOMEM;
+            cm_flows_note_named(flows, area);
             for (int kind = 0; kind < CM_KIND_COUNT; kind++)
                 for (int sex = 0; sex < CM_SEX_COUNT; sex++) {
                     const sums *su = &e->s[kind][sex];
-                    if ((su->in_rows || su->out_rows) &&
-                        cm_flows_merge(flows, area, e->year, (cm_kind)kind, (cm_sex)sex, su->in,
-                                       su->out, su->in_rows, su->out_rows) != CM_OK)
+                    if (!su->in_rows && !su->out_rows)
+                        continue;
+                    cm_flow_sums add = {su->in,
+                                        su->out,
+                                        su->in_rows,
+                                        su->out_rows,
+                                        su->in_outside,
+                                        su->out_outside,
+                                        su->in_rows ? base[k] + su->in_line : 0,
+                                        su->out_rows ? base[k] + su->out_line : 0,
+                                        (uint16_t)source,
+                                        (uint16_t)source};
+                    if (cm_flows_merge_sums(flows, area, e->year, (cm_kind)kind, (cm_sex)sex,
+                                            &add) != CM_OK)
                         return CM_ERR_NOMEM;
                 }
         }
@@ -1114,7 +1319,34 @@ static cm_status merge(worker **owners, size_t n, cm_strpool *pool, cm_flows *fl
             flows->stats.persons_by_kind[kind] += w->persons_by_kind[kind];
         }
     }
+    /* The intervals, checked to agree before: the first statement's place. */
+    for (size_t k = 0; k < n; k++)
+        for (size_t y = 0; y < CM_FLOWS_YEARS; y++)
+            for (int kind = 0; kind < CM_KIND_COUNT; kind++)
+                if (owners[k]->interval[y][kind] && !flows->interval[y][kind]) {
+                    cm_flows_place at = {base[k] + owners[k]->interval_line[y][kind],
+                                         (uint16_t)source};
+                    cm_flows_state_interval(flows, (int32_t)y + CM_YEAR_MIN, (cm_kind)kind,
+                                            owners[k]->interval[y][kind], at);
+                }
     return CM_OK;
+}
+
+/* True when the owners' intervals agree: one for each year and kind. */
+static bool intervals_agree(worker **owners, size_t n)
+{
+    for (size_t y = 0; y < CM_FLOWS_YEARS; y++)
+        for (int kind = 0; kind < CM_KIND_COUNT; kind++) {
+            uint8_t first = 0;
+            for (size_t k = 0; k < n; k++) {
+                uint8_t v = owners[k]->interval[y][kind];
+                if (v && first && v != first)
+                    return false;
+                if (v)
+                    first = v;
+            }
+        }
+    return true;
 }
 
 bool cm_flowscan_load(const char *path, const char *name, cm_strpool *pool, cm_flows *flows,
@@ -1131,6 +1363,10 @@ bool cm_flowscan_load(const char *path, const char *name, cm_strpool *pool, cm_f
         return false;
 
     job j = {.fd = -1, .delim = delim, .quote = quote, .opts = opts, .name = name};
+    j.pool = pool;
+    j.flows = flows;
+    for (size_t y = 0; y < CM_FLOWS_YEARS; y++)
+        j.declared[y] = cm_flows_system_declared(flows, (int32_t)y + CM_YEAR_MIN);
     j.max_field = opts->csv.max_field ? opts->csv.max_field : CM_CSV_DEFAULT_MAX_FIELD;
     j.chunk = opts->flows_chunk ? opts->flows_chunk : CHUNK;
     worker workers[MAX_PARTS];
@@ -1218,12 +1454,14 @@ bool cm_flowscan_load(const char *path, const char *name, cm_strpool *pool, cm_f
 
     /* Taken only when every part read clean and every sum stays exact. */
     uint64_t rows = 0, records = 1, line_ends = hscan.line_ends;
+    uint64_t base[MAX_PARTS];
     int64_t persons[CM_KIND_COUNT] = {0}, stayers = 0;
     bool last_was_end = false;
     for (size_t k = 0; k < nowners; k++) {
         const worker *w = owners[k];
         if (w->failed)
             goto out;
+        base[k] = line_ends;
         rows += w->rows;
         records += w->records;
         line_ends += w->scan.line_ends;
@@ -1237,6 +1475,8 @@ bool cm_flowscan_load(const char *path, const char *name, cm_strpool *pool, cm_f
     for (int kind = 0; kind < CM_KIND_COUNT; kind++)
         if (persons[kind] > CM_COUNT_MAX)
             goto out;
+    if (j.col_of[R_INTERVAL] >= 0 && !intervals_agree(owners, nowners))
+        goto out;
     /* The file must be what was measured at the start. */
     if (fstat(j.fd, &sb_after) != 0 || sb_after.st_size != sb.st_size ||
         sb_after.st_mtim.tv_sec != sb.st_mtim.tv_sec ||
@@ -1253,7 +1493,7 @@ bool cm_flowscan_load(const char *path, const char *name, cm_strpool *pool, cm_f
     src->csv.lines = 1 + line_ends - (last_was_end ? 1 : 0);
     src->csv.records = records;
     src->csv.bom = bom;
-    src->status = merge(owners, nowners, pool, flows);
+    src->status = merge(owners, nowners, base, name, pool, flows);
     if (src->status == CM_ERR_NOMEM) {
         cm_loc loc = {name, 0, 0};
         cm_diag_report(diag, CM_SEV_ERROR, &loc, "out of memory");

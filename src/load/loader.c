@@ -58,6 +58,10 @@ typedef struct loader {
     bool has_extra;
     cm_csv_pos extra_pos;
     uint32_t row_inconsistent; /* columns that failed a cross-field check */
+
+    /* The input of the last flow row, and its index among the flows' inputs. */
+    const char *place_file;
+    uint16_t place_source;
 } loader;
 
 static cm_loc loc_of(const loader *ld, cm_csv_pos pos)
@@ -287,6 +291,21 @@ static cm_status parse_field(loader *ld, size_t col, const char *s, size_t len,
     }
     case CM_VALUE_COUNT:
         e = cm_parse_count(s, len, &cell->v.count);
+        if (ld->def == &cm_flows_def && col == CM_FLOWS_INTERVAL && e != CM_PARSE_EMPTY) {
+            if (e == CM_PARSE_OK &&
+                (cell->v.count < CM_INTERVAL_MIN || cell->v.count > CM_INTERVAL_MAX))
+                e = CM_PARSE_RANGE;
+            if (e == CM_PARSE_OK) {
+                cell->present = true;
+                return CM_OK;
+            }
+            add_pending(ld, col, pos,
+                        "column 'interval': %s is not an interval (%s; expected the years the "
+                        "counts cover, a whole number from %d to %d)",
+                        cm_quote(q, sizeof q, s, len), cm_parse_error_str(e), CM_INTERVAL_MIN,
+                        CM_INTERVAL_MAX);
+            return CM_OK;
+        }
         break;
     case CM_VALUE_SIGNED_COUNT:
         e = cm_parse_signed_count(s, len, &cell->v.count);
@@ -509,7 +528,8 @@ static cm_status commit_table_row(loader *ld, const cm_csv_pos *row)
 {
     size_t dup;
     char key[512], here[CM_QUOTE_SIZE], there[CM_QUOTE_SIZE];
-    if (cm_table_add(ld->table, ld->cells, row->line, &dup) != CM_OK)
+    if (cm_table_add_at(ld->table, ld->cells, row->file ? row->file : ld->file, row->line, &dup) !=
+        CM_OK)
         return CM_ERR_NOMEM;
     if (dup == SIZE_MAX) {
         for (size_t c = 0; c < ld->def->ncols; c++)
@@ -540,15 +560,52 @@ static cm_status commit_table_row(loader *ld, const cm_csv_pos *row)
                       cm_cell_format(ld->def, col, &ld->cells[col], ld->pool, here, sizeof here));
 }
 
+/* The place of the current row, its input registered with the flows. */
+static bool flow_place(loader *ld, const cm_csv_pos *row, cm_flows_place *place)
+{
+    const char *file = row->file ? row->file : ld->file;
+    if (file != ld->place_file) {
+        int source = cm_flows_source(ld->flows, file);
+        if (source < 0)
+            return false;
+        ld->place_file = file;
+        ld->place_source = (uint16_t)source;
+    }
+    place->line = row->line;
+    place->source = ld->place_source;
+    return true;
+}
+
 static cm_status commit_flow_row(loader *ld, const cm_csv_pos *row)
 {
     const cm_cell *c = ld->cells;
     cm_sex sex = c[CM_FLOWS_SEX].present ? (cm_sex)c[CM_FLOWS_SEX].v.code : CM_SEX_TOTAL;
-    switch (cm_flows_add(ld->flows, c[CM_FLOWS_YEAR].v.year, c[CM_FLOWS_ORIGIN].v.text,
-                         c[CM_FLOWS_DESTINATION].v.text, (cm_kind)c[CM_FLOWS_KIND].v.code, sex,
-                         c[CM_FLOWS_COUNT].v.count)) {
+    int32_t year = c[CM_FLOWS_YEAR].v.year;
+    cm_kind kind = (cm_kind)c[CM_FLOWS_KIND].v.code;
+    cm_flows_place place;
+    if (!flow_place(ld, row, &place))
+        return CM_ERR_NOMEM;
+    int interval = c[CM_FLOWS_INTERVAL].present ? (int)c[CM_FLOWS_INTERVAL].v.count : 0;
+    int stated = ld->flows->interval[year - CM_YEAR_MIN][kind];
+    if (interval && stated && stated != interval) {
+        cm_flows_place first = cm_flows_interval_place(ld->flows, year, kind);
+        ld->src->rows_rejected++;
+        return report_row(ld, col_pos(ld, CM_FLOWS_INTERVAL, row),
+                          "column 'interval': rows of the %s flows of %" PRId32
+                          " give different intervals: %d at %s:%" PRIu64 ", %d at %s:%" PRIu64
+                          " (expected one interval for every row of a year and kind)",
+                          cm_enum_name(&cm_kind_enum, kind), year, interval,
+                          row->file ? row->file : ld->file, row->line, stated,
+                          cm_flows_source_name(ld->flows, first.source), first.line);
+    }
+    cm_flows_add_result added =
+        cm_flows_add_at(ld->flows, year, c[CM_FLOWS_ORIGIN].v.text, c[CM_FLOWS_DESTINATION].v.text,
+                        kind, sex, c[CM_FLOWS_COUNT].v.count, place);
+    switch (added) {
     case CM_FLOWS_ADDED:
     case CM_FLOWS_STAYER:
+        if (interval)
+            cm_flows_state_interval(ld->flows, year, kind, interval, place);
         return CM_OK;
     case CM_FLOWS_NOMEM:
         return CM_ERR_NOMEM;

@@ -132,6 +132,15 @@ typedef struct manifest {
     size_t nseen;
     char *section;
     bool section_ok;
+    bool indented; /* the line inih is on starts with a space: a value continued */
+    /* The system of zones of the flows (zones = ..., zone_level = ...). */
+    char **zones;
+    size_t nzones;
+    unsigned zones_line;
+    bool zones_open; /* the last key was zones: an indented line continues it */
+    int zone_level;  /* a cm_level, or -1 */
+    unsigned zone_level_line;
+    bool zones_nomem; /* a zone could not be kept: out of memory */
 } manifest;
 
 static void merr(manifest *m, unsigned line, const char *fmt, ...)
@@ -363,6 +372,68 @@ static void parse_unpivot(manifest *m, source *s, const char *key, const char *v
     free_list(cols, ncols);
 }
 
+/* Adds the ids of a zones value (empty items are skipped). */
+static void add_zones(manifest *m, const char *value)
+{
+    size_t n;
+    char **items = split_list(value, ',', &n);
+    if (!items) {
+        m->zones_nomem = true;
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        bool keep = items[i] && *items[i];
+        char **grown = keep ? realloc(m->zones, (m->nzones + 1) * sizeof *grown) : NULL;
+        if (grown) {
+            m->zones = grown;
+            m->zones[m->nzones++] = items[i];
+        } else {
+            m->zones_nomem |= keep || !items[i];
+            free(items[i]);
+        }
+    }
+    free(items);
+}
+
+/* zones = ID, ID, ... or zone_level = LEVEL, in a flows section. */
+static void zone_key(manifest *m, const source *s, const char *key, const char *value)
+{
+    bool list = strcmp(key, "zones") == 0;
+    if (s->table != CM_TABLE_FLOWS) {
+        merr(m, m->line,
+             "key '%s' in [%s]: zones are declared in a flows section ([flows] or [flows.NAME])",
+             key, s->section);
+        return;
+    }
+    unsigned other = list ? m->zone_level_line : m->zones_line;
+    unsigned same = list ? m->zones_line : m->zone_level_line;
+    if (same) {
+        merr(m, m->line, "key '%s': already given at line %u (the flows have one system of zones)",
+             key, same);
+        return;
+    }
+    if (other) {
+        merr(m, m->line, "key '%s': '%s' is given at line %u; give zones or zone_level, not both",
+             key, list ? "zone_level" : "zones", other);
+        return;
+    }
+    if (list) {
+        m->zones_line = m->line;
+        m->zones_open = true;
+        add_zones(m, value);
+        return;
+    }
+    m->zone_level_line = m->line;
+    int level = cm_enum_lookup(&cm_level_enum, value, strlen(value));
+    if (level < 0) {
+        char names[128];
+        merr(m, m->line, "key 'zone_level': '%s' is not a level (expected one of %s)", value,
+             cm_enum_list(&cm_level_enum, names, sizeof names));
+        return;
+    }
+    m->zone_level = level;
+}
+
 static int on_key(void *user, const char *section, const char *key, const char *value)
 {
     manifest *m = user;
@@ -371,7 +442,14 @@ static int on_key(void *user, const char *section, const char *key, const char *
         m->section = strdup(section);
         forget_keys(m);
         m->section_ok = new_section(m, section);
+        m->zones_open = false;
     }
+    /* An indented line after zones = ...: more zones. */
+    if (m->zones_open && m->indented && strcmp(key, "zones") == 0) {
+        add_zones(m, value);
+        return 1;
+    }
+    m->zones_open = false;
     if (!first_time(m, key)) {
         merr(m, m->line, "key '%s' is given twice in [%s]", key, section);
         return 1;
@@ -522,14 +600,16 @@ static int on_key(void *user, const char *section, const char *key, const char *
                 }
             }
         }
+    } else if (strcmp(key, "zones") == 0 || strcmp(key, "zone_level") == 0) {
+        zone_key(m, s, key, value);
     } else if ((c = column_of(s->def, key)) >= 0) {
         set_mapping(m, s, (size_t)c, MAP_CONSTANT, key, value);
     } else {
         merr(m, m->line,
              "unknown key '%s' in [%s] (expected file, delimiter, quote, line_ends, "
-             "header_line, missing, thousands, decimal, dedupe, unpivot, join, a column of %s, "
-             "or column., map., scale., round., keep_if., skip_if. followed by a name)",
-             key, section, s->def->file);
+             "header_line, missing, thousands, decimal, dedupe, unpivot, join, %sa column of "
+             "%s, or column., map., scale., round., keep_if., skip_if. followed by a name)",
+             key, section, s->table == CM_TABLE_FLOWS ? "zones, zone_level, " : "", s->def->file);
     }
     return 1;
 }
@@ -558,6 +638,7 @@ static char *stream_line(char *str, int num, void *stream)
     if (i == 0 && ch == EOF)
         return NULL;
     str[i] = '\0';
+    is->m->indented = str[0] == ' ' || str[0] == '\t';
     /* inih tells the handler a section's name, not its line: note it here. */
     if (str[strspn(str, " \t")] == '[')
         is->m->section_line = is->m->line;
@@ -1505,6 +1586,93 @@ static cm_status worse(cm_status a, cm_status b)
     return a != CM_OK ? a : b;
 }
 
+/*
+ * The zones of the flows, declared before their rows are read (areas were
+ * read first): the manifest's zones, else the areas of zone_level, else the
+ * areas of each year at its finest level.
+ */
+static cm_status declare_zones(manifest *m)
+{
+    cm_dataset *ds = m->ds;
+    if (!m->nzones)
+        return cm_flows_declare_zone_level(ds->flows, ds->areas, m->zone_level, m->zone_level >= 0);
+    uint32_t *ids = malloc(m->nzones * sizeof *ids);
+    if (!ids)
+        return CM_ERR_NOMEM;
+    for (size_t i = 0; i < m->nzones; i++)
+        if (!(ids[i] = cm_strpool_intern(ds->pool, m->zones[i], strlen(m->zones[i])))) {
+            free(ids);
+            return CM_ERR_NOMEM;
+        }
+    cm_status st = cm_flows_declare_zone_list(ds->flows, ids, m->nzones);
+    free(ids);
+    return st;
+}
+
+/* zone_level: a year of internal flows with no area of that level has no
+   system; said, as the level was asked for. */
+static void zone_level_gaps(manifest *m)
+{
+    const cm_flows *f = m->ds->flows;
+    bool seen[CM_FLOWS_YEARS] = {false};
+    if (m->zone_level < 0)
+        return;
+    for (size_t i = 0; i < f->count; i++)
+        if (f->cells[i].kind == CM_KIND_INTERNAL)
+            seen[f->cells[i].year - CM_YEAR_MIN] = true;
+    for (int32_t y = CM_YEAR_MIN; y <= CM_YEAR_MAX; y++) {
+        if (!seen[y - CM_YEAR_MIN] || cm_flows_system_declared(f, y))
+            continue;
+        cm_loc loc = {m->path, m->zone_level_line, 0};
+        cm_diag_report(m->diag, CM_SEV_WARNING, &loc,
+                       "key 'zone_level': areas has no area of level %s in %" PRId32
+                       ", a year of internal flows: no system of zones is declared for it",
+                       cm_enum_name(&cm_level_enum, m->zone_level), y);
+    }
+}
+
+/* A zone of the manifest's list that no row of any table names: a typo, or
+   an area without data. Returns CM_ERR_NOMEM or CM_OK. */
+static cm_status unnamed_zones(manifest *m)
+{
+    const cm_dataset *ds = m->ds;
+    if (!m->nzones)
+        return CM_OK;
+    size_t n = (size_t)cm_strpool_count(ds->pool) + 1;
+    uint8_t *named = calloc(n, 1);
+    if (!named)
+        return CM_ERR_NOMEM;
+    const struct {
+        const cm_table *t;
+        size_t col;
+    } ids[] = {{ds->areas, CM_AREAS_AREA_ID},
+               {ds->areas, CM_AREAS_PARENT_ID},
+               {ds->stocks, CM_STOCKS_AREA_ID},
+               {ds->stocks, CM_STOCKS_ORIGIN},
+               {ds->services, CM_SERVICES_AREA_ID}};
+    for (size_t k = 0; k < sizeof ids / sizeof ids[0]; k++) {
+        const cm_column *col = &ids[k].t->cols[ids[k].col];
+        for (size_t r = 0; r < ids[k].t->nrows; r++)
+            if (col->present[r] && col->v.text[r] < n)
+                named[col->v.text[r]] = 1;
+    }
+    for (size_t i = 0; i < m->nzones; i++) {
+        uint32_t id = cm_strpool_find(ds->pool, m->zones[i], strlen(m->zones[i]));
+        if (id && (named[id] || cm_flows_zone_named(ds->flows, id)))
+            continue;
+        if (id)
+            named[id] = 1; /* said once */
+        char q[CM_QUOTE_SIZE];
+        cm_loc loc = {m->path, m->zones_line, 0};
+        cm_diag_report(m->diag, CM_SEV_WARNING, &loc,
+                       "key 'zones': no row of any table names the zone %s (a typo, or an area "
+                       "with no data?)",
+                       cm_quote(q, sizeof q, m->zones[i], strlen(m->zones[i])));
+    }
+    free(named);
+    return CM_OK;
+}
+
 static cm_status load_table(manifest *m, cm_table_id t)
 {
     cm_dataset *ds = m->ds;
@@ -1524,6 +1692,8 @@ static cm_status load_table(manifest *m, cm_table_id t)
                       : t == CM_TABLE_STOCKS ? ds->stocks
                       : t == CM_TABLE_FLOWS  ? NULL
                                              : ds->services;
+    if (t == CM_TABLE_FLOWS && declare_zones(m) != CM_OK)
+        return CM_ERR_NOMEM;
     cm_loader *loader =
         cm_loader_new(table_defs[t], src->name, ds->pool, table,
                       t == CM_TABLE_FLOWS ? ds->flows : NULL, m->opts, m->diag, src);
@@ -1569,6 +1739,10 @@ static cm_status load_table(manifest *m, cm_table_id t)
     }
     st = cm_loader_end(loader, st);
     cm_loader_free(loader);
+    if (st != CM_ERR_NOMEM && t == CM_TABLE_FLOWS)
+        zone_level_gaps(m);
+    if (st != CM_ERR_NOMEM && cm_check_sex_totals(ds, t, m->diag) != CM_OK)
+        st = CM_ERR_NOMEM;
     return st;
 }
 
@@ -1577,6 +1751,7 @@ cm_status cm_manifest_load(const char *path, const cm_load_options *opts, cm_dia
 {
     manifest m = {0};
     cm_status st = CM_OK;
+    m.zone_level = -1;
     m.path = path;
     m.diag = diag;
     m.opts = opts;
@@ -1615,6 +1790,13 @@ cm_status cm_manifest_load(const char *path, const cm_load_options *opts, cm_dia
         merr(&m, (unsigned)rc, "not a [section] nor a 'key = value' line");
     if (m.nsources == 0 && m.errors == 0)
         merr(&m, 0, "no table: a manifest needs at least one section such as [areas]");
+    if (m.zones_nomem) {
+        cm_loc loc = {path, m.zones_line, 0};
+        cm_diag_report(diag, CM_SEV_ERROR, &loc, "out of memory");
+        st = CM_ERR_NOMEM;
+    } else if (m.zones_line && m.nzones == 0)
+        merr(&m, m.zones_line,
+             "key 'zones': no zone given (expected area ids separated by commas)");
     if (m.errors == 0)
         check_sources(&m);
     if (m.errors == 0) {
@@ -1639,7 +1821,9 @@ cm_status cm_manifest_load(const char *path, const cm_load_options *opts, cm_dia
             st = worse(st, ts);
             (void)before;
         }
-    } else {
+        if (st != CM_ERR_NOMEM && unnamed_zones(&m) != CM_OK)
+            st = CM_ERR_NOMEM;
+    } else if (st != CM_ERR_NOMEM) {
         st = m.noinput ? CM_ERR_NOINPUT : CM_ERR_DATA;
     }
     if (m.title)
@@ -1649,6 +1833,7 @@ cm_status cm_manifest_load(const char *path, const cm_load_options *opts, cm_dia
     for (size_t i = 0; i < m.nsources; i++)
         free_source(&m.sources[i]);
     free(m.sources);
+    free_list(m.zones, m.nzones);
     forget_keys(&m);
     free(m.section);
     free(m.dir);

@@ -1,6 +1,8 @@
 /*
  * flows.c - the flow aggregate: an open-addressing hash of cells keyed by
- * (area, year, kind, sex).
+ * (area, year, kind, sex); beside it the names of the inputs rows came
+ * from, the interval of each year and kind with the place that stated it,
+ * and the zones of each year with a hashed set to test membership.
  */
 #include "citymig/flows.h"
 
@@ -11,6 +13,29 @@
 #include "citymig/hash.h"
 #include "citymig/value.h"
 
+/* How the zones of a year were declared. */
+enum { RULE_NONE, RULE_LIST, RULE_LEVEL, RULE_FINEST };
+
+struct cm_flows_more {
+    char **sources; /* the inputs' names */
+    size_t nsources;
+    cm_flows_place interval_at[CM_FLOWS_YEARS][CM_KIND_COUNT];
+
+    uint8_t rule[CM_FLOWS_YEARS];
+    uint8_t level[CM_FLOWS_YEARS]; /* of RULE_LEVEL and RULE_FINEST */
+    bool list;                     /* one list for every year */
+    /* The list, or each year's zones one after the other, each ascending:
+       the zones of year index y are ids[first[y] .. first[y] + n[y]). */
+    uint32_t *ids;
+    size_t first[CM_FLOWS_YEARS], n[CM_FLOWS_YEARS];
+    uint8_t *named; /* for the list: a row named ids[i] */
+    /* Zone keys (area << 32 | year index + 1, or 0 for the list) and the
+       index in ids of each; key 0 is an empty slot. */
+    uint64_t *keys;
+    uint32_t *at;
+    size_t mask;
+};
+
 cm_flows *cm_flows_new(void)
 {
     cm_flows *f = calloc(1, sizeof *f);
@@ -18,11 +43,31 @@ cm_flows *cm_flows_new(void)
         return NULL;
     f->mask = 1023;
     f->slots = calloc(f->mask + 1, sizeof *f->slots);
-    if (!f->slots) {
+    f->more = calloc(1, sizeof *f->more);
+    if (!f->slots || !f->more) {
+        free(f->slots);
+        free(f->more);
         free(f);
         return NULL;
     }
     return f;
+}
+
+static void clear_zones(struct cm_flows_more *m)
+{
+    free(m->ids);
+    free(m->named);
+    free(m->keys);
+    free(m->at);
+    m->ids = NULL;
+    m->named = NULL;
+    m->keys = NULL;
+    m->at = NULL;
+    m->mask = 0;
+    m->list = false;
+    memset(m->rule, RULE_NONE, sizeof m->rule);
+    memset(m->first, 0, sizeof m->first);
+    memset(m->n, 0, sizeof m->n);
 }
 
 void cm_flows_free(cm_flows *f)
@@ -31,8 +76,273 @@ void cm_flows_free(cm_flows *f)
         return;
     cm_big_free(f->cells, f->cap * sizeof *f->cells);
     free(f->slots);
+    if (f->more) {
+        for (size_t i = 0; i < f->more->nsources; i++)
+            free(f->more->sources[i]);
+        free(f->more->sources);
+        clear_zones(f->more);
+        free(f->more);
+    }
     free(f);
 }
+
+int cm_flows_source(cm_flows *f, const char *name)
+{
+    struct cm_flows_more *m = f->more;
+    for (size_t i = m->nsources; i-- > 0;)
+        if (strcmp(m->sources[i], name) == 0)
+            return (int)i;
+    if (m->nsources > UINT16_MAX)
+        return -1;
+    char **sources = realloc(m->sources, (m->nsources + 1) * sizeof *sources);
+    if (!sources)
+        return -1;
+    m->sources = sources;
+    if (!(m->sources[m->nsources] = strdup(name)))
+        return -1;
+    return (int)m->nsources++;
+}
+
+const char *cm_flows_source_name(const cm_flows *f, unsigned source)
+{
+    return source < f->more->nsources ? f->more->sources[source] : "";
+}
+
+static inline size_t year_index(int32_t year)
+{
+    return (size_t)(year - CM_YEAR_MIN);
+}
+
+static inline bool year_ok(int32_t year)
+{
+    return year >= CM_YEAR_MIN && year <= CM_YEAR_MAX;
+}
+
+/* ---- zones ---- */
+
+static uint64_t zone_key(const struct cm_flows_more *m, uint32_t area, size_t y)
+{
+    return (uint64_t)area << 32 | (m->list ? 0 : (uint64_t)y + 1);
+}
+
+/* The index in ids of a zone key, or SIZE_MAX. */
+static size_t zone_at(const struct cm_flows_more *m, uint64_t key)
+{
+    if (!m->keys)
+        return SIZE_MAX;
+    size_t i = (size_t)cm_hash_mix(key) & m->mask;
+    for (; m->keys[i]; i = (i + 1) & m->mask)
+        if (m->keys[i] == key)
+            return m->at[i];
+    return SIZE_MAX;
+}
+
+static bool zone_of(const struct cm_flows_more *m, uint32_t area, size_t y)
+{
+    return m->rule[y] != RULE_NONE && zone_at(m, zone_key(m, area, y)) != SIZE_MAX;
+}
+
+/* Indexes ids[0..nids) by key: the list, or year by year. */
+static cm_status index_zones(struct cm_flows_more *m, size_t nids)
+{
+    size_t mask = 15;
+    while (mask + 1 < nids * 2)
+        mask = mask * 2 + 1;
+    m->keys = calloc(mask + 1, sizeof *m->keys);
+    m->at = calloc(mask + 1, sizeof *m->at);
+    if (!m->keys || !m->at)
+        return CM_ERR_NOMEM;
+    m->mask = mask;
+    for (size_t y = 0; y < CM_FLOWS_YEARS; y++) {
+        if (m->rule[y] == RULE_NONE || (m->list && y > 0))
+            continue;
+        for (size_t k = m->first[y]; k < m->first[y] + m->n[y]; k++) {
+            uint64_t key = zone_key(m, m->ids[k], y);
+            size_t i = (size_t)cm_hash_mix(key) & mask;
+            while (m->keys[i])
+                i = (i + 1) & mask;
+            m->keys[i] = key;
+            m->at[i] = (uint32_t)k;
+        }
+    }
+    return CM_OK;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+cm_status cm_flows_declare_zone_list(cm_flows *f, const uint32_t *ids, size_t n)
+{
+    struct cm_flows_more *m = f->more;
+    clear_zones(m);
+    m->ids = malloc((n ? n : 1) * sizeof *m->ids);
+    m->named = calloc(n ? n : 1, 1);
+    if (!m->ids || !m->named || n > UINT32_MAX)
+        return CM_ERR_NOMEM;
+    if (n)
+        memcpy(m->ids, ids, n * sizeof *ids);
+    qsort(m->ids, n, sizeof *m->ids, cmp_u32);
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (k == 0 || m->ids[i] != m->ids[k - 1])
+            m->ids[k++] = m->ids[i];
+    m->list = true;
+    memset(m->rule, RULE_LIST, sizeof m->rule);
+    for (size_t y = 0; y < CM_FLOWS_YEARS; y++)
+        m->n[y] = k;
+    return index_zones(m, k);
+}
+
+cm_status cm_flows_declare_zone_level(cm_flows *f, const cm_table *areas, int level,
+                                      bool explicit_level)
+{
+    struct cm_flows_more *m = f->more;
+    clear_zones(m);
+    if (!areas || areas->nrows == 0)
+        return CM_OK;
+    const uint8_t *levels = areas->cols[CM_AREAS_LEVEL].v.code;
+    const uint8_t *has_level = areas->cols[CM_AREAS_LEVEL].present;
+    const int32_t *years = areas->cols[CM_AREAS_YEAR].v.year;
+    int chosen[CM_FLOWS_YEARS];
+    for (size_t y = 0; y < CM_FLOWS_YEARS; y++)
+        chosen[y] = -1;
+    /* The level of each year: as asked, or the finest of its rows. */
+    for (size_t r = 0; r < areas->nrows; r++) {
+        size_t y = year_index(years[r]);
+        int l = has_level[r] ? levels[r] : cm_level_enum.default_code;
+        if (level >= 0)
+            chosen[y] = level;
+        else if (l > chosen[y])
+            chosen[y] = l;
+    }
+    for (size_t r = 0; r < areas->nrows; r++) {
+        size_t y = year_index(years[r]);
+        int l = has_level[r] ? levels[r] : cm_level_enum.default_code;
+        m->n[y] += l == chosen[y];
+    }
+    size_t total = 0;
+    for (size_t y = 0; y < CM_FLOWS_YEARS; y++) {
+        m->first[y] = total;
+        total += m->n[y];
+        if (m->n[y]) {
+            m->rule[y] = explicit_level ? RULE_LEVEL : RULE_FINEST;
+            m->level[y] = (uint8_t)chosen[y];
+        }
+    }
+    m->ids = malloc((total ? total : 1) * sizeof *m->ids);
+    if (!m->ids || total > UINT32_MAX)
+        return CM_ERR_NOMEM;
+    size_t fill[CM_FLOWS_YEARS];
+    memcpy(fill, m->first, sizeof fill);
+    for (size_t r = 0; r < areas->nrows; r++) {
+        size_t y = year_index(years[r]);
+        int l = has_level[r] ? levels[r] : cm_level_enum.default_code;
+        if (l == chosen[y])
+            m->ids[fill[y]++] = areas->cols[CM_AREAS_AREA_ID].v.text[r];
+    }
+    for (size_t y = 0; y < CM_FLOWS_YEARS; y++)
+        qsort(m->ids + m->first[y], m->n[y], sizeof *m->ids, cmp_u32);
+    return index_zones(m, total);
+}
+
+bool cm_flows_system_declared(const cm_flows *f, int32_t year)
+{
+    return year_ok(year) && f->more->rule[year_index(year)] != RULE_NONE;
+}
+
+size_t cm_flows_zones(const cm_flows *f, int32_t year, const uint32_t **ids)
+{
+    const struct cm_flows_more *m = f->more;
+    *ids = NULL;
+    if (!cm_flows_system_declared(f, year))
+        return 0;
+    size_t y = year_index(year);
+    *ids = m->ids + m->first[y];
+    return m->n[y];
+}
+
+bool cm_flows_is_zone(const cm_flows *f, uint32_t area, int32_t year)
+{
+    return year_ok(year) && zone_of(f->more, area, year_index(year));
+}
+
+const char *cm_flows_zone_rule(const cm_flows *f, int32_t year)
+{
+    static const char *const finest[CM_LEVEL_COUNT] = {
+        "areas.csv, level world", "areas.csv, level region", "areas.csv, level country",
+        "areas.csv, level metro", "areas.csv, level city",   "areas.csv, level district"};
+    static const char *const asked[CM_LEVEL_COUNT] = {
+        "areas.csv, level world (zone_level)",   "areas.csv, level region (zone_level)",
+        "areas.csv, level country (zone_level)", "areas.csv, level metro (zone_level)",
+        "areas.csv, level city (zone_level)",    "areas.csv, level district (zone_level)"};
+    if (!cm_flows_system_declared(f, year))
+        return "no zones declared";
+    size_t y = year_index(year);
+    switch (f->more->rule[y]) {
+    case RULE_LIST:
+        return "the manifest's zones";
+    case RULE_LEVEL:
+        return asked[f->more->level[y] % CM_LEVEL_COUNT];
+    default:
+        return finest[f->more->level[y] % CM_LEVEL_COUNT];
+    }
+}
+
+void cm_flows_note_named(cm_flows *f, uint32_t area)
+{
+    struct cm_flows_more *m = f->more;
+    if (!m->list)
+        return;
+    size_t k = zone_at(m, zone_key(m, area, 0));
+    if (k != SIZE_MAX)
+        m->named[k] = 1;
+}
+
+bool cm_flows_zone_named(const cm_flows *f, uint32_t area)
+{
+    const struct cm_flows_more *m = f->more;
+    if (!m->list)
+        return false;
+    size_t k = zone_at(m, zone_key(m, area, 0));
+    return k != SIZE_MAX && m->named[k];
+}
+
+/* ---- the interval ---- */
+
+int cm_flows_interval(const cm_flows *f, int32_t year, cm_kind kind)
+{
+    if (!year_ok(year) || (unsigned)kind >= CM_KIND_COUNT)
+        return 1;
+    int v = f->interval[year_index(year)][kind];
+    return v ? v : 1;
+}
+
+cm_flows_place cm_flows_interval_place(const cm_flows *f, int32_t year, cm_kind kind)
+{
+    cm_flows_place none = {0, 0};
+    if (!year_ok(year) || (unsigned)kind >= CM_KIND_COUNT)
+        return none;
+    return f->more->interval_at[year_index(year)][kind];
+}
+
+bool cm_flows_state_interval(cm_flows *f, int32_t year, cm_kind kind, int years,
+                             cm_flows_place place)
+{
+    if (!year_ok(year) || (unsigned)kind >= CM_KIND_COUNT || years < CM_INTERVAL_MIN ||
+        years > CM_INTERVAL_MAX)
+        return false;
+    uint8_t *have = &f->interval[year_index(year)][kind];
+    if (*have)
+        return *have == years;
+    *have = (uint8_t)years;
+    f->more->interval_at[year_index(year)][kind] = place;
+    return true;
+}
+
+/* ---- cells ---- */
 
 static uint64_t cell_key(uint32_t area, int32_t year, cm_kind kind, cm_sex sex)
 {
@@ -103,6 +413,19 @@ static cm_flow_cell *cell_for(cm_flows *f, uint32_t area, int32_t year, cm_kind 
 cm_flows_add_result cm_flows_add(cm_flows *f, int32_t year, uint32_t origin, uint32_t destination,
                                  cm_kind kind, cm_sex sex, int64_t count)
 {
+    cm_flows_place none = {0, 0};
+    return cm_flows_add_at(f, year, origin, destination, kind, sex, count, none);
+}
+
+cm_flows_add_result cm_flows_add_at(cm_flows *f, int32_t year, uint32_t origin,
+                                    uint32_t destination, cm_kind kind, cm_sex sex, int64_t count,
+                                    cm_flows_place place)
+{
+    struct cm_flows_more *m = f->more;
+    if (m->list) {
+        cm_flows_note_named(f, origin);
+        cm_flows_note_named(f, destination);
+    }
     if (origin == destination) {
         if (f->stats.stayer_persons > CM_COUNT_MAX - count)
             return CM_FLOWS_OVERFLOW;
@@ -124,6 +447,22 @@ cm_flows_add_result cm_flows_add(cm_flows *f, int32_t year, uint32_t origin, uin
     in = &f->cells[in_index];
     if (out->outflow > CM_COUNT_MAX - count)
         return CM_FLOWS_OVERFLOW;
+    /* The outside sums are parts of inflow and outflow: within 2^53 too. */
+    if (kind == CM_KIND_INTERNAL && year_ok(year) && m->rule[year_index(year)] != RULE_NONE) {
+        size_t y = year_index(year);
+        if (!zone_of(m, origin, y))
+            in->in_outside += count;
+        if (!zone_of(m, destination, y))
+            out->out_outside += count;
+    }
+    if (!in->in_rows) {
+        in->in_line = place.line;
+        in->in_source = place.source;
+    }
+    if (!out->out_rows) {
+        out->out_line = place.line;
+        out->out_source = place.source;
+    }
     in->inflow += count;
     in->in_rows++;
     out->outflow += count;
@@ -144,6 +483,29 @@ cm_status cm_flows_merge(cm_flows *f, uint32_t area, int32_t year, cm_kind kind,
     c->outflow += outflow;
     c->in_rows += in_rows;
     c->out_rows += out_rows;
+    return CM_OK;
+}
+
+cm_status cm_flows_merge_sums(cm_flows *f, uint32_t area, int32_t year, cm_kind kind, cm_sex sex,
+                              const cm_flow_sums *s)
+{
+    cm_flow_cell *c = cell_for(f, area, year, kind, sex);
+    if (!c)
+        return CM_ERR_NOMEM;
+    if (s->in_rows && !c->in_rows) {
+        c->in_line = s->in_line;
+        c->in_source = s->in_source;
+    }
+    if (s->out_rows && !c->out_rows) {
+        c->out_line = s->out_line;
+        c->out_source = s->out_source;
+    }
+    c->inflow += s->inflow;
+    c->outflow += s->outflow;
+    c->in_rows += s->in_rows;
+    c->out_rows += s->out_rows;
+    c->in_outside += s->in_outside;
+    c->out_outside += s->out_outside;
     return CM_OK;
 }
 

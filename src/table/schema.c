@@ -25,10 +25,15 @@ static const char *const group_aliases[] = {"foreign_born", "migrant", "native_b
                                             NULL};
 const cm_enum_def cm_group_enum = {group_names, COUNT_OF(group_names), group_aliases, -1};
 
+static const char *const polarity_names[] = {"access", "lack"};
+const cm_enum_def cm_polarity_enum = {polarity_names, COUNT_OF(polarity_names), NULL,
+                                      CM_POLARITY_ACCESS};
+
 _Static_assert(COUNT_OF(level_names) == CM_LEVEL_COUNT, "level names");
 _Static_assert(COUNT_OF(kind_names) == CM_KIND_COUNT, "kind names");
 _Static_assert(COUNT_OF(sex_names) == CM_SEX_COUNT, "sex names");
 _Static_assert(COUNT_OF(group_names) == CM_GROUP_COUNT, "group names");
+_Static_assert(COUNT_OF(polarity_names) == CM_POLARITY_COUNT, "polarity names");
 
 #define REQ CM_COL_REQUIRED
 #define KEY CM_COL_KEY
@@ -92,6 +97,8 @@ static const cm_column_def services_cols[] = {
     [CM_SERVICES_WITH_ACCESS] = {"with_access", CM_VALUE_COUNT, OPT, NULL},
     [CM_SERVICES_ACCESS_RATE] = {"access_rate", CM_VALUE_PERCENT, OPT, NULL},
     [CM_SERVICES_STANDARD_ERROR] = {"standard_error", CM_VALUE_PERCENT, OPT, NULL},
+    /* What access_rate measures: access (the default) or its lack. */
+    [CM_SERVICES_POLARITY] = {"polarity", CM_VALUE_ENUM, OPT, &cm_polarity_enum},
 };
 _Static_assert(COUNT_OF(services_cols) == CM_SERVICES_NCOLS, "services columns");
 
@@ -110,6 +117,9 @@ static const cm_column_def flows_cols[] = {
     [CM_FLOWS_KIND] = {"kind", CM_VALUE_ENUM, REQ, &cm_kind_enum},
     [CM_FLOWS_COUNT] = {"count", CM_VALUE_COUNT, REQ, NULL},
     [CM_FLOWS_SEX] = {"sex", CM_VALUE_ENUM, OPT, &cm_sex_enum},
+    /* The years the counts cover, 1 to 50 (checked in the loader); the same
+       for every row of a year and kind. */
+    [CM_FLOWS_INTERVAL] = {"interval", CM_VALUE_COUNT, OPT, NULL},
 };
 _Static_assert(COUNT_OF(flows_cols) == CM_FLOWS_NCOLS, "flows columns");
 

@@ -57,6 +57,10 @@ void cm_table_free(cm_table *t)
     }
     free(t->cols);
     free(t->line);
+    free(t->source);
+    for (size_t i = 0; i < t->nsources; i++)
+        free(t->sources[i]);
+    free(t->sources);
     free(t->inconsistent);
     free(t->slots);
     free(t);
@@ -157,6 +161,10 @@ static cm_status grow_rows(cm_table *t)
     if (!line)
         return CM_ERR_NOMEM;
     t->line = line;
+    uint16_t *source = realloc(t->source, cap * sizeof *source);
+    if (!source)
+        return CM_ERR_NOMEM;
+    t->source = source;
     if (t->inconsistent) {
         uint32_t *inc = realloc(t->inconsistent, cap * sizeof *inc);
         if (!inc)
@@ -168,7 +176,41 @@ static cm_status grow_rows(cm_table *t)
     return CM_OK;
 }
 
+/* The index of an input's name among the table's, added when new; -1 when
+   out of memory or past 65,535 inputs. NULL: input 0. */
+static int source_index(cm_table *t, const char *name)
+{
+    if (!name)
+        return 0;
+    /* Rows come input by input: the last one first. */
+    for (size_t i = t->nsources; i-- > 0;)
+        if (strcmp(t->sources[i], name) == 0)
+            return (int)i;
+    if (t->nsources > UINT16_MAX)
+        return -1;
+    char **sources = realloc(t->sources, (t->nsources + 1) * sizeof *sources);
+    if (!sources)
+        return -1;
+    t->sources = sources;
+    if (!(t->sources[t->nsources] = strdup(name)))
+        return -1;
+    return (int)t->nsources++;
+}
+
+const char *cm_table_source_name(const cm_table *t, size_t row)
+{
+    if (row >= t->nrows || t->source[row] >= t->nsources)
+        return NULL;
+    return t->sources[t->source[row]];
+}
+
 cm_status cm_table_add(cm_table *t, const cm_cell *cells, uint64_t line, size_t *dup)
+{
+    return cm_table_add_at(t, cells, NULL, line, dup);
+}
+
+cm_status cm_table_add_at(cm_table *t, const cm_cell *cells, const char *source_name, uint64_t line,
+                          size_t *dup)
 {
     *dup = SIZE_MAX;
     size_t slot = probe(t, cells);
@@ -203,7 +245,11 @@ cm_status cm_table_add(cm_table *t, const cm_cell *cells, uint64_t line, size_t 
             break;
         }
     }
+    int source = source_index(t, source_name);
+    if (source < 0)
+        return CM_ERR_NOMEM;
     t->line[row] = line;
+    t->source[row] = (uint16_t)source;
     t->nrows++;
     t->slots[slot] = (uint32_t)(row + 1);
     if (t->nrows * 2 > t->mask)

@@ -624,6 +624,7 @@ static void make_formats(book *b)
         [CM_UNIT_COUNT] = "#,##0",
         [CM_UNIT_RATIO] = "0.00",
         [CM_UNIT_PER_1000] = "0.0",
+        [CM_UNIT_PER_1000_PER_YEAR] = "0.0",
         [CM_UNIT_PERCENT_PER_YEAR] = "0.00\"%\"",
         [CM_UNIT_INDEX] = "0.000",
         [CM_UNIT_PP] = "+0.0\" pp\";-0.0\" pp\";0.0\" pp\"",

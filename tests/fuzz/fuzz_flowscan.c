@@ -4,7 +4,9 @@
  * exactly what the checked reader gives (status, counts, messages in order,
  * the string pool in id order, every flow cell, the statistics) or decline
  * and leave its pool, flows and source as they were. When the checked
- * reader reports an error, the fast reader must decline.
+ * reader reports an error, the fast reader must decline. The cells are
+ * compared with their outside sums (the zones: the seed B, for every year)
+ * and first lines, and the intervals with their places.
  *
  * The first two bytes choose the options, the rest makes the file:
  *   byte 0: bits 0-1 threads - 1; bits 2-3 the smallest part (default,
@@ -15,8 +17,8 @@
  *           more strings in the pool beforehand; bit 7 rows made from the
  *           rest (below) rather than the rest as it is.
  * Headers 0 to 6 are column layouts put before the rest, among them one
- * without sex and one of more columns than the fast reader takes column by
- * column. Header 7 is one more layout for made rows, and none at all for
+ * without sex, one with an interval and one of more columns than the fast
+ * reader takes column by column. Header 7 is one more layout for made rows, and none at all for
  * the rest as it is: the rest is then the whole file.
  *
  * Raw bytes rarely make a row the fast reader takes, so made rows take one
@@ -48,7 +50,7 @@ static const char *const seeds[] = {"B", "A", "x", "AAAAAAAA-1-BBBBBBBB"};
 
 static const char *const headers[] = {
     "year,origin,destination,kind,sex,count\n",
-    "year,origin,destination,kind,sex,count\n",
+    "year,origin,destination,kind,sex,count,interval\n",
     "year,origin,destination,kind,count\n",
     "count,destination,note,origin,kind,year\n",
     "origin,year,destination,count,kind,sex\r\n",
@@ -58,9 +60,10 @@ static const char *const headers[] = {
 };
 
 /* The columns of each header, for made rows: y year, i an area id, k kind,
-   s sex, c count, n a column not used. */
+   s sex, c count, v interval, n a column not used. */
 static const char *const columns[] = {
-    "yiiksc", "yiiksc", "yiikc", "ciniky", "iyicks", "yiiksc", "iiskycnnnnnnnnnnn", "sckiiy"};
+    "yiiksc", "yiikscv", "yiikc", "ciniky", "iyicks", "yiiksc", "iiskycnnnnnnnnnnn", "sckiiy",
+};
 _Static_assert(sizeof headers / sizeof headers[0] == 8, "a header for each of bits 0-2");
 _Static_assert(sizeof columns / sizeof columns[0] == 8, "the columns of each header");
 
@@ -91,6 +94,8 @@ static const char *const counts[] = {
     "0",  "1",     "10", "007", "123456789012345", "1234567890123456",
     "42", "\"3\"", "5",  "2",   "99999",           "300"};
 static const char *const notes[] = {"", "hello world", "\"a,b\"", "x"};
+/* Mostly 5, so that rows of a year and kind often agree. */
+static const char *const intervals[] = {"5", "5", "5", "", "1", "05", "50", "\"5\""};
 static const char *const edges[] = {"1799",
                                     "sideways",
                                     "X",
@@ -171,6 +176,10 @@ static void outcome_init(outcome *o, size_t nseeds)
     for (size_t i = 0; i < nseeds; i++)
         if (cm_strpool_intern(o->pool, seeds[i], strlen(seeds[i])) == 0)
             abort();
+    /* The zones of every year: B (the first seed). */
+    uint32_t zone = 1;
+    if (cm_flows_declare_zone_list(o->flows, &zone, 1) != CM_OK)
+        abort();
     cm_diag_init(&o->diag, keep, o, 0);
 }
 
@@ -245,9 +254,28 @@ static const char *differ(const outcome *a, const outcome *b)
         if (x->inflow != y->inflow || x->outflow != y->outflow || x->in_rows != y->in_rows ||
             x->out_rows != y->out_rows)
             return "flow cell sums";
+        if (x->in_outside != y->in_outside || x->out_outside != y->out_outside)
+            return "flow cell outside sums";
+        if (x->in_line != y->in_line || x->out_line != y->out_line ||
+            x->in_source != y->in_source || x->out_source != y->out_source)
+            return "flow cell first lines";
     }
     if (memcmp(&a->flows->stats, &b->flows->stats, sizeof a->flows->stats) != 0)
         return "flow statistics";
+    if (memcmp(a->flows->interval, b->flows->interval, sizeof a->flows->interval) != 0)
+        return "intervals";
+    for (int32_t y = CM_YEAR_MIN; y <= CM_YEAR_MAX; y++)
+        for (int k = 0; k < CM_KIND_COUNT; k++) {
+            cm_flows_place p = cm_flows_interval_place(a->flows, y, (cm_kind)k);
+            cm_flows_place q = cm_flows_interval_place(b->flows, y, (cm_kind)k);
+            if (p.line != q.line || p.source != q.source)
+                return "interval places";
+        }
+    if (strcmp(cm_flows_source_name(a->flows, 0), cm_flows_source_name(b->flows, 0)) != 0)
+        return "inputs";
+    for (uint32_t id = 1; id <= n; id++)
+        if (cm_flows_zone_named(a->flows, id) != cm_flows_zone_named(b->flows, id))
+            return "zones named";
     return NULL;
 }
 
@@ -255,6 +283,7 @@ static const char *differ(const outcome *a, const outcome *b)
 static const char *touched(const outcome *o, size_t nseeds)
 {
     static const cm_flows_stats no_stats;
+    static const uint8_t no_interval[CM_FLOWS_YEARS][CM_KIND_COUNT];
     const cm_source *s = &o->src;
     if (o->nmsgs || o->diag.errors || o->diag.warnings || o->diag.notes)
         return "messages";
@@ -262,6 +291,9 @@ static const char *touched(const outcome *o, size_t nseeds)
         return "pool";
     if (o->flows->count || memcmp(&o->flows->stats, &no_stats, sizeof no_stats) != 0)
         return "flows";
+    if (memcmp(o->flows->interval, no_interval, sizeof no_interval) != 0 ||
+        cm_flows_source_name(o->flows, 0)[0] || cm_flows_zone_named(o->flows, 1))
+        return "flows' intervals, inputs or zones";
     if (s->present || s->skipped || s->path || s->name || s->status != CM_OK || s->csv.bytes ||
         s->csv.lines || s->csv.records || s->csv.bom || s->rows || s->rows_rejected ||
         s->duplicates_merged || s->errors || s->sha256[0] || s->unknown_columns ||
@@ -329,6 +361,9 @@ static void make_rows(text *t, const char *cols, const uint8_t *p, size_t n, boo
                 break;
             case 'c':
                 add_in(t, PICK(counts, v), dialect);
+                break;
+            case 'v':
+                add_in(t, PICK(intervals, v), dialect);
                 break;
             default:
                 add_in(t, PICK(notes, v), dialect);

@@ -46,7 +46,13 @@ static const char full_flows[] = "year,origin,destination,kind,count,sex\n"
                                  "2011,A,C,internal,20,M\n"
                                  "2011,C,A,internal,10,F\n"
                                  "2011,X,A,international,50,F\n"
-                                 "2011,A,X,international,5,M\n";
+                                 "2011,A,X,international,5,M\n"
+                                 /* Both sexes given in every direction. */
+                                 "2011,B,A,internal,0,M\n"
+                                 "2011,A,C,internal,0,F\n"
+                                 "2011,C,A,internal,0,M\n"
+                                 "2011,X,A,international,0,M\n"
+                                 "2011,A,X,international,0,F\n";
 static const char full_stocks[] = "area_id,year,origin,count\n"
                                   "A,2011,IND,50\nA,2011,PAK,30\nA,2011,POL,20\n";
 static const char full_services[] =
@@ -65,7 +71,11 @@ static const char zero_flows[] = "year,origin,destination,kind,count,sex\n"
                                  "2011,A,B,internal,0,F\n"
                                  "2011,B,A,internal,0,F\n"
                                  "2011,X,A,international,0,F\n"
-                                 "2011,A,X,international,0,F\n";
+                                 "2011,A,X,international,0,F\n"
+                                 "2011,A,B,internal,0,M\n"
+                                 "2011,B,A,internal,0,M\n"
+                                 "2011,X,A,international,0,M\n"
+                                 "2011,A,X,international,0,M\n";
 static const char zero_stocks[] = "area_id,year,origin,count\nA,2011,IND,0\n";
 static const char zero_services[] =
     "area_id,year,service,group,population,with_access,standard_error\n"
@@ -210,11 +220,16 @@ static const line table[] = {
     {"surge", 100.0 * 40 / 1100, AT("A"), AT("A"), true, NULL},
     {"inflow_female_share", 100, AT("A"), AT("A"), true, NULL},
     {"international_share_of_inflow", 100.0 * 50 / 90, AT("A"), AT("A"), true, NULL},
-    /* system, internal, 2011: zones A, B, C; 3,600 residents, 160 moves */
+    /* system, internal, 2011: zones A, B, C (the cities); 3,600 residents, 160 moves,
+       none across the boundary. Under SMALL every zone is suppressed, the moves too;
+       the boundary's 0 moves and their difference disclose nothing. */
+    {"system_moves", 160, NA("a sum has no denominator"), AT(""), true, NULL},
+    {"moves_in_from_outside", 0, NA("a sum has no denominator"), AT(""), false, NULL},
+    {"moves_out_to_outside", 0, NA("a sum has no denominator"), AT(""), false, NULL},
     {"migration_intensity", 100.0 * 160 / 3600, AT(""), AT(""), true, NULL},
     {"aggregate_effectiveness", 50, AT(""), AT(""), true, NULL},
     {"aggregate_net_migration_rate", 50.0 * 160 / 3600, AT(""), AT(""), true, NULL},
-    {"net_total", 0, NA("a sum has no denominator"), AT(""), true, NULL},
+    {"net_total", 0, NA("a sum has no denominator"), AT(""), false, NULL},
     /* diversity of A 2011: IND 50, PAK 30, POL 20 */
     {"origin_count", 3, NA("a count has no denominator"), NA("a stocks row always has its count"),
      true, NULL},
@@ -233,7 +248,9 @@ static const line table[] = {
     {"relative_gap", -25, AT("A"), AT("A"), true, NULL},
     {"gap_ci_low", -20 - 1.96 * 2.5, AT("A"), AT("A"), true, NULL},
     {"gap_ci_high", -20 + 1.96 * 2.5, AT("A"), AT("A"), true, NULL},
-    {"service_data_coverage", 100, NA("the denominator counts the year's services: at least one"),
+    {"parity_ci_low", 0.75 * 0.9277805637361006, AT("A"), AT("A"), true, NULL},
+    {"parity_ci_high", 0.75 * 1.0778410748044531, AT("A"), AT("A"), true, NULL},
+    {"service_data_coverage", 100, NA("the denominator counts the area's services: at least one"),
      NA("it counts services, and is 0% rather than missing"), false, NULL},
 };
 

@@ -5,10 +5,12 @@
  * decline and change nothing". Each input here is read both ways, with 1 to
  * 7 threads and parts down to a few bytes (so that splits fall inside
  * quoted fields, on CRLFs and next to blank lines), and everything the
- * dataset keeps is compared: the string pool in order, the flow cells, the
- * statistics, the counts and the messages. Inputs are hand-made edge cases
- * and seeded random files, clean and dirty. The byte scan is checked
- * against a plain byte-at-a-time model.
+ * dataset keeps is compared: the string pool in order, the flow cells
+ * with their outside sums and first lines, the intervals with their
+ * places, the statistics, the counts and the messages. Inputs are hand-made
+ * edge cases and seeded random files, clean and dirty, some of more columns
+ * than the fast reader splits itself, some with an interval column. The
+ * byte scan is checked against a plain byte-at-a-time model.
  */
 #include <fcntl.h>
 #include <setjmp.h>
@@ -163,7 +165,18 @@ typedef struct outcome {
     messages msgs;
     cm_status status;
     bool taken;
+    uint32_t pool_start; /* strings interned before reading */
 } outcome;
+
+/* Areas of areas.csv, when the zones are to come from them (id, year,
+   level); NULL: the zone list {B}. */
+typedef struct area_spec {
+    const char *id;
+    int32_t year;
+    int level;
+} area_spec;
+static const area_spec *zone_areas;
+static size_t nzone_areas;
 
 static void outcome_init(outcome *o)
 {
@@ -172,8 +185,32 @@ static void outcome_init(outcome *o)
     o->flows = cm_flows_new();
     assert_non_null(o->pool);
     assert_non_null(o->flows);
-    /* As in a dataset: areas were read first. */
-    assert_int_not_equal(cm_strpool_intern(o->pool, "B", 1), 0);
+    /* As in a dataset: areas were read first, and the zones declared (one,
+       B, for every year: moves from or to any other area cross the
+       system's boundary). */
+    uint32_t b = cm_strpool_intern(o->pool, "B", 1);
+    assert_int_not_equal(b, 0);
+    if (!zone_areas) {
+        assert_int_equal(cm_flows_declare_zone_list(o->flows, &b, 1), CM_OK);
+    } else {
+        /* Or an areas table, whose finest level of each year gives the zones. */
+        cm_table *areas = cm_table_new(&cm_areas_def, o->pool);
+        assert_non_null(areas);
+        for (size_t i = 0; i < nzone_areas; i++) {
+            cm_cell cells[CM_TABLE_MAX_COLS] = {{0}};
+            const char *id = zone_areas[i].id;
+            cells[CM_AREAS_AREA_ID] =
+                (cm_cell){.present = true, .v.text = cm_strpool_intern(o->pool, id, strlen(id))};
+            cells[CM_AREAS_YEAR] = (cm_cell){.present = true, .v.year = zone_areas[i].year};
+            cells[CM_AREAS_LEVEL] =
+                (cm_cell){.present = true, .v.code = (uint8_t)zone_areas[i].level};
+            size_t dup;
+            assert_int_equal(cm_table_add(areas, cells, i + 2, &dup), CM_OK);
+        }
+        assert_int_equal(cm_flows_declare_zone_level(o->flows, areas, -1, false), CM_OK);
+        cm_table_free(areas);
+    }
+    o->pool_start = cm_strpool_count(o->pool);
 }
 
 static void outcome_free(outcome *o)
@@ -234,17 +271,46 @@ static void assert_same(const outcome *a, const outcome *b)
         assert_int_equal(x->outflow, y->outflow);
         assert_int_equal(x->in_rows, y->in_rows);
         assert_int_equal(x->out_rows, y->out_rows);
+        assert_int_equal(x->in_outside, y->in_outside);
+        assert_int_equal(x->out_outside, y->out_outside);
+        assert_int_equal(x->in_line, y->in_line);
+        assert_int_equal(x->out_line, y->out_line);
+        assert_int_equal(x->in_source, y->in_source);
+        assert_int_equal(x->out_source, y->out_source);
+        /* The outside sums are parts of the sums; lines are set exactly
+           where rows are. */
+        assert_true(x->in_outside >= 0 && x->in_outside <= x->inflow);
+        assert_true(x->out_outside >= 0 && x->out_outside <= x->outflow);
+        assert_true((x->in_line != 0) == (x->in_rows != 0));
+        assert_true((x->out_line != 0) == (x->out_rows != 0));
     }
     assert_memory_equal(&a->flows->stats, &b->flows->stats, sizeof a->flows->stats);
+    assert_memory_equal(a->flows->interval, b->flows->interval, sizeof a->flows->interval);
+    for (int32_t y = CM_YEAR_MIN; y <= CM_YEAR_MAX; y++)
+        for (int k = 0; k < CM_KIND_COUNT; k++) {
+            cm_flows_place p = cm_flows_interval_place(a->flows, y, (cm_kind)k);
+            cm_flows_place q = cm_flows_interval_place(b->flows, y, (cm_kind)k);
+            assert_int_equal(p.line, q.line);
+            assert_int_equal(p.source, q.source);
+        }
+    assert_string_equal(cm_flows_source_name(a->flows, 0), cm_flows_source_name(b->flows, 0));
+    assert_string_equal(cm_flows_source_name(a->flows, 1), "");
+    assert_string_equal(cm_flows_source_name(b->flows, 1), "");
+    for (uint32_t id = 1; id <= cm_strpool_count(a->pool); id++)
+        assert_int_equal(cm_flows_zone_named(a->flows, id), cm_flows_zone_named(b->flows, id));
 }
 
 static void assert_untouched(const outcome *o)
 {
+    static const uint8_t no_interval[CM_FLOWS_YEARS][CM_KIND_COUNT];
     assert_int_equal(o->msgs.count, 0);
-    assert_int_equal(cm_strpool_count(o->pool), 1);
+    assert_int_equal(cm_strpool_count(o->pool), o->pool_start);
     assert_int_equal(o->flows->count, 0);
     assert_int_equal(o->flows->stats.rows, 0);
     assert_int_equal(o->src.rows, 0);
+    assert_memory_equal(o->flows->interval, no_interval, sizeof no_interval);
+    assert_string_equal(cm_flows_source_name(o->flows, 0), "");
+    assert_false(cm_flows_zone_named(o->flows, 1));
 }
 
 static char tmpdir[] = "/tmp/citymig-flowscan-XXXXXX";
@@ -360,6 +426,180 @@ static void test_taken(void **state)
                               i % 4001, i % 97, i % 5 ? "internal" : "international", "FMT"[i % 3],
                               i);
     check_file(big, n, 1);
+}
+
+/* Reads a file the fast way with several threads and tiny parts; the
+   checked reader must agree (check_file) and the fast reader must take it. */
+static outcome read_taken(const char *text, unsigned threads)
+{
+    check(text, 1);
+    cm_load_options opts = {0};
+    opts.threads = threads;
+    opts.flows_min_part = 1;
+    opts.flows_chunk = 7;
+    outcome o;
+    outcome_init(&o);
+    read_fast(path, &opts, &o);
+    assert_true(o.taken);
+    return o;
+}
+
+static const cm_flow_cell *cell_of(const outcome *o, const char *id, int32_t year, cm_kind kind,
+                                   cm_sex sex)
+{
+    uint32_t area = cm_strpool_find(o->pool, id, strlen(id));
+    assert_int_not_equal(area, 0);
+    const cm_flow_cell *c = cm_flows_find(o->flows, area, year, kind, sex);
+    assert_non_null(c);
+    return c;
+}
+
+/* The first line of each cell's sums: counted as the checked reader counts
+   lines (blank lines, CR, CRLF, line breaks inside quotes), in file order
+   whatever the number of threads. */
+static void test_first_lines(void **state)
+{
+    (void)state;
+    const char *text = HEAD "2015,A,B,internal,F,1\n"                     /* line 2 */
+                            "\n"                                          /* 3 */
+                            "2015,\"x\ny\",B,internal,F,2\r\n"            /* 4-5 */
+                            "2015,C,\"B\",internal,M,3\r"                 /* 6 */
+                            "2015,A,B,internal,F,4\n"                     /* 7 */
+                            "\r\n\r\n"                                    /* 8, 9 */
+                            "2015,\"q\r\n\"\"r\"\"\r\",A,internal,T,5\n"; /* 10-12 */
+    for (unsigned threads = 1; threads <= 3; threads++) {
+        outcome o = read_taken(text, threads);
+        const cm_flow_cell *bf = cell_of(&o, "B", 2015, CM_KIND_INTERNAL, CM_SEX_FEMALE);
+        assert_int_equal(bf->in_line, 2);
+        assert_int_equal(bf->in_rows, 3);
+        assert_int_equal(bf->out_line, 0);
+        assert_int_equal(cell_of(&o, "x\ny", 2015, CM_KIND_INTERNAL, CM_SEX_FEMALE)->out_line, 4);
+        assert_int_equal(cell_of(&o, "C", 2015, CM_KIND_INTERNAL, CM_SEX_MALE)->out_line, 6);
+        assert_int_equal(cell_of(&o, "A", 2015, CM_KIND_INTERNAL, CM_SEX_FEMALE)->out_line, 2);
+        assert_int_equal(cell_of(&o, "A", 2015, CM_KIND_INTERNAL, CM_SEX_TOTAL)->in_line, 10);
+        assert_int_equal(
+            cell_of(&o, "q\r\n\"r\"\r", 2015, CM_KIND_INTERNAL, CM_SEX_TOTAL)->out_line, 10);
+        assert_string_equal(cm_flows_source_name(o.flows, bf->in_source), "flows.csv");
+        outcome_free(&o);
+    }
+}
+
+/* A file of more columns than the fast reader splits itself: libcsv reads
+   each record, and lines are still counted. */
+static void test_wide(void **state)
+{
+    (void)state;
+    const char *text = "year,origin,destination,kind,sex,count,c1,c2,c3,c4,c5,c6,c7,c8,c9,c10,c11\n"
+                       "2015,A,B,internal,F,1,,,,,,,,,,,\n"
+                       "\n"
+                       "2015,\"x\ny\",B,internal,F,2,\"note\r\nnote\",,,,,,,,,,\r\n"
+                       "2015,C,B,internal,M,3,,,,,,,,,,,last";
+    for (unsigned threads = 1; threads <= 2; threads++) {
+        outcome o = read_taken(text, threads);
+        assert_int_equal(cell_of(&o, "x\ny", 2015, CM_KIND_INTERNAL, CM_SEX_FEMALE)->out_line, 4);
+        assert_int_equal(cell_of(&o, "C", 2015, CM_KIND_INTERNAL, CM_SEX_MALE)->out_line, 7);
+        assert_int_equal(cell_of(&o, "B", 2015, CM_KIND_INTERNAL, CM_SEX_FEMALE)->in_rows, 2);
+        outcome_free(&o);
+    }
+}
+
+/* The interval column: taken when each year and kind has one interval,
+   declined (the checked reader names both rows) when two differ, also
+   when they fall in different parts. */
+static void test_intervals(void **state)
+{
+    (void)state;
+    const char *text = "year,origin,destination,kind,count,interval\n"
+                       "2010,A,B,internal,1,5\n"
+                       "2010,B,A,internal,2,\n"
+                       "2010,B,C,international,3,1\n"
+                       "2011,C,C,internal,4,10\n" /* a stayer states one too */
+                       "2010,C,A,internal,5,05\n";
+    outcome o = read_taken(text, 2);
+    assert_int_equal(cm_flows_interval(o.flows, 2010, CM_KIND_INTERNAL), 5);
+    assert_int_equal(cm_flows_interval(o.flows, 2010, CM_KIND_INTERNATIONAL), 1);
+    assert_int_equal(cm_flows_interval(o.flows, 2011, CM_KIND_INTERNAL), 10);
+    assert_int_equal(cm_flows_interval(o.flows, 2011, CM_KIND_INTERNATIONAL), 1);
+    assert_int_equal(o.flows->interval[2011 - CM_YEAR_MIN][CM_KIND_INTERNATIONAL], 0);
+    assert_int_equal(cm_flows_interval_place(o.flows, 2010, CM_KIND_INTERNAL).line, 2);
+    assert_int_equal(cm_flows_interval_place(o.flows, 2011, CM_KIND_INTERNAL).line, 5);
+    outcome_free(&o);
+
+    check("year,origin,destination,kind,count,interval\n2010,A,B,internal,1,5\n"
+          "2010,B,A,internal,2,1\n",
+          0);
+    check("year,origin,destination,kind,count,interval\n2010,A,B,internal,1,0\n", 0);
+    check("year,origin,destination,kind,count,interval\n2010,A,B,internal,1,51\n", 0);
+    check("year,origin,destination,kind,count,interval\n2010,A,B,internal,1,2.5\n", 0);
+    check("year,origin,destination,kind,count,interval\n2010,A,B,internal,1, 5\n", 0);
+    /* The two intervals far apart: in different parts with tiny parts. */
+    static char big[20000];
+    size_t n = (size_t)snprintf(big, sizeof big, "year,origin,destination,kind,count,interval\n");
+    for (int i = 0; i < 400; i++)
+        n += (size_t)snprintf(big + n, sizeof big - n, "2010,o%d,d%d,internal,%d,%d\n", i, i % 7, i,
+                              i < 399 ? 5 : 1);
+    check_file(big, n, 0);
+
+    /* The checked reader's message names both rows. */
+    const char *two = "year,origin,destination,kind,count,interval\n2010,A,B,internal,1,5\n"
+                      "2010,B,A,internal,2,1\n";
+    write_file(two, strlen(two));
+    cm_load_options opts = {0};
+    outcome ref;
+    outcome_init(&ref);
+    read_checked(path, &opts, &ref);
+    assert_int_equal(ref.status, CM_ERR_DATA);
+    assert_int_equal(ref.msgs.count, 1);
+    assert_string_equal(ref.msgs.text[0],
+                        "2 flows.csv:3:21 column 'interval': rows of the internal flows of 2010 "
+                        "give different intervals: 1 at flows.csv:3, 5 at flows.csv:2 (expected "
+                        "one interval for every row of a year and kind)");
+    assert_int_equal(cm_flows_interval(ref.flows, 2010, CM_KIND_INTERNAL), 5);
+    outcome_free(&ref);
+}
+
+/* Zones from areas.csv, at the finest level of each year: the outside sums
+   of internal flows, the same both ways. */
+static void test_zones_from_areas(void **state)
+{
+    (void)state;
+    static const area_spec areas[] = {
+        {"A", 2015, CM_LEVEL_CITY},     {"B", 2015, CM_LEVEL_CITY},
+        {"R", 2015, CM_LEVEL_REGION},   {"C", 2016, CM_LEVEL_DISTRICT},
+        {"A", 2016, CM_LEVEL_CITY},     {"abcdefghijklmnopqrstuvwxyz", 2016, CM_LEVEL_DISTRICT},
+        {"Z", 2016, CM_LEVEL_DISTRICT},
+    };
+    zone_areas = areas;
+    nzone_areas = sizeof areas / sizeof areas[0];
+    const char *text = HEAD "2015,A,B,internal,T,10\n" /* inside */
+                            "2015,X,B,internal,T,3\n"  /* from outside */
+                            "2015,A,R,internal,T,4\n"  /* to outside: R is a region */
+                            "2015,A,B,international,T,100\n"
+                            "2016,A,C,internal,T,7\n" /* A is a city in 2016: outside */
+                            "2016,abcdefghijklmnopqrstuvwxyz,C,internal,T,2\n"
+                            "2017,A,B,internal,T,1\n"; /* no areas: no system */
+    outcome o = read_taken(text, 2);
+    const cm_flow_cell *b = cell_of(&o, "B", 2015, CM_KIND_INTERNAL, CM_SEX_TOTAL);
+    assert_int_equal(b->inflow, 13);
+    assert_int_equal(b->in_outside, 3);
+    const cm_flow_cell *a = cell_of(&o, "A", 2015, CM_KIND_INTERNAL, CM_SEX_TOTAL);
+    assert_int_equal(a->outflow, 14);
+    assert_int_equal(a->out_outside, 4);
+    assert_int_equal(cell_of(&o, "B", 2015, CM_KIND_INTERNATIONAL, CM_SEX_TOTAL)->in_outside, 0);
+    const cm_flow_cell *c = cell_of(&o, "C", 2016, CM_KIND_INTERNAL, CM_SEX_TOTAL);
+    assert_int_equal(c->inflow, 9);
+    assert_int_equal(c->in_outside, 7);
+    assert_int_equal(cell_of(&o, "A", 2016, CM_KIND_INTERNAL, CM_SEX_TOTAL)->out_outside, 0);
+    assert_int_equal(cell_of(&o, "B", 2017, CM_KIND_INTERNAL, CM_SEX_TOTAL)->in_outside, 0);
+    assert_true(cm_flows_system_declared(o.flows, 2016));
+    assert_false(cm_flows_system_declared(o.flows, 2017));
+    assert_string_equal(cm_flows_zone_rule(o.flows, 2016), "areas.csv, level district");
+    const uint32_t *ids;
+    assert_int_equal(cm_flows_zones(o.flows, 2016, &ids), 3);
+    assert_true(ids[0] < ids[1] && ids[1] < ids[2]);
+    outcome_free(&o);
+    zone_areas = NULL;
+    nzone_areas = 0;
 }
 
 static void test_declined(void **state)
@@ -488,16 +728,37 @@ static void test_random(void **state)
         const char *ends[] = {"\n", "\r\n", "\r"};
         const char *end = ends[rnd(3)];
         bool sex = rnd(4) != 0;
-        size_t n = (size_t)snprintf(text, sizeof text, "%sorigin,year,destination,count,kind%s%s",
-                                    rnd(5) ? "" : "\xef\xbb\xbf", sex ? ",sex" : "", end);
+        bool interval = rnd(3) == 0; /* an interval column: one value per year and kind */
+        bool wide = rnd(5) == 0;     /* more columns than the fast reader splits itself */
+        unsigned iv[3][2];
+        for (int y = 0; y < 3; y++)
+            for (int k = 0; k < 2; k++)
+                iv[y][k] = 1 + rnd(50);
+        size_t n = (size_t)snprintf(
+            text, sizeof text, "%sorigin,year,destination,count,kind%s%s%s%s",
+            rnd(5) ? "" : "\xef\xbb\xbf", sex ? ",sex" : "", interval ? ",interval" : "",
+            wide ? ",c1,c2,c3,c4,c5,c6,c7,c8,c9,c10,c11,c12" : "", end);
         int rows = 1 + (int)rnd(400);
         for (int r = 0; r < rows && n + 600 < sizeof text; r++) {
             const char *kinds[] = {"internal", "international", "Internal"};
             const char *sexes[] = {"F", "M", "T", "", "m"};
+            int year = (int)rnd(3), kind = (int)rnd(3);
             n += (size_t)snprintf(text + n, sizeof text - n, "%s,%d,%s,%u,%s", ids[rnd(40)],
-                                  2010 + (int)rnd(3), ids[rnd(40)], rnd(1000), kinds[rnd(3)]);
+                                  2010 + year, ids[rnd(40)], rnd(1000), kinds[kind]);
             if (sex)
                 n += (size_t)snprintf(text + n, sizeof text - n, ",%s", sexes[rnd(5)]);
+            if (interval) {
+                unsigned v = iv[year][kind == 1];
+                if (dirty && rnd(40) == 0)
+                    v = 1 + rnd(60); /* another interval, or one out of range */
+                if (rnd(6) == 0)
+                    n += (size_t)snprintf(text + n, sizeof text - n, ",");
+                else
+                    n += (size_t)snprintf(text + n, sizeof text - n, ",%u", v);
+            }
+            if (wide)
+                n += (size_t)snprintf(text + n, sizeof text - n, ",%s,,,,,,,,,,,%s",
+                                      rnd(4) ? "" : "\"a\nb\"", rnd(3) ? "x" : "\"\r\n\"");
             if (dirty && rnd(50) == 0)
                 n += (size_t)snprintf(text + n, sizeof text - n, ",extra");
             if (r + 1 < rows || rnd(2))
@@ -514,6 +775,10 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_bytescan_matches_model),
         cmocka_unit_test(test_taken),
+        cmocka_unit_test(test_first_lines),
+        cmocka_unit_test(test_wide),
+        cmocka_unit_test(test_intervals),
+        cmocka_unit_test(test_zones_from_areas),
         cmocka_unit_test(test_declined),
         cmocka_unit_test(test_digest_later),
         cmocka_unit_test(test_random),

@@ -317,6 +317,253 @@ static void test_errors_point_at_the_download(void **state)
     close_scratch(&s);
 }
 
+static const cm_flow_cell *flow_cell(scratch *s, const char *id, int32_t year, cm_kind kind,
+                                     cm_sex sex)
+{
+    uint32_t area = cm_strpool_find(s->ds->pool, id, strlen(id));
+    assert_int_not_equal(area, 0);
+    const cm_flow_cell *c = cm_flows_find(s->ds->flows, area, year, kind, sex);
+    assert_non_null(c);
+    return c;
+}
+
+/* zones = ...: the zones of every year, a list continued on indented
+   lines; moves from or to other areas are outside; a zone no row names is
+   said. */
+static void test_zones_list(void **state)
+{
+    (void)state;
+    scratch s;
+    open_scratch(&s);
+    put_text(&s, "a.csv", "id,pop\nC,10\n");
+    put_text(&s, "f.csv", "from,to,n\nA,B,10\nX,B,3\nB,Y,4\nB,A,1\nS,S,2\n");
+    put_text(&s, "dataset.ini",
+             "[areas]\nfile = a.csv\nyear = 2011\ncolumn.area_id = id\n"
+             "column.population = pop\n\n"
+             "[flows]\nfile = f.csv\nyear = 2011\nkind = internal\n"
+             "column.origin = from\ncolumn.destination = to\ncolumn.count = n\n"
+             "zones = A, B,\n"
+             "   C, Q, S\n"
+             "   Q2\n");
+    assert_int_equal(load(&s), CM_OK);
+    const cm_flows *f = s.ds->flows;
+    const uint32_t *ids;
+    assert_int_equal(cm_flows_zones(f, 2011, &ids), 6);
+    assert_int_equal(cm_flows_zones(f, 1999, &ids), 6);
+    assert_string_equal(cm_flows_zone_rule(f, 2011), "the manifest's zones");
+    const cm_flow_cell *b = flow_cell(&s, "B", 2011, CM_KIND_INTERNAL, CM_SEX_TOTAL);
+    assert_int_equal(b->inflow, 13);
+    assert_int_equal(b->in_outside, 3);
+    assert_int_equal(b->outflow, 5);
+    assert_int_equal(b->out_outside, 4);
+    assert_int_equal(flow_cell(&s, "A", 2011, CM_KIND_INTERNAL, CM_SEX_TOTAL)->out_outside, 0);
+    /* C is named by areas, S by a stayer row; Q and Q2 by none. */
+    assert_null(strstr(s.messages, "'C'"));
+    assert_null(strstr(s.messages, "\"S\""));
+    assert_non_null(strstr(s.messages, "dataset.ini:14: warning: key 'zones': no row of any "
+                                       "table names the zone \"Q\" (a typo, or an area with no "
+                                       "data?)\n"));
+    assert_non_null(strstr(s.messages, "the zone \"Q2\""));
+    close_scratch(&s);
+}
+
+/* zone_level = LEVEL: the areas of that level, year by year; a year of
+   internal flows with none is said. Without it, the finest level. */
+static void test_zone_level(void **state)
+{
+    (void)state;
+    for (int asked = 0; asked < 2; asked++) {
+        scratch s;
+        open_scratch(&s);
+        put_text(&s, "a.csv",
+                 "id,level,year,pop\nGB,country,2011,60\nLND,city,2011,8\nMAN,city,2011,1\n"
+                 "GB,country,2012,61\nLND,district,2012,8\n");
+        put_text(&s, "f.csv", "y,from,to,n\n2011,LND,MAN,5\n2011,GB,MAN,2\n2012,GB,LND,1\n");
+        char ini[1024];
+        snprintf(ini, sizeof ini,
+                 "[areas]\nfile = a.csv\ncolumn.year = year\ncolumn.area_id = id\n"
+                 "column.level = level\ncolumn.population = pop\n\n"
+                 "[flows]\nfile = f.csv\ncolumn.year = y\nkind = internal\n"
+                 "column.origin = from\ncolumn.destination = to\ncolumn.count = n\n%s",
+                 asked ? "zone_level = City\n" : "");
+        put_text(&s, "dataset.ini", ini);
+        assert_int_equal(load(&s), CM_OK);
+        const cm_flows *f = s.ds->flows;
+        const uint32_t *ids;
+        uint32_t lnd = cm_strpool_find(s.ds->pool, "LND", 3);
+        assert_int_equal(cm_flows_zones(f, 2011, &ids), 2);
+        assert_int_equal(flow_cell(&s, "MAN", 2011, CM_KIND_INTERNAL, CM_SEX_TOTAL)->in_outside, 2);
+        if (asked) {
+            assert_string_equal(cm_flows_zone_rule(f, 2011), "areas.csv, level city (zone_level)");
+            assert_false(cm_flows_system_declared(f, 2012));
+            assert_non_null(strstr(s.messages,
+                                   "dataset.ini:15: warning: key 'zone_level': areas has no "
+                                   "area of level city in 2012, a year of internal flows: no "
+                                   "system of zones is declared for it\n"));
+        } else {
+            assert_string_equal(cm_flows_zone_rule(f, 2011), "areas.csv, level city");
+            assert_string_equal(cm_flows_zone_rule(f, 2012), "areas.csv, level district");
+            assert_int_equal(cm_flows_zones(f, 2012, &ids), 1);
+            assert_int_equal(ids[0], lnd);
+            assert_true(cm_flows_is_zone(f, lnd, 2012));
+            assert_null(strstr(s.messages, "warning"));
+        }
+        close_scratch(&s);
+    }
+}
+
+/* A directory: areas.csv is read before flows.csv, and its finest level of
+   each year gives the zones, whichever reader takes flows.csv. */
+static void test_directory_zones(void **state)
+{
+    (void)state;
+    for (unsigned threads = 1; threads <= 2; threads++) {
+        scratch s;
+        open_scratch(&s);
+        put_text(&s, "areas.csv",
+                 "area_id,level,year,population\nGB,country,2011,60\nLND,city,2011,8\n"
+                 "MAN,city,2011,1\n");
+        put_text(&s, "flows.csv",
+                 "year,origin,destination,kind,count\n2011,LND,MAN,internal,5\n"
+                 "2011,GB,MAN,internal,2\n2011,PAR,MAN,international,9\n2012,GB,LND,internal,1\n");
+        cm_diag diag;
+        cm_diag_init(&diag, on_diag, &s, 0);
+        cm_load_options lo = {0};
+        lo.threads = threads;
+        lo.flows_min_part = 1;
+        assert_int_equal(cm_dataset_load(s.dir, &lo, &diag, &s.ds), CM_OK);
+        const cm_flow_cell *man = flow_cell(&s, "MAN", 2011, CM_KIND_INTERNAL, CM_SEX_TOTAL);
+        assert_int_equal(man->inflow, 7);
+        assert_int_equal(man->in_outside, 2);
+        assert_int_equal(man->in_line, 2);
+        assert_int_equal(flow_cell(&s, "GB", 2011, CM_KIND_INTERNAL, CM_SEX_TOTAL)->out_outside, 0);
+        assert_int_equal(
+            flow_cell(&s, "MAN", 2011, CM_KIND_INTERNATIONAL, CM_SEX_TOTAL)->in_outside, 0);
+        assert_int_equal(flow_cell(&s, "LND", 2012, CM_KIND_INTERNAL, CM_SEX_TOTAL)->in_outside, 0);
+        assert_string_equal(cm_flows_zone_rule(s.ds->flows, 2011), "areas.csv, level city");
+        assert_false(cm_flows_system_declared(s.ds->flows, 2012));
+        close_scratch(&s);
+    }
+}
+
+/* interval = N: a constant column; two sources of one year and kind with
+   different intervals are an error naming both rows. */
+static void test_interval_constant(void **state)
+{
+    (void)state;
+    scratch s;
+    open_scratch(&s);
+    put_text(&s, "f.csv", "from,to,n\nA,B,10\nB,A,4\n");
+    put_text(&s, "g.csv", "from,to,n\nA,C,1\n");
+    put_text(&s, "dataset.ini",
+             "[flows]\nfile = f.csv\nyear = 2010\nkind = internal\ninterval = 5\n"
+             "column.origin = from\ncolumn.destination = to\ncolumn.count = n\n");
+    assert_int_equal(load(&s), CM_OK);
+    assert_int_equal(cm_flows_interval(s.ds->flows, 2010, CM_KIND_INTERNAL), 5);
+    assert_int_equal(cm_flows_interval(s.ds->flows, 2010, CM_KIND_INTERNATIONAL), 1);
+    cm_flows_place at = cm_flows_interval_place(s.ds->flows, 2010, CM_KIND_INTERNAL);
+    assert_int_equal(at.line, 2);
+    assert_non_null(strstr(cm_flows_source_name(s.ds->flows, at.source), "f.csv"));
+    cm_dataset_free(s.ds);
+    s.ds = NULL;
+
+    put_text(&s, "dataset.ini",
+             "[flows]\nfile = f.csv\nyear = 2010\nkind = internal\ninterval = 5\n"
+             "column.origin = from\ncolumn.destination = to\ncolumn.count = n\n\n"
+             "[flows.more]\nfile = g.csv\nyear = 2010\nkind = internal\ninterval = 1\n"
+             "column.origin = from\ncolumn.destination = to\ncolumn.count = n\n");
+    s.mlen = 0;
+    s.messages[0] = '\0';
+    assert_int_equal(load(&s), CM_ERR_DATA);
+    char want[1024];
+    snprintf(want, sizeof want,
+             "g.csv:2: error: column 'interval': rows of the internal flows of 2010 give "
+             "different intervals: 1 at %s/g.csv:2, 5 at %s/f.csv:2 (expected one interval for "
+             "every row of a year and kind)\n",
+             s.dir, s.dir);
+    assert_string_equal(s.messages, want);
+    /* An interval out of range: each row, as for any constant. */
+    cm_dataset_free(s.ds);
+    s.ds = NULL;
+    put_text(&s, "dataset.ini",
+             "[flows]\nfile = f.csv\nyear = 2010\nkind = internal\ninterval = 60\n"
+             "column.origin = from\ncolumn.destination = to\ncolumn.count = n\n");
+    s.mlen = 0;
+    s.messages[0] = '\0';
+    assert_int_equal(load(&s), CM_ERR_DATA);
+    assert_string_equal(s.messages, "f.csv:2: error: column 'interval': \"60\" is not an interval "
+                                    "(out of range; expected the years the counts cover, a whole "
+                                    "number from 1 to 50)\n"
+                                    "f.csv:3: error: column 'interval': \"60\" is not an interval "
+                                    "(out of range; expected the years the counts cover, a whole "
+                                    "number from 1 to 50)\n");
+    close_scratch(&s);
+}
+
+/* Totals against sexes, across sources: a warning at the T row naming an F
+   row in its own file, with the three numbers. */
+static void test_sex_totals(void **state)
+{
+    (void)state;
+    scratch s;
+    open_scratch(&s);
+    put_text(&s, "t.csv", "from,to,n\nA,B,100\nC,B,5\n");
+    put_text(&s, "fm.csv", "from,to,sex,n\nA,B,F,40\nA,B,M,50\nC,B,F,2\nC,B,M,3\n");
+    put_text(&s, "st.csv", "area,origin,sex,n\nB,P,T,10\nB,P,F,4\nB,Q,T,7\n");
+    put_text(&s, "st2.csv", "area,origin,sex,n\nB,P,M,5\nB,Q,F,3\nB,Q,M,4\n");
+    put_text(&s, "dataset.ini",
+             "[stocks]\nfile = st.csv\nyear = 2011\ncolumn.area_id = area\n"
+             "column.origin = origin\ncolumn.sex = sex\ncolumn.count = n\n\n"
+             "[stocks.more]\nfile = st2.csv\nyear = 2011\ncolumn.area_id = area\n"
+             "column.origin = origin\ncolumn.sex = sex\ncolumn.count = n\n\n"
+             "[flows]\nfile = t.csv\nyear = 2011\nkind = internal\n"
+             "column.origin = from\ncolumn.destination = to\ncolumn.count = n\n\n"
+             "[flows.sexes]\nfile = fm.csv\nyear = 2011\nkind = internal\n"
+             "column.origin = from\ncolumn.destination = to\ncolumn.sex = sex\n"
+             "column.count = n\n");
+    assert_int_equal(load(&s), CM_OK);
+    char want[2048];
+    snprintf(want, sizeof want,
+             "st.csv:2: warning: stock of \"B\" in 2011 born in \"P\": T is 10 but F + M is 4 + "
+             "5 = 9 (F row at %s/st.csv:3); expected T = F + M\n"
+             "t.csv:2: warning: inflow of \"B\" in 2011 (internal): T is 105 but F + M is 42 + "
+             "53 = 95 (first F row at %s/fm.csv:2); expected T = F + M\n"
+             "t.csv:2: warning: outflow of \"A\" in 2011 (internal): T is 100 but F + M is 40 + "
+             "50 = 90 (first F row at %s/fm.csv:2); expected T = F + M\n",
+             s.dir, s.dir, s.dir);
+    assert_string_equal(s.messages, want);
+    close_scratch(&s);
+}
+
+/* polarity: a constant column of services. */
+static void test_polarity(void **state)
+{
+    (void)state;
+    scratch s;
+    open_scratch(&s);
+    put_text(&s, "s.csv", "id,rate\nA,12.5\n");
+    put_text(&s, "dataset.ini",
+             "[services]\nfile = s.csv\nyear = 2018\nservice = health_insurance\n"
+             "group = migrant\npolarity = lack\ncolumn.area_id = id\ncolumn.access_rate = rate\n");
+    assert_int_equal(load(&s), CM_OK);
+    assert_int_equal(s.ds->services->nrows, 1);
+    cm_cell cell;
+    assert_true(cm_table_get(s.ds->services, 0, CM_SERVICES_POLARITY, &cell));
+    assert_int_equal(cell.v.code, CM_POLARITY_LACK);
+    cm_dataset_free(s.ds);
+    s.ds = NULL;
+    put_text(&s, "dataset.ini",
+             "[services]\nfile = s.csv\nyear = 2018\nservice = health_insurance\n"
+             "group = migrant\npolarity = uninsured\ncolumn.area_id = id\n"
+             "column.access_rate = rate\n");
+    s.mlen = 0;
+    s.messages[0] = '\0';
+    assert_int_equal(load(&s), CM_ERR_DATA);
+    assert_string_equal(s.messages, "s.csv:2: error: column 'polarity': unknown value "
+                                    "\"uninsured\" (expected one of access, lack)\n");
+    close_scratch(&s);
+}
+
 typedef struct bad_case {
     const char *manifest;
     const char *message; /* the start of the expected message */
@@ -364,6 +611,24 @@ static const bad_case bad[] = {
      "dataset.ini:3: error: key 'join': there is no section [flows] to join into"},
     {"[areas]\nfile = d.csv\nyear = 2020\ncolumn.area_id = id\nkeep_if.Kind = x\n",
      "dataset.ini:5: error: key 'keep_if.Kind': d.csv has no column 'Kind'"},
+    {"[areas]\nfile = d.csv\nyear = 2020\ncolumn.area_id = id\nzones = A, B\n",
+     "dataset.ini:5: error: key 'zones' in [areas]: zones are declared in a flows section "
+     "([flows] or [flows.NAME])"},
+    {"[flows]\nfile = d.csv\nzone_level = town\n",
+     "dataset.ini:3: error: key 'zone_level': 'town' is not a level (expected one of world, "
+     "region, country, metro, city, district)"},
+    {"[flows]\nfile = d.csv\nzones = A\nzone_level = city\n",
+     "dataset.ini:4: error: key 'zone_level': 'zones' is given at line 3; give zones or "
+     "zone_level, not both"},
+    {"[flows]\nfile = d.csv\nzones = A\n\n[flows.b]\nfile = d.csv\nzones = B\n",
+     "dataset.ini:7: error: key 'zones': already given at line 3 (the flows have one system of "
+     "zones)"},
+    {"[flows]\nfile = d.csv\nzones = ,\n",
+     "dataset.ini:3: error: key 'zones': no zone given (expected area ids separated by commas)"},
+    {"[flows]\nfile = d.csv\nzone = A\n",
+     "dataset.ini:3: error: unknown key 'zone' in [flows] (expected file, delimiter, quote, "
+     "line_ends, header_line, missing, thousands, decimal, dedupe, unpivot, join, zones, "
+     "zone_level, a column of flows.csv"},
 };
 
 static void test_bad_manifests(void **state)
@@ -400,6 +665,12 @@ int main(void)
         cmocka_unit_test(test_sum),
         cmocka_unit_test(test_missing_token_in_required_column),
         cmocka_unit_test(test_errors_point_at_the_download),
+        cmocka_unit_test(test_zones_list),
+        cmocka_unit_test(test_directory_zones),
+        cmocka_unit_test(test_zone_level),
+        cmocka_unit_test(test_interval_constant),
+        cmocka_unit_test(test_sex_totals),
+        cmocka_unit_test(test_polarity),
         cmocka_unit_test(test_bad_manifests),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,6 +1,7 @@
 /*
- * test_table.c - the string pool, typed tables with their key index, and
- * the flow aggregate.
+ * test_table.c - the string pool, typed tables with their key index and
+ * the inputs of their rows, and the flow aggregate: sums, first places,
+ * intervals, zones and the outside sums.
  */
 #include <locale.h>
 #include <setjmp.h>
@@ -127,6 +128,56 @@ static void test_enums(void **state)
     assert_int_equal(cm_enum_lookup(&cm_sex_enum, "f", 1), CM_SEX_FEMALE);
     assert_string_equal(cm_enum_list(&cm_group_enum, buf, sizeof buf),
                         "migrant, native, foreign_born, native_born");
+    assert_int_equal(cm_enum_lookup(&cm_polarity_enum, "Lack", 4), CM_POLARITY_LACK);
+    assert_int_equal(cm_enum_lookup(&cm_polarity_enum, "access", 6), CM_POLARITY_ACCESS);
+    assert_int_equal(cm_enum_lookup(&cm_polarity_enum, "uninsured", 9), -1);
+    assert_int_equal(cm_polarity_enum.default_code, CM_POLARITY_ACCESS);
+}
+
+/* The schemas' new columns: interval in flows, polarity in services. */
+static void test_schema_columns(void **state)
+{
+    (void)state;
+    assert_string_equal(cm_flows_def.cols[CM_FLOWS_INTERVAL].name, "interval");
+    assert_int_equal(cm_flows_def.cols[CM_FLOWS_INTERVAL].type, CM_VALUE_COUNT);
+    assert_int_equal(cm_flows_def.cols[CM_FLOWS_INTERVAL].flags & CM_COL_REQUIRED, 0);
+    assert_int_equal(cm_flows_def.ncols, CM_FLOWS_NCOLS);
+    assert_string_equal(cm_services_def.cols[CM_SERVICES_POLARITY].name, "polarity");
+    assert_ptr_equal(cm_services_def.cols[CM_SERVICES_POLARITY].enumdef, &cm_polarity_enum);
+    assert_int_equal(cm_services_def.ncols, CM_SERVICES_NCOLS);
+}
+
+/* Each row keeps the input it came from. */
+static void test_table_sources(void **state)
+{
+    (void)state;
+    cm_strpool *p = cm_strpool_new();
+    cm_table *t = cm_table_new(&cm_areas_def, p);
+    cm_cell cells[CM_TABLE_MAX_COLS];
+    size_t dup;
+    area_row(cells, p, "A", 2011, 1);
+    assert_int_equal(cm_table_add_at(t, cells, "one.csv", 2, &dup), CM_OK);
+    area_row(cells, p, "B", 2011, 1);
+    assert_int_equal(cm_table_add_at(t, cells, "two.csv", 7, &dup), CM_OK);
+    area_row(cells, p, "C", 2011, 1);
+    assert_int_equal(cm_table_add_at(t, cells, "one.csv", 3, &dup), CM_OK);
+    area_row(cells, p, "A", 2011, 1); /* a duplicate: not added, no input kept */
+    assert_int_equal(cm_table_add_at(t, cells, "three.csv", 4, &dup), CM_OK);
+    assert_int_equal(dup, 0);
+    assert_string_equal(cm_table_source_name(t, 0), "one.csv");
+    assert_string_equal(cm_table_source_name(t, 1), "two.csv");
+    assert_string_equal(cm_table_source_name(t, 2), "one.csv");
+    assert_int_equal(t->nsources, 2);
+    assert_int_equal(t->line[1], 7);
+    assert_null(cm_table_source_name(t, 3));
+    cm_table_free(t);
+    /* Rows of no named input. */
+    t = cm_table_new(&cm_areas_def, p);
+    area_row(cells, p, "A", 2011, 1);
+    assert_int_equal(cm_table_add(t, cells, 2, &dup), CM_OK);
+    assert_null(cm_table_source_name(t, 0));
+    cm_table_free(t);
+    cm_strpool_free(p);
 }
 
 static void test_flows(void **state)
@@ -192,16 +243,241 @@ static void test_flows(void **state)
     cm_flows_free(NULL);
 }
 
+/* The first row of each direction of a cell, by place; merged sums keep
+   the first place that had rows. */
+static void test_flows_places(void **state)
+{
+    (void)state;
+    cm_flows *f = cm_flows_new();
+    enum { A = 1, B = 2, C = 3 };
+    assert_int_equal(cm_flows_source(f, "a.csv"), 0);
+    assert_int_equal(cm_flows_source(f, "b.csv"), 1);
+    assert_int_equal(cm_flows_source(f, "a.csv"), 0);
+    assert_string_equal(cm_flows_source_name(f, 1), "b.csv");
+    assert_string_equal(cm_flows_source_name(f, 2), "");
+    cm_flows_place p1 = {5, 0}, p2 = {9, 1}, p3 = {2, 1};
+    assert_int_equal(cm_flows_add_at(f, 2011, A, B, CM_KIND_INTERNAL, CM_SEX_FEMALE, 10, p1),
+                     CM_FLOWS_ADDED);
+    assert_int_equal(cm_flows_add_at(f, 2011, B, A, CM_KIND_INTERNAL, CM_SEX_FEMALE, 3, p2),
+                     CM_FLOWS_ADDED);
+    assert_int_equal(cm_flows_add_at(f, 2011, C, B, CM_KIND_INTERNAL, CM_SEX_FEMALE, 4, p3),
+                     CM_FLOWS_ADDED);
+    const cm_flow_cell *b = cm_flows_find(f, B, 2011, CM_KIND_INTERNAL, CM_SEX_FEMALE);
+    assert_int_equal(b->in_line, 5); /* the first row, not the lowest line */
+    assert_int_equal(b->in_source, 0);
+    assert_int_equal(b->out_line, 9);
+    assert_int_equal(b->out_source, 1);
+    const cm_flow_cell *c = cm_flows_find(f, C, 2011, CM_KIND_INTERNAL, CM_SEX_FEMALE);
+    assert_int_equal(c->in_line, 0); /* no inflow row */
+    assert_int_equal(c->out_line, 2);
+
+    /* Merging: the cell's place stays; a direction with no rows yet takes
+       the first place of sums that have rows. */
+    cm_flow_sums s = {1, 2, 1, 1, 0, 0, 40, 41, 1, 1};
+    assert_int_equal(cm_flows_merge_sums(f, C, 2011, CM_KIND_INTERNAL, CM_SEX_FEMALE, &s), CM_OK);
+    c = cm_flows_find(f, C, 2011, CM_KIND_INTERNAL, CM_SEX_FEMALE);
+    assert_int_equal(c->in_line, 40);
+    assert_int_equal(c->out_line, 2);
+    assert_int_equal(c->inflow, 1);
+    assert_int_equal(c->outflow, 6);
+    cm_flow_sums none = {0, 0, 0, 0, 0, 0, 77, 78, 1, 1}; /* no rows: its places are not used */
+    assert_int_equal(cm_flows_merge_sums(f, A, 2012, CM_KIND_INTERNAL, CM_SEX_TOTAL, &none), CM_OK);
+    assert_int_equal(cm_flows_find(f, A, 2012, CM_KIND_INTERNAL, CM_SEX_TOTAL)->in_line, 0);
+    /* Sorting keeps each cell's places with it. */
+    cm_flows_sort(f);
+    assert_int_equal(cm_flows_find(f, B, 2011, CM_KIND_INTERNAL, CM_SEX_FEMALE)->out_line, 9);
+    /* cm_flows_add: no place. */
+    assert_int_equal(cm_flows_add(f, 2013, A, B, CM_KIND_INTERNAL, CM_SEX_TOTAL, 1),
+                     CM_FLOWS_ADDED);
+    assert_int_equal(cm_flows_find(f, B, 2013, CM_KIND_INTERNAL, CM_SEX_TOTAL)->in_line, 0);
+    cm_flows_free(f);
+}
+
+static void test_flows_interval(void **state)
+{
+    (void)state;
+    cm_flows *f = cm_flows_new();
+    cm_flows_place p = {3, 0}, q = {8, 0};
+    assert_int_equal(cm_flows_interval(f, 2010, CM_KIND_INTERNAL), 1); /* unstated */
+    assert_int_equal(cm_flows_interval_place(f, 2010, CM_KIND_INTERNAL).line, 0);
+    assert_true(cm_flows_state_interval(f, 2010, CM_KIND_INTERNAL, 5, p));
+    assert_true(cm_flows_state_interval(f, 2010, CM_KIND_INTERNAL, 5, q));
+    assert_false(cm_flows_state_interval(f, 2010, CM_KIND_INTERNAL, 1, q));
+    assert_int_equal(cm_flows_interval(f, 2010, CM_KIND_INTERNAL), 5);
+    assert_int_equal(cm_flows_interval_place(f, 2010, CM_KIND_INTERNAL).line, 3);
+    assert_int_equal(f->interval[2010 - CM_YEAR_MIN][CM_KIND_INTERNAL], 5);
+    /* Per year and kind. */
+    assert_int_equal(cm_flows_interval(f, 2010, CM_KIND_INTERNATIONAL), 1);
+    assert_int_equal(f->interval[2010 - CM_YEAR_MIN][CM_KIND_INTERNATIONAL], 0);
+    assert_int_equal(cm_flows_interval(f, 2011, CM_KIND_INTERNAL), 1);
+    /* Out of range. */
+    assert_false(cm_flows_state_interval(f, 2012, CM_KIND_INTERNAL, 0, p));
+    assert_false(cm_flows_state_interval(f, 2012, CM_KIND_INTERNAL, 51, p));
+    assert_true(cm_flows_state_interval(f, 2012, CM_KIND_INTERNAL, 50, p));
+    assert_false(cm_flows_state_interval(f, 1799, CM_KIND_INTERNAL, 5, p));
+    assert_int_equal(cm_flows_interval(f, 1799, CM_KIND_INTERNAL), 1);
+    cm_flows_free(f);
+}
+
+/* Zones of a list: every year declared; the outside sums of internal rows;
+   international rows and stayers add none. */
+static void test_flows_zone_list(void **state)
+{
+    (void)state;
+    cm_flows *f = cm_flows_new();
+    enum { A = 1, B = 2, C = 3, D = 4, E = 5 };
+    const uint32_t zones[] = {C, A, B, A}; /* any order, a repeat */
+    assert_int_equal(cm_flows_declare_zone_list(f, zones, 4), CM_OK);
+    assert_true(cm_flows_system_declared(f, 1800));
+    assert_true(cm_flows_system_declared(f, 2200));
+    assert_false(cm_flows_system_declared(f, 1799));
+    const uint32_t *ids;
+    assert_int_equal(cm_flows_zones(f, 2011, &ids), 3);
+    assert_int_equal(ids[0], A);
+    assert_int_equal(ids[1], B);
+    assert_int_equal(ids[2], C);
+    assert_true(cm_flows_is_zone(f, B, 1990));
+    assert_false(cm_flows_is_zone(f, D, 1990));
+    assert_string_equal(cm_flows_zone_rule(f, 2011), "the manifest's zones");
+
+    cm_flows_place at = {2, 0};
+    assert_int_equal(cm_flows_add_at(f, 2011, A, B, CM_KIND_INTERNAL, CM_SEX_TOTAL, 10, at),
+                     CM_FLOWS_ADDED);
+    assert_int_equal(cm_flows_add_at(f, 2011, D, B, CM_KIND_INTERNAL, CM_SEX_TOTAL, 3, at),
+                     CM_FLOWS_ADDED);
+    assert_int_equal(cm_flows_add_at(f, 2011, B, D, CM_KIND_INTERNAL, CM_SEX_TOTAL, 4, at),
+                     CM_FLOWS_ADDED);
+    assert_int_equal(cm_flows_add_at(f, 2011, D, B, CM_KIND_INTERNATIONAL, CM_SEX_TOTAL, 50, at),
+                     CM_FLOWS_ADDED);
+    assert_int_equal(cm_flows_add_at(f, 2011, E, E, CM_KIND_INTERNAL, CM_SEX_TOTAL, 9, at),
+                     CM_FLOWS_STAYER);
+    const cm_flow_cell *b = cm_flows_find(f, B, 2011, CM_KIND_INTERNAL, CM_SEX_TOTAL);
+    assert_int_equal(b->inflow, 13);
+    assert_int_equal(b->in_outside, 3);
+    assert_int_equal(b->outflow, 4);
+    assert_int_equal(b->out_outside, 4);
+    const cm_flow_cell *d = cm_flows_find(f, D, 2011, CM_KIND_INTERNAL, CM_SEX_TOTAL);
+    assert_int_equal(d->out_outside, 0); /* to B, a zone */
+    assert_int_equal(d->in_outside, 0);  /* from B, a zone */
+    assert_int_equal(cm_flows_find(f, A, 2011, CM_KIND_INTERNAL, CM_SEX_TOTAL)->out_outside, 0);
+    assert_int_equal(cm_flows_find(f, B, 2011, CM_KIND_INTERNATIONAL, CM_SEX_TOTAL)->in_outside, 0);
+    /* Named by rows: A, B (movers); not C. E is no zone. */
+    assert_true(cm_flows_zone_named(f, A));
+    assert_true(cm_flows_zone_named(f, B));
+    assert_false(cm_flows_zone_named(f, C));
+    assert_false(cm_flows_zone_named(f, E));
+    assert_int_equal(cm_flows_add_at(f, 2011, C, C, CM_KIND_INTERNAL, CM_SEX_TOTAL, 1, at),
+                     CM_FLOWS_STAYER);
+    assert_true(cm_flows_zone_named(f, C)); /* a stayer names it too */
+
+    cm_flows_free(f);
+
+    /* The outside sums are parts of the sums: past 2^53, nothing is added. */
+    f = cm_flows_new();
+    assert_int_equal(cm_flows_declare_zone_list(f, zones, 4), CM_OK);
+    int64_t max = INT64_C(9007199254740992);
+    assert_int_equal(cm_flows_add_at(f, 2012, D, B, CM_KIND_INTERNAL, CM_SEX_TOTAL, max, at),
+                     CM_FLOWS_ADDED);
+    assert_int_equal(cm_flows_add_at(f, 2012, E, B, CM_KIND_INTERNAL, CM_SEX_TOTAL, 1, at),
+                     CM_FLOWS_OVERFLOW);
+    b = cm_flows_find(f, B, 2012, CM_KIND_INTERNAL, CM_SEX_TOTAL);
+    assert_int_equal(b->in_outside, max);
+    assert_int_equal(b->inflow, max);
+    cm_flows_free(f);
+}
+
+static void level_row(cm_table *t, cm_strpool *p, const char *id, int32_t year, int level)
+{
+    cm_cell cells[CM_TABLE_MAX_COLS];
+    size_t dup;
+    area_row(cells, p, id, year, 1);
+    cells[CM_AREAS_LEVEL].v.code = (uint8_t)level;
+    if (level < 0)
+        cells[CM_AREAS_LEVEL].present = false; /* read as the default, city */
+    assert_int_equal(cm_table_add(t, cells, 2, &dup), CM_OK);
+    assert_int_equal(dup, SIZE_MAX);
+}
+
+/* Zones from areas: a level, or each year's finest. */
+static void test_flows_zone_level(void **state)
+{
+    (void)state;
+    cm_strpool *p = cm_strpool_new();
+    cm_table *areas = cm_table_new(&cm_areas_def, p);
+    level_row(areas, p, "GB", 2011, CM_LEVEL_COUNTRY);
+    level_row(areas, p, "LND", 2011, CM_LEVEL_CITY);
+    level_row(areas, p, "MAN", 2011, -1);
+    level_row(areas, p, "GB", 2012, CM_LEVEL_COUNTRY);
+    level_row(areas, p, "CAM", 2012, CM_LEVEL_DISTRICT);
+    level_row(areas, p, "LND", 2012, CM_LEVEL_CITY);
+    level_row(areas, p, "EU", 2013, CM_LEVEL_REGION);
+    uint32_t gb = cm_strpool_find(p, "GB", 2), lnd = cm_strpool_find(p, "LND", 3);
+    uint32_t man = cm_strpool_find(p, "MAN", 3), cam = cm_strpool_find(p, "CAM", 3);
+    const uint32_t *ids;
+
+    /* The finest level of each year. */
+    cm_flows *f = cm_flows_new();
+    assert_int_equal(cm_flows_declare_zone_level(f, areas, -1, false), CM_OK);
+    assert_int_equal(cm_flows_zones(f, 2011, &ids), 2);
+    assert_int_equal(ids[0], lnd);
+    assert_int_equal(ids[1], man);
+    assert_string_equal(cm_flows_zone_rule(f, 2011), "areas.csv, level city");
+    assert_int_equal(cm_flows_zones(f, 2012, &ids), 1);
+    assert_int_equal(ids[0], cam);
+    assert_string_equal(cm_flows_zone_rule(f, 2012), "areas.csv, level district");
+    assert_true(cm_flows_is_zone(f, lnd, 2011));
+    assert_false(cm_flows_is_zone(f, lnd, 2012));
+    assert_false(cm_flows_is_zone(f, gb, 2011));
+    assert_string_equal(cm_flows_zone_rule(f, 2013), "areas.csv, level region");
+    assert_false(cm_flows_system_declared(f, 2014)); /* no areas that year */
+    assert_int_equal(cm_flows_zones(f, 2014, &ids), 0);
+    assert_null(ids);
+    assert_string_equal(cm_flows_zone_rule(f, 2014), "no zones declared");
+    /* Nothing is named for zones that are not a list. */
+    assert_int_equal(cm_flows_add(f, 2011, lnd, man, CM_KIND_INTERNAL, CM_SEX_TOTAL, 1),
+                     CM_FLOWS_ADDED);
+    assert_false(cm_flows_zone_named(f, lnd));
+    assert_int_equal(cm_flows_find(f, man, 2011, CM_KIND_INTERNAL, CM_SEX_TOTAL)->in_outside, 0);
+    assert_int_equal(cm_flows_add(f, 2011, gb, man, CM_KIND_INTERNAL, CM_SEX_TOTAL, 2),
+                     CM_FLOWS_ADDED);
+    assert_int_equal(cm_flows_find(f, man, 2011, CM_KIND_INTERNAL, CM_SEX_TOTAL)->in_outside, 2);
+    cm_flows_free(f);
+
+    /* A level asked for: years with no area of it have no system. */
+    f = cm_flows_new();
+    assert_int_equal(cm_flows_declare_zone_level(f, areas, CM_LEVEL_COUNTRY, true), CM_OK);
+    assert_int_equal(cm_flows_zones(f, 2011, &ids), 1);
+    assert_int_equal(ids[0], gb);
+    assert_true(cm_flows_is_zone(f, gb, 2012));
+    assert_false(cm_flows_system_declared(f, 2013));
+    assert_string_equal(cm_flows_zone_rule(f, 2012), "areas.csv, level country (zone_level)");
+    cm_flows_free(f);
+
+    /* No areas: no system at all. */
+    f = cm_flows_new();
+    cm_table *none = cm_table_new(&cm_areas_def, p);
+    assert_int_equal(cm_flows_declare_zone_level(f, none, -1, false), CM_OK);
+    assert_false(cm_flows_system_declared(f, 2011));
+    assert_int_equal(cm_flows_add(f, 2011, gb, man, CM_KIND_INTERNAL, CM_SEX_TOTAL, 2),
+                     CM_FLOWS_ADDED);
+    assert_int_equal(cm_flows_find(f, man, 2011, CM_KIND_INTERNAL, CM_SEX_TOTAL)->in_outside, 0);
+    cm_flows_free(f);
+    cm_table_free(none);
+    cm_table_free(areas);
+    cm_strpool_free(p);
+}
+
 int main(void)
 {
     /* The library must not depend on the locale: the suite also runs under
        LC_ALL=de_DE.UTF-8 (decimal comma). */
     setlocale(LC_ALL, "");
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_strpool),
-        cmocka_unit_test(test_table_keys),
-        cmocka_unit_test(test_enums),
-        cmocka_unit_test(test_flows),
+        cmocka_unit_test(test_strpool),         cmocka_unit_test(test_table_keys),
+        cmocka_unit_test(test_enums),           cmocka_unit_test(test_schema_columns),
+        cmocka_unit_test(test_table_sources),   cmocka_unit_test(test_flows),
+        cmocka_unit_test(test_flows_places),    cmocka_unit_test(test_flows_interval),
+        cmocka_unit_test(test_flows_zone_list), cmocka_unit_test(test_flows_zone_level),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,205 @@
+/*
+ * diversity.c - diversity of origins per area and year, from stocks.
+ *
+ * The count of each origin follows the rule of totals and breakdowns: its
+ * T row where given, else F + M where both are given; an origin given for
+ * one sex only has no count, and the indices are then missing. The natives'
+ * row (origin = the area itself) is no foreign-born stock: it takes no part
+ * in the indices, in that rule or in suppression. Suppression tests each
+ * origin's count (its sexes together): the indices disclose the origins'
+ * counts (with two origins, the top share and its denominator give the
+ * other), so one small origin suppresses them all.
+ */
+#define _GNU_SOURCE /* qsort_r */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine.h"
+
+static int cmp_stock_rows(const void *a, const void *b, void *ctx)
+{
+    const cm_table *t = ctx;
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    uint32_t ax = t->cols[CM_STOCKS_AREA_ID].v.text[x], ay = t->cols[CM_STOCKS_AREA_ID].v.text[y];
+    if (ax != ay)
+        return ax < ay ? -1 : 1;
+    int32_t yx = t->cols[CM_STOCKS_YEAR].v.year[x], yy = t->cols[CM_STOCKS_YEAR].v.year[y];
+    if (yx != yy)
+        return yx < yy ? -1 : 1;
+    /* Then origin by its text, so ties of the top origin go to byte order. */
+    const cm_strpool *pool = t->pool;
+    int c = strcmp(cm_strpool_str(pool, t->cols[CM_STOCKS_ORIGIN].v.text[x]),
+                   cm_strpool_str(pool, t->cols[CM_STOCKS_ORIGIN].v.text[y]));
+    if (c)
+        return c;
+    return t->cols[CM_STOCKS_SEX].v.code[x] - t->cols[CM_STOCKS_SEX].v.code[y];
+}
+
+/* One origin's count from its rows order[from..to): T, else F + M. */
+static bool origin_count(const cm_table *t, const size_t *order, size_t from, size_t to,
+                         double *count, int *only_sex)
+{
+    bool has[CM_SEX_COUNT] = {false, false, false};
+    double v[CM_SEX_COUNT] = {0, 0, 0};
+    for (size_t i = from; i < to; i++) {
+        size_t r = order[i];
+        int sex = t->cols[CM_STOCKS_SEX].v.code[r];
+        has[sex] = true;
+        v[sex] += (double)t->cols[CM_STOCKS_COUNT].v.count[r];
+    }
+    *only_sex = -1;
+    if (has[CM_SEX_TOTAL]) {
+        *count = v[CM_SEX_TOTAL];
+        return true;
+    }
+    if (has[CM_SEX_FEMALE] && has[CM_SEX_MALE]) {
+        *count = v[CM_SEX_FEMALE] + v[CM_SEX_MALE];
+        return true;
+    }
+    *only_sex = has[CM_SEX_FEMALE] ? CM_SEX_FEMALE : CM_SEX_MALE;
+    return false;
+}
+
+static const char *const ids[] = {"hhi",          "simpson",           "shannon",
+                                  "shannon_norm", "effective_origins", "top_origin_share"};
+
+/* Every index of the area and year flagged from one input state. */
+static void put_all(engine *e, const subject *s, in_val x)
+{
+    put_count(e, s, "origin_count", x);
+    for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++)
+        put_count(e, s, ids[i], x);
+}
+
+/* One area-year group of stock rows: order[from..to). */
+static void eval_diversity(engine *e, const size_t *order, size_t from, size_t to)
+{
+    const cm_table *t = e->ds->stocks;
+    size_t first = order[from];
+    subject s = {.area = t->cols[CM_STOCKS_AREA_ID].v.text[first],
+                 .year = t->cols[CM_STOCKS_YEAR].v.year[first],
+                 .kind = CM_KIND_NONE};
+    double sum = 0, top = 0, hhi = 0, shannon = 0;
+    uint32_t top_origin = 0;
+    size_t k = 0;
+    bool suppressed = false;
+    char why[256];
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t i = from; i < to;) {
+            uint32_t origin = t->cols[CM_STOCKS_ORIGIN].v.text[order[i]];
+            size_t j = i;
+            while (j < to && t->cols[CM_STOCKS_ORIGIN].v.text[order[j]] == origin)
+                j++;
+            size_t at = i;
+            i = j;
+            if (origin == s.area)
+                continue; /* the natives */
+            double c;
+            int only;
+            if (!origin_count(t, order, at, j, &c, &only)) {
+                snprintf(why, sizeof why,
+                         "the count of origin %s is missing: only %s rows give it, no T or %s row",
+                         cm_strpool_str(e->ds->pool, origin), only == CM_SEX_FEMALE ? "F" : "M",
+                         only == CM_SEX_FEMALE ? "M" : "F");
+                in_val x = in_missing("origin");
+                x.why = why;
+                put_all(e, &s, x);
+                return;
+            }
+            if (c <= 0)
+                continue;
+            if (pass == 0) {
+                if (c < (double)e->opts->min_count)
+                    suppressed = true;
+                sum += c;
+                k++;
+                if (c > top) {
+                    top = c;
+                    top_origin = origin;
+                }
+            } else {
+                double share = c / sum;
+                hhi += share * share;
+                shannon -= share * log(share);
+            }
+        }
+        if (sum == 0)
+            break;
+    }
+    if (suppressed) {
+        in_val x = in_known(0, "an origin's count");
+        x.st = IN_SUPPRESSED;
+        put_all(e, &s, x);
+        return;
+    }
+    if (sum > (double)CM_COUNT_MAX) {
+        put_count(e, &s, "origin_count", in_known((double)k, "origins"));
+        in_val x = in_sum(sum, "the foreign-born stock total");
+        for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++)
+            put_count(e, &s, ids[i], x);
+        return;
+    }
+    put_count(e, &s, "origin_count", in_known((double)k, "origins"));
+    in_val total = in_known(sum, "the foreign-born stock");
+    in_val h = in_known(sum == 0 ? NAN : hhi, "hhi");
+    const char *empty = "the foreign-born stock is 0";
+    for (int i = 0; i < 3; i++) {
+        cm_result *r = emit(e, &s, ids[i]);
+        double v = sum == 0 ? NAN : i == 0 ? hhi : i == 1 ? 1 - hhi : shannon;
+        if (r)
+            decide(e, r, total, v, empty);
+    }
+    cm_result *r = emit(e, &s, "shannon_norm");
+    if (r) {
+        double v = sum == 0 ? NAN : k < 2 ? NAN : shannon / log((double)k);
+        if (decide(e, r, total, v, sum == 0 ? empty : "ln K (one origin) is 0")) {
+            r->numerator = shannon;
+            r->denominator = log((double)k);
+            r->has_numerator = r->has_denominator = true;
+        }
+    }
+    r = emit(e, &s, "effective_origins");
+    if (r && decide(e, r, h, sum == 0 ? NAN : 1 / hhi, empty)) {
+        r->numerator = 1;
+        r->denominator = hhi;
+        r->has_numerator = r->has_denominator = true;
+    }
+    subject so = s;
+    so.origin = top_origin;
+    if (sum == 0) {
+        r = emit(e, &s, "top_origin_share");
+        if (r)
+            decide(e, r, total, NAN, empty);
+        return;
+    }
+    put_ratio(e, &so, "top_origin_share", in_known(top, "top origin's count"), total, 100);
+}
+
+void eval_stocks(engine *e)
+{
+    const cm_table *t = e->ds->stocks;
+    if (t->nrows == 0)
+        return;
+    size_t *order = malloc(t->nrows * sizeof *order);
+    if (!order) {
+        e->status = CM_ERR_NOMEM;
+        return;
+    }
+    for (size_t r = 0; r < t->nrows; r++)
+        order[r] = r;
+    qsort_r(order, t->nrows, sizeof *order, cmp_stock_rows, (void *)t);
+    size_t from = 0;
+    for (size_t i = 1; i <= t->nrows && e->status == CM_OK; i++) {
+        if (i == t->nrows ||
+            t->cols[CM_STOCKS_AREA_ID].v.text[order[i]] !=
+                t->cols[CM_STOCKS_AREA_ID].v.text[order[from]] ||
+            t->cols[CM_STOCKS_YEAR].v.year[order[i]] !=
+                t->cols[CM_STOCKS_YEAR].v.year[order[from]]) {
+            eval_diversity(e, order, from, i);
+            from = i;
+        }
+    }
+    free(order);
+}

@@ -1,0 +1,261 @@
+/*
+ * engine.c - inputs and results shared by the evaluators: states of
+ * inputs, their precedence, and the one function that flags a result.
+ */
+#include "engine.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "citymig/bigmem.h"
+
+/* ---- inputs ---------------------------------------------------------- */
+
+in_val in_missing(const char *name)
+{
+    in_val x = {0, IN_MISSING, name, NULL};
+    return x;
+}
+
+in_val in_known(double v, const char *name)
+{
+    in_val x = {v, IN_OK, name, NULL};
+    return x;
+}
+
+in_val in_sum(double v, const char *name)
+{
+    in_val x = {v, fabs(v) > (double)CM_COUNT_MAX ? IN_INEXACT : IN_OK, name, NULL};
+    return x;
+}
+
+in_val in_count(const engine *e, bool present, int64_t v, const char *name)
+{
+    if (!present)
+        return in_missing(name);
+    in_val x = in_known((double)v, name);
+    /* Small non-zero counts are what disclosure control hides; 0 is not. */
+    if (v > 0 && v < e->opts->min_count)
+        x.st = IN_SUPPRESSED;
+    return x;
+}
+
+in_val area_count(const engine *e, size_t row, size_t col)
+{
+    const cm_table *t = e->ds->areas;
+    const char *name = t->def->cols[col].name;
+    if (row == SIZE_MAX)
+        return in_missing(name);
+    in_val x = in_count(e, t->cols[col].present[row], t->cols[col].v.count[row], name);
+    if (x.st == IN_OK && t->inconsistent && (t->inconsistent[row] >> col & 1u))
+        x.st = IN_INCONSISTENT;
+    return x;
+}
+
+/* The rank of a state in the precedence: the higher, the more it says. An
+   inexact sum cannot be used at all, like a missing one. */
+int in_rank(in_state st)
+{
+    static const int rank[] = {[IN_OK] = 0,
+                               [IN_INCONSISTENT] = 1,
+                               [IN_SUPPRESSED] = 2,
+                               [IN_INEXACT] = 3,
+                               [IN_MISSING] = 4};
+    return rank[st];
+}
+
+in_val in_combine(in_val a, in_val b, double v)
+{
+    in_val x = in_rank(b.st) > in_rank(a.st) ? b : a;
+    x.v = v;
+    return x;
+}
+
+in_val in_add(in_val a, in_val b, const char *name)
+{
+    in_val x = in_combine(a, b, a.v + b.v);
+    if (x.st == IN_OK)
+        x = in_sum(x.v, name);
+    return x;
+}
+
+in_val in_subtract(in_val a, in_val b, const char *name)
+{
+    in_val x = in_combine(a, b, a.v - b.v);
+    if (x.st == IN_OK)
+        x = in_sum(x.v, name);
+    return x;
+}
+
+/* ---- results --------------------------------------------------------- */
+
+static bool year_wanted(const engine *e, int32_t year)
+{
+    return e->opts->year_from == 0 || (year >= e->opts->year_from && year <= e->opts->year_to);
+}
+
+cm_result *emit(engine *e, const subject *s, const char *id)
+{
+    if (e->status != CM_OK || !year_wanted(e, s->year))
+        return NULL;
+    int ind = cm_indicator_find(id);
+    if (ind < 0) {
+        e->status = CM_ERR_INTERNAL;
+        return NULL;
+    }
+    cm_results *out = e->out;
+    if (out->count == out->cap) {
+        size_t cap = out->cap ? out->cap * 2 : CM_BIG_GRAIN / sizeof *out->items;
+        cm_result *items =
+            cap <= SIZE_MAX / 2 / sizeof *items
+                ? cm_big_realloc(out->items, out->cap * sizeof *items, cap * sizeof *items)
+                : NULL;
+        if (!items) {
+            e->status = CM_ERR_NOMEM;
+            return NULL;
+        }
+        out->items = items;
+        out->cap = cap;
+    }
+    cm_result *r = &out->items[out->count++];
+    memset(r, 0, sizeof *r);
+    r->area = s->area;
+    r->year = s->year;
+    r->base_year = s->base_year;
+    r->kind = (int8_t)s->kind;
+    r->service = s->service;
+    r->origin = s->origin;
+    r->indicator = (uint16_t)ind;
+    return r;
+}
+
+void note(engine *e, cm_result *r, const char *fmt, ...)
+{
+    char text[256];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return;
+    size_t len = (size_t)n < sizeof text ? (size_t)n : sizeof text - 1;
+    r->reason = cm_strpool_intern(e->ds->pool, text, len);
+    if (!r->reason)
+        e->status = CM_ERR_NOMEM;
+}
+
+bool decide(engine *e, cm_result *r, in_val x, double v, const char *div0_why)
+{
+    r->value = 0;
+    switch (x.st) {
+    case IN_OK:
+        break;
+    case IN_MISSING:
+        r->flag = CM_FLAG_MISSING;
+        if (x.why)
+            note(e, r, "%s", x.why);
+        else
+            note(e, r, "%s is missing", x.name);
+        return false;
+    case IN_SUPPRESSED:
+        r->flag = CM_FLAG_SUPPRESSED;
+        if (x.why)
+            note(e, r, "%s", x.why);
+        else
+            note(e, r, "%s is below --min-count %" PRId64, x.name, e->opts->min_count);
+        /* Nothing that would let it be recovered. */
+        r->has_numerator = r->has_denominator = false;
+        r->numerator = r->denominator = 0;
+        r->origin = 0;
+        return false;
+    case IN_INCONSISTENT:
+        r->flag = CM_FLAG_INCONSISTENT;
+        note(e, r, "%s failed a cross-field check", x.name);
+        return false;
+    case IN_INEXACT:
+        r->flag = CM_FLAG_MISSING;
+        note(e, r, "%s is above 2^53, beyond exact arithmetic", x.name);
+        return false;
+    }
+    if (!isfinite(v)) {
+        r->flag = CM_FLAG_DIV0;
+        note(e, r, "%s", div0_why ? div0_why : "not finite");
+        return false;
+    }
+    r->flag = CM_FLAG_OK;
+    r->value = v == 0 ? 0 : v; /* no negative zero */
+    return true;
+}
+
+void put_count(engine *e, const subject *s, const char *id, in_val x)
+{
+    cm_result *r = emit(e, s, id);
+    if (r)
+        decide(e, r, x, x.v, NULL);
+}
+
+cm_result *put_ratio(engine *e, const subject *s, const char *id, in_val num, in_val den,
+                     double scale)
+{
+    cm_result *r = emit(e, s, id);
+    if (!r)
+        return NULL;
+    in_val x = in_combine(num, den, 0);
+    double v = NAN;
+    char why[160] = "";
+    if (x.st == IN_OK && den.v == 0)
+        snprintf(why, sizeof why, "%s is 0", den.name);
+    else if (x.st == IN_OK)
+        v = scale * num.v / den.v;
+    /* The numerator is shown when it is known, the denominator when both
+       are; nothing when the result is suppressed. */
+    if (x.st != IN_SUPPRESSED && num.st == IN_OK && isfinite(num.v)) {
+        r->numerator = num.v;
+        r->has_numerator = true;
+        if (den.st == IN_OK && isfinite(den.v)) {
+            r->denominator = den.v;
+            r->has_denominator = true;
+        }
+    }
+    decide(e, r, x, v, why[0] ? why : "not finite");
+    return r;
+}
+
+void put_log_rate(engine *e, const subject *s, const char *id, in_val a, in_val b, int years)
+{
+    cm_result *r = emit(e, s, id);
+    if (!r)
+        return;
+    in_val x = in_combine(a, b, 0);
+    char why[160] = "";
+    double v = NAN;
+    if (x.st == IN_OK && (a.v <= 0 || b.v <= 0))
+        snprintf(why, sizeof why, "%s is 0 in %" PRId32 ", so its logarithm is undefined",
+                 a.v <= 0 ? a.name : b.name, a.v <= 0 ? s->base_year : s->year);
+    else if (x.st == IN_OK)
+        v = 100.0 * log(b.v / a.v) / years;
+    if (x.st == IN_OK) {
+        r->numerator = b.v;
+        r->denominator = a.v;
+        r->has_numerator = r->has_denominator = true;
+    }
+    decide(e, r, x, v, why);
+}
+
+void mark_published(engine *e, cm_result *r, const char *what)
+{
+    if (r && r->flag == CM_FLAG_OK) {
+        r->flag = CM_FLAG_PUBLISHED;
+        note(e, r, "published %s", what);
+    }
+}
+
+void mark_from_published(engine *e, cm_result *r, const char *what)
+{
+    if (r && r->flag == CM_FLAG_OK)
+        note(e, r, "computed from the published %s", what);
+}

@@ -1,0 +1,148 @@
+/*
+ * engine.h - what the evaluators of the catalogue share (private to
+ * src/indicators/).
+ *
+ * Inputs are read as in_val: a value and what is known of it (present,
+ * missing, below --min-count, failed a cross-field check). Results are
+ * emitted per subject and indicator, and one function, decide(), turns the
+ * state of a result's inputs into its flag with one precedence everywhere:
+ *
+ *   missing > suppressed > inconsistent > div0 > ok
+ *
+ * Each scope has its own file: areas.c (composition and growth), flowcells.c
+ * (flows resolved per cell, and their disclosure control), flowind.c (flow
+ * indicators per area and per system), diversity.c, services.c; sort.c
+ * orders the results; compute.c runs them in turn.
+ */
+#ifndef CITYMIG_INDICATORS_ENGINE_H
+#define CITYMIG_INDICATORS_ENGINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "citymig/indicators.h"
+
+/* IN_INEXACT: a sum of counts above 2^53, where doubles stop being exact. */
+typedef enum in_state { IN_OK, IN_MISSING, IN_SUPPRESSED, IN_INCONSISTENT, IN_INEXACT } in_state;
+
+/* One input value and what we know of it. */
+typedef struct in_val {
+    double v;
+    in_state st;
+    const char *name; /* for reasons: "foreign_born", "internal inflow" */
+    const char *why;  /* when set, the whole reason (instead of one made from name) */
+} in_val;
+
+/* What a result is computed for. */
+typedef struct subject {
+    uint32_t area;
+    int32_t year, base_year;
+    int kind;
+    uint32_t service, origin;
+} subject;
+
+typedef struct flowcells flowcells;
+
+typedef struct engine {
+    const cm_dataset *ds;
+    const cm_indicator_options *opts;
+    cm_results *out;
+    cm_status status;
+    flowcells *fc; /* the flows resolved per cell (flowcells.c) */
+} engine;
+
+/* ---- inputs (engine.c) ---- */
+
+in_val in_missing(const char *name);
+in_val in_known(double v, const char *name);
+/* A sum of counts: known while exact, IN_INEXACT past 2^53. */
+in_val in_sum(double v, const char *name);
+/* A count that --min-count may suppress (0 < v < min_count). */
+in_val in_count(const engine *e, bool present, int64_t v, const char *name);
+/* A count column of an areas row (row SIZE_MAX: no row). */
+in_val area_count(const engine *e, size_t row, size_t col);
+/* The rank of a state in the precedence: the higher, the more it says. */
+int in_rank(in_state st);
+/* The worse of two inputs by the precedence above, carrying value v. */
+in_val in_combine(in_val a, in_val b, double v);
+in_val in_add(in_val a, in_val b, const char *name);
+in_val in_subtract(in_val a, in_val b, const char *name);
+
+/* ---- results (engine.c) ---- */
+
+/* A new result, or NULL (out of memory, or a year outside --year: the
+   caller then skips it). */
+cm_result *emit(engine *e, const subject *s, const char *id);
+
+void note(engine *e, cm_result *r, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/*
+ * The one decision of a result's flag: from the combined state of its
+ * inputs (missing, suppressed, inconsistent), then div0 when v is not
+ * finite (div0_why says why), else ok with value v. Returns true when the
+ * value was set.
+ */
+bool decide(engine *e, cm_result *r, in_val inputs, double v, const char *div0_why);
+
+/* A value that is an input itself (a count). */
+void put_count(engine *e, const subject *s, const char *id, in_val x);
+
+/* scale * num / den, with the numerator and denominator shown where the
+   result is not suppressed and each is known. */
+cm_result *put_ratio(engine *e, const subject *s, const char *id, in_val num, in_val den,
+                     double scale);
+
+/* 100 * ln(b / a) / years, the UN World Urbanization Prospects rate. */
+void put_log_rate(engine *e, const subject *s, const char *id, in_val a, in_val b, int years);
+
+/* A result taken from a published figure: flagged published. */
+void mark_published(engine *e, cm_result *r, const char *what);
+
+/* A result computed from a published figure: stays ok, with a note. */
+void mark_from_published(engine *e, cm_result *r, const char *what);
+
+/* ---- flows (flowcells.c, flowind.c) ---- */
+
+cm_status flowcells_build(engine *e);
+void flowcells_free(flowcells *fc);
+
+/* The inflow and outflow of an area in a year and kind (0, 1 or
+   CM_KIND_ALL), resolved per cell and after disclosure control. */
+typedef struct flow_view {
+    in_val in, out;
+    in_val female, male; /* inflow by sex (both given), else missing */
+} flow_view;
+flow_view flow_view_of(const engine *e, uint32_t area, int32_t year, int kind);
+
+/* Years the flows of a year and kind cover (1 unless stated); 0 for kind
+   all when the two kinds differ. */
+int flow_interval(const engine *e, int32_t year, int kind);
+
+/* Net migration of an area, year and kind: flows, else the published
+   net_*_migration of its areas row (row SIZE_MAX: none). */
+in_val net_of(const engine *e, uint32_t area, int32_t year, int kind, size_t row, bool *published);
+
+void eval_flows(engine *e);
+void eval_systems(engine *e);
+
+/* The zones of the internal system of a year (flowcells.c). */
+typedef struct zone_info {
+    uint32_t area;
+    in_val in, out;               /* all moves in and out (as the area's rows show) */
+    in_val in_inside, out_inside; /* of which between zones */
+} zone_info;
+size_t system_zones(const engine *e, int32_t year, const zone_info **zones, bool *declared,
+                    const char **rule, bool *protectable);
+
+/* ---- the other scopes ---- */
+
+void eval_areas(engine *e);
+void eval_stocks(engine *e);
+void eval_services(engine *e);
+
+/* ---- order (sort.c) ---- */
+
+cm_status sort_results(cm_results *out, const cm_strpool *pool);
+
+#endif
