@@ -65,6 +65,9 @@ typedef struct cm_csv_options {
     unsigned char quote;     /* 0: '"' */
     size_t max_field;        /* 0: CM_CSV_DEFAULT_MAX_FIELD */
     size_t max_fields;       /* 0: CM_CSV_DEFAULT_MAX_FIELDS */
+    /* What invalid UTF-8 calls for, after "invalid UTF-8 (byte 0xE3); "
+       (a manifest names its encoding key); NULL: to convert the file. */
+    const char *utf8_advice;
 } cm_csv_options;
 
 typedef struct cm_csv_stats {

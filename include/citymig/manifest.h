@@ -8,6 +8,8 @@
  * file and says how to read it and how its columns become the table's:
  *
  *   file = download.csv            relative to the manifest
+ *   encoding = utf-8 | windows-1252 | iso-8859-1 | latin1 | iso-8859-15
+ *                                  converted to UTF-8 with iconv as it is read
  *   delimiter = comma | semicolon | tab | pipe | "C"
  *   quote = "C"                    default "
  *   line_ends = any | LF | CRLF | CR   (all are read; documentation only)

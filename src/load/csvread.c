@@ -39,6 +39,7 @@ struct cm_csv {
     const char *file;
     unsigned char delim, quote;
     size_t max_field, max_fields;
+    const char *utf8_advice;
 
     /* Encoding sniffing: the first bytes are held until four are known. */
     unsigned char head[4];
@@ -132,6 +133,10 @@ cm_csv *cm_csv_new(const cm_csv_options *opts, const cm_csv_handler *handler, vo
     csv->quote = o.quote;
     csv->max_field = o.max_field;
     csv->max_fields = o.max_fields;
+    csv->utf8_advice = o.utf8_advice
+                           ? o.utf8_advice
+                           : "the file must be UTF-8: convert it first, for example with iconv -f "
+                             "LATIN1 -t UTF-8 if it is Latin-1";
     csv->line = 1;
     csv->state = ROW_NOT_BEGUN;
     return csv;
@@ -298,10 +303,9 @@ static cm_status scan_slice(cm_csv *csv, const unsigned char *p, size_t len)
                 /* Point at the sequence that went wrong, named by its first byte. */
                 err_pos = inside ? csv->u8_start : here;
                 err = msg;
-                snprintf(msg, sizeof msg,
-                         "invalid UTF-8 (%s); the file must be UTF-8: convert it first, for "
-                         "example with iconv -f LATIN1 -t UTF-8 if it is Latin-1",
-                         describe_byte(inside ? csv->u8_lead : c, arg, sizeof arg));
+                snprintf(msg, sizeof msg, "invalid UTF-8 (%s); %s",
+                         describe_byte(inside ? csv->u8_lead : c, arg, sizeof arg),
+                         csv->utf8_advice);
                 break;
             }
         }

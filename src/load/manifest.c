@@ -3,8 +3,9 @@
  *
  * The manifest is parsed with inih, through a reader that counts lines so
  * that every message names the manifest's line and key. Each source's file
- * goes through the CSV layer; each of its records becomes one canonical row
- * (several with unpivot), built in this order:
+ * goes through the CSV layer (converted to UTF-8 by iconv first when the
+ * source declares another encoding); each of its records becomes one
+ * canonical row (several with unpivot), built in this order:
  *
  *   keep_if / skip_if on the source's values
  *   column mapping: a column, a template or a constant
@@ -19,6 +20,8 @@
 #include "citymig/manifest.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <iconv.h>
 #include <ini.h>
 #include <inttypes.h>
 #include <math.h>
@@ -26,7 +29,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "citymig/csvread.h"
 #include "citymig/hash.h"
@@ -34,6 +39,23 @@
 #include "citymig/value.h"
 
 enum { MAX_COLS = CM_TABLE_MAX_COLS, MAX_FILTERS = 16 };
+
+/* The encodings a source may declare (encoding = ...). Each is one byte a
+   character, so a source's lines and columns are those of its text. */
+typedef enum encoding { ENC_UTF8, ENC_WINDOWS_1252, ENC_ISO_8859_1, ENC_ISO_8859_15 } encoding;
+
+static const struct {
+    const char *name; /* as the manifest writes it (case-insensitive) */
+    encoding enc;
+} encoding_names[] = {{"utf-8", ENC_UTF8},
+                      {"windows-1252", ENC_WINDOWS_1252},
+                      {"iso-8859-1", ENC_ISO_8859_1},
+                      {"latin1", ENC_ISO_8859_1},
+                      {"iso-8859-15", ENC_ISO_8859_15}};
+
+/* The name used in messages, and iconv's name, of each encoding. */
+static const char *const encoding_label[] = {"utf-8", "windows-1252", "iso-8859-1", "iso-8859-15"};
+static const char *const encoding_iconv[] = {"UTF-8", "WINDOWS-1252", "ISO-8859-1", "ISO-8859-15"};
 
 typedef enum map_kind { MAP_NONE, MAP_COLUMN, MAP_TEMPLATE, MAP_CONSTANT, MAP_SUM } map_kind;
 
@@ -79,6 +101,8 @@ struct source {
     unsigned file_line;
     unsigned section_line;
     unsigned char delim, quote;
+    encoding encoding;
+    unsigned encoding_line;
     char thousands, decimal;
     char **missing;
     size_t nmissing;
@@ -486,6 +510,19 @@ static int on_key(void *user, const char *section, const char *key, const char *
             s->delim = (unsigned char)ch;
         else
             s->quote = (unsigned char)ch;
+    } else if (strcmp(key, "encoding") == 0) {
+        size_t i = 0, n = sizeof encoding_names / sizeof encoding_names[0];
+        while (i < n && strcasecmp(value, encoding_names[i].name) != 0)
+            i++;
+        if (i == n)
+            merr(m, m->line,
+                 "key 'encoding': '%s' is not an encoding citymig reads (expected utf-8, "
+                 "windows-1252, iso-8859-1 (or latin1) or iso-8859-15)",
+                 value);
+        else {
+            s->encoding = encoding_names[i].enc;
+            s->encoding_line = m->line;
+        }
     } else if (strcmp(key, "line_ends") == 0) {
         if (strcmp(value, "any") && strcmp(value, "LF") && strcmp(value, "CRLF") &&
             strcmp(value, "CR"))
@@ -606,7 +643,7 @@ static int on_key(void *user, const char *section, const char *key, const char *
         set_mapping(m, s, (size_t)c, MAP_CONSTANT, key, value);
     } else {
         merr(m, m->line,
-             "unknown key '%s' in [%s] (expected file, delimiter, quote, line_ends, "
+             "unknown key '%s' in [%s] (expected file, encoding, delimiter, quote, line_ends, "
              "header_line, missing, thousands, decimal, dedupe, unpivot, join, %sa column of "
              "%s, or column., map., scale., round., keep_if., skip_if. followed by a name)",
              key, section, s->table == CM_TABLE_FLOWS ? "zones, zone_level, " : "", s->def->file);
@@ -1525,6 +1562,221 @@ static void sha_chunk(void *ctx, const void *data, size_t len)
                           t->table->rows);
 }
 
+/* ---- a source in another encoding ------------------------------------------------ */
+
+/*
+ * A source declared windows-1252 or ISO 8859 is read in chunks as a UTF-8
+ * file is, each chunk converted to UTF-8 by iconv before the CSV reader sees
+ * it; the digest is taken of the bytes as they are in the file. Each byte is
+ * one character, and line ends are the same bytes in both, so the reader's
+ * lines and columns are the source's. The decoder keeps its own count only
+ * to name the place of a byte that has no character.
+ */
+enum { DECODE_CHUNK = 256 * 1024 };
+
+typedef struct decoder {
+    const manifest *m;
+    const source *s;
+    cm_diag *diag;
+    iconv_t cd;
+    cm_csv *csv;
+    char *out;
+    uint64_t line; /* of the next byte, from 1 */
+    uint32_t col;  /* bytes (characters) before it on its line */
+    bool prev_cr;
+    unsigned char head[3]; /* the first bytes, held until a BOM can be told */
+    size_t head_len;
+    bool started;
+} decoder;
+
+/* Moves the place past n bytes, counting line ends as the CSV reader does. */
+static void decode_advance(decoder *d, const unsigned char *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (p[i] == '\n') {
+            if (!d->prev_cr) {
+                d->line++;
+                d->col = 0;
+            }
+            d->prev_cr = false;
+        } else if (p[i] == '\r') {
+            d->line++;
+            d->col = 0;
+            d->prev_cr = true;
+        } else {
+            d->col++;
+            d->prev_cr = false;
+        }
+    }
+}
+
+/* Reports, at the place of the next byte, a byte with no character. */
+static cm_status decode_undefined(decoder *d, unsigned char c)
+{
+    const source *s = d->s;
+    const char *name = encoding_label[s->encoding];
+    cm_loc loc = {s->input->path, d->line, d->col + 1};
+    if (s->encoding == ENC_WINDOWS_1252)
+        cm_diag_report(d->diag, CM_SEV_ERROR, &loc,
+                       "byte 0x%02X has no character in %s, the encoding the manifest declares "
+                       "(key 'encoding' at %s:%u); expected a byte of %s text (0x81, 0x8D, 0x8F, "
+                       "0x90 and 0x9D are unassigned in it): is the file in another encoding?",
+                       c, name, d->m->path, s->encoding_line, name);
+    else
+        cm_diag_report(d->diag, CM_SEV_ERROR, &loc,
+                       "byte 0x%02X has no character in %s, the encoding the manifest declares "
+                       "(key 'encoding' at %s:%u); expected a byte of %s text (0x80 to 0x9F are "
+                       "control codes in it, not text; windows-1252 has characters there: is the "
+                       "file windows-1252?)",
+                       c, name, d->m->path, s->encoding_line, name);
+    return CM_ERR_DATA;
+}
+
+/* Converts p[0..n) and feeds it to the CSV reader; stops at a byte with no
+   character in the encoding, and reports it. */
+static cm_status decode_bytes(decoder *d, const unsigned char *p, size_t n)
+{
+    /* ISO 8859 gives 0x80 to 0x9F no character (iconv passes them on as
+       C1 controls): they end what is converted. */
+    size_t text = n;
+    if (d->s->encoding != ENC_WINDOWS_1252)
+        for (size_t i = 0; i < n && text == n; i++)
+            if (p[i] >= 0x80 && p[i] < 0xa0)
+                text = i;
+    char *in = (char *)(uintptr_t)p;
+    size_t left = text;
+    while (left > 0) {
+        char *out = d->out;
+        size_t room = DECODE_CHUNK;
+        size_t r = iconv(d->cd, &in, &left, &out, &room);
+        int err = errno;
+        if (out > d->out) {
+            cm_status st = cm_csv_feed(d->csv, d->out, (size_t)(out - d->out));
+            if (st != CM_OK)
+                return st;
+        }
+        if (r == (size_t)-1 && err != E2BIG) {
+            size_t done = (size_t)(in - (char *)(uintptr_t)p);
+            decode_advance(d, p, done);
+            if (err == EILSEQ || err == EINVAL)
+                return decode_undefined(d, p[done]);
+            cm_loc loc = {d->s->input->path, d->line, d->col + 1};
+            cm_diag_report(d->diag, CM_SEV_ERROR, &loc, "cannot convert from %s: %s",
+                           encoding_label[d->s->encoding], strerror(err));
+            return CM_ERR_INTERNAL;
+        }
+    }
+    decode_advance(d, p, text);
+    return text < n ? decode_undefined(d, p[text]) : CM_OK;
+}
+
+/* The first bytes: a UTF-8 byte order mark says the file is not what the
+   manifest declares. */
+static cm_status decode_start(decoder *d)
+{
+    d->started = true;
+    if (d->head_len == 3 && memcmp(d->head, "\xef\xbb\xbf", 3) == 0) {
+        const char *name = encoding_label[d->s->encoding];
+        cm_loc loc = {d->s->input->path, 1, 1};
+        cm_diag_report(d->diag, CM_SEV_ERROR, &loc,
+                       "the file starts with a UTF-8 byte order mark: it is UTF-8, not %s as the "
+                       "manifest declares (key 'encoding' at %s:%u); expected no byte order mark "
+                       "in a %s file (if the file is UTF-8, write encoding = utf-8 or leave the "
+                       "key out)",
+                       name, d->m->path, d->s->encoding_line, name);
+        return CM_ERR_DATA;
+    }
+    return decode_bytes(d, d->head, d->head_len);
+}
+
+static cm_status decode_chunk(decoder *d, const unsigned char *p, size_t n)
+{
+    if (!d->started) {
+        while (n > 0 && d->head_len < sizeof d->head) {
+            d->head[d->head_len++] = *p++;
+            n--;
+        }
+        if (d->head_len < sizeof d->head)
+            return CM_OK;
+        cm_status st = decode_start(d);
+        if (st != CM_OK)
+            return st;
+    }
+    return decode_bytes(d, p, n);
+}
+
+/* As cm_csv_read_file, converting the source's bytes to UTF-8 on the way;
+ *bytes is the size of the file read. */
+static cm_status read_decoded(manifest *m, source *s, const cm_csv_options *o,
+                              const cm_csv_handler *h, void *ctx, cm_csv_stats *stats,
+                              const cm_csv_tap *tap, uint64_t *bytes)
+{
+    const char *file = s->input->path;
+    cm_loc loc = {file, 0, 0};
+    decoder d = {0};
+    d.m = m;
+    d.s = s;
+    d.diag = m->diag;
+    d.line = 1;
+    d.cd = iconv_open("UTF-8", encoding_iconv[s->encoding]);
+    if (d.cd == (iconv_t)-1) {
+        cm_loc at = {m->path, s->encoding_line, 0};
+        cm_diag_report(m->diag, CM_SEV_ERROR, &at,
+                       "key 'encoding': this system's iconv cannot convert %s to UTF-8 (%s); "
+                       "expected its conversion modules to be installed",
+                       encoding_label[s->encoding], strerror(errno));
+        return CM_ERR_NOINPUT;
+    }
+    cm_status st = CM_OK;
+    unsigned char *buf = NULL;
+    int fd = open(s->path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        cm_diag_report(m->diag, CM_SEV_ERROR, &loc, "cannot open: %s", strerror(errno));
+        iconv_close(d.cd);
+        return CM_ERR_NOINPUT;
+    }
+    buf = malloc(DECODE_CHUNK);
+    d.out = malloc(DECODE_CHUNK);
+    d.csv = cm_csv_new(o, h, ctx, m->diag, file);
+    if (!buf || !d.out || !d.csv) {
+        st = CM_ERR_NOMEM;
+        goto done;
+    }
+    for (;;) {
+        ssize_t n = read(fd, buf, DECODE_CHUNK);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            if (*bytes)
+                cm_diag_report(m->diag, CM_SEV_ERROR, &loc, "cannot read past byte %" PRIu64 ": %s",
+                               *bytes, strerror(errno));
+            else
+                cm_diag_report(m->diag, CM_SEV_ERROR, &loc, "cannot read: %s", strerror(errno));
+            st = CM_ERR_NOINPUT;
+            goto done;
+        }
+        if (n == 0)
+            break;
+        *bytes += (uint64_t)n;
+        if (tap)
+            tap->chunk(tap->ctx, buf, (size_t)n);
+        if ((st = decode_chunk(&d, buf, (size_t)n)) != CM_OK)
+            goto done;
+    }
+    if (!d.started && (st = decode_start(&d)) != CM_OK)
+        goto done;
+    st = cm_csv_finish(d.csv);
+done:
+    if (d.csv)
+        *stats = cm_csv_get_stats(d.csv);
+    cm_csv_free(d.csv);
+    free(d.out);
+    free(buf);
+    close(fd);
+    iconv_close(d.cd);
+    return st;
+}
+
 static cm_status read_source(manifest *m, source *s, cm_loader *loader)
 {
     reading rd = {0};
@@ -1542,6 +1794,12 @@ static cm_status read_source(manifest *m, source *s, cm_loader *loader)
         cm_strpool_free(rd.seen);
         return CM_ERR_DATA;
     }
+    char advice[256];
+    snprintf(advice, sizeof advice,
+             "expected UTF-8, as [%s] of the manifest reads it: if the file is in another "
+             "encoding, say which there (encoding = windows-1252, iso-8859-1 or iso-8859-15)",
+             s->section);
+    o.utf8_advice = advice;
     cm_csv_handler h = {source_field, source_record, NULL};
     cm_sha256 *sha = cm_sha256_new();
     cm_csv_stats stats = {0};
@@ -1553,12 +1811,16 @@ static cm_status read_source(manifest *m, source *s, cm_loader *loader)
                          stat(s->path, &sb) == 0 ? (uint64_t)sb.st_size : 0,
                          &m->ds->sources[s->table]};
     cm_csv_tap tap = {sha_chunk, &st_tap};
+    uint64_t bytes = 0;
     cm_status st =
-        sha ? cm_csv_read_file(s->path, s->input->path, &o, &h, &rd, m->diag, &stats, &tap)
-            : CM_ERR_NOMEM;
+        !sha ? CM_ERR_NOMEM
+        : s->encoding == ENC_UTF8
+            ? cm_csv_read_file(s->path, s->input->path, &o, &h, &rd, m->diag, &stats, &tap)
+            : read_decoded(m, s, &o, &h, &rd, &stats, &tap, &bytes);
     if (sha)
         cm_sha256_finish(sha, s->input->sha256);
-    s->input->bytes = stats.bytes;
+    /* The file's size, not that of its text once converted. */
+    s->input->bytes = s->encoding == ENC_UTF8 ? stats.bytes : bytes;
     s->input->lines = stats.lines;
     if (st == CM_OK && !rd.header_done) {
         cm_loc loc = {s->input->path, 0, 0};

@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "citymig/dataset.h"
+#include "citymig/sha256.h"
 
 typedef struct scratch {
     char dir[256];
@@ -23,6 +24,7 @@ typedef struct scratch {
     size_t nfiles;
     char messages[4096];
     size_t mlen;
+    bool columns; /* messages name the column too (file:line:col:) */
     cm_dataset *ds;
 } scratch;
 
@@ -47,8 +49,22 @@ static void on_diag(void *ctx, const cm_diag_msg *msg)
     scratch *s = ctx;
     const char *file = msg->loc.file ? strrchr(msg->loc.file, '/') : NULL;
     file = file ? file + 1 : msg->loc.file ? msg->loc.file : "";
-    int n = snprintf(s->messages + s->mlen, sizeof s->messages - s->mlen, "%s:%llu: %s: %s\n", file,
-                     (unsigned long long)msg->loc.line, cm_severity_str(msg->severity), msg->text);
+    char col[16] = "";
+    if (s->columns)
+        snprintf(col, sizeof col, ":%u", (unsigned)msg->loc.col);
+    /* The manifest's path in the text is written without the directory. */
+    char text[1024];
+    size_t o = 0, dlen = strlen(s->dir);
+    for (const char *p = msg->text; *p && o < sizeof text - 1;) {
+        if (strncmp(p, s->dir, dlen) == 0 && strncmp(p + dlen, "/dataset.ini", 12) == 0)
+            p += dlen + 1;
+        else
+            text[o++] = *p++;
+    }
+    text[o] = '\0';
+    int n =
+        snprintf(s->messages + s->mlen, sizeof s->messages - s->mlen, "%s:%llu%s: %s: %s\n", file,
+                 (unsigned long long)msg->loc.line, col, cm_severity_str(msg->severity), text);
     if (n > 0 && (size_t)n < sizeof s->messages - s->mlen)
         s->mlen += (size_t)n;
 }
@@ -564,6 +580,180 @@ static void test_polarity(void **state)
     close_scratch(&s);
 }
 
+/* ---- encoding = ... ----------------------------------------------------------- */
+
+static void put_areas_ini(scratch *s, const char *encoding)
+{
+    char ini[256];
+    snprintf(ini, sizeof ini,
+             "[areas]\nfile = d.csv\nencoding = %s\nyear = 2000\n"
+             "column.area_id = id\ncolumn.population = pop\n",
+             encoding);
+    put_text(s, "dataset.ini", ini);
+}
+
+static void test_encoding_windows_1252(void **state)
+{
+    (void)state;
+    scratch s;
+    open_scratch(&s);
+    /* e3 is ã in both Windows-1252 and Latin-1; 8a (Š), 9c (œ) and 80 (€)
+       are letters only in Windows-1252. */
+    static const char file[] = "id,pop\n"
+                               "S\xe3o Paulo,38103773\n"
+                               "\x8a"
+                               "ibenik,46332\n"
+                               "\"C\x9cur\",7\n"
+                               "\x80,1\n";
+    put(&s, "d.csv", file, sizeof file - 1);
+    put_areas_ini(&s, "windows-1252");
+    assert_int_equal(load(&s), CM_OK);
+    EXPECT_AREA(&s, "S\xc3\xa3o Paulo", 2000, CM_AREAS_POPULATION, "38103773");
+    EXPECT_AREA(&s, "\xc5\xa0ibenik", 2000, CM_AREAS_POPULATION, "46332");
+    EXPECT_AREA(&s, "C\xc5\x93ur", 2000, CM_AREAS_POPULATION, "7");
+    EXPECT_AREA(&s, "\xe2\x82\xac", 2000, CM_AREAS_POPULATION, "1");
+    assert_int_equal(s.ds->areas->nrows, 4);
+    /* The size and the digest are the file's, not those of its UTF-8 text. */
+    char hex[CM_SHA256_HEX_SIZE];
+    cm_sha256_hex(file, sizeof file - 1, hex);
+    assert_string_equal(s.ds->inputs[0].sha256, hex);
+    assert_int_equal(s.ds->inputs[0].bytes, sizeof file - 1);
+    assert_int_equal(s.ds->inputs[0].lines, 5);
+    close_scratch(&s);
+}
+
+static void test_encoding_iso_8859(void **state)
+{
+    (void)state;
+    /* a4 is the currency sign in ISO-8859-1 and the euro in ISO-8859-15. */
+    static const char file[] = "id,pop\nS\xe3o Paulo,10\nRond\xf4nia,20\n\xa4,30\n";
+    static const struct {
+        const char *encoding, *a4;
+    } cases[] = {{"iso-8859-1", "\xc2\xa4"},
+                 {"latin1", "\xc2\xa4"},
+                 {"ISO-8859-1", "\xc2\xa4"},
+                 {"iso-8859-15", "\xe2\x82\xac"}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        scratch s;
+        open_scratch(&s);
+        put(&s, "d.csv", file, sizeof file - 1);
+        put_areas_ini(&s, cases[i].encoding);
+        assert_int_equal(load(&s), CM_OK);
+        EXPECT_AREA(&s, "S\xc3\xa3o Paulo", 2000, CM_AREAS_POPULATION, "10");
+        EXPECT_AREA(&s, "Rond\xc3\xb4nia", 2000, CM_AREAS_POPULATION, "20");
+        EXPECT_AREA(&s, cases[i].a4, 2000, CM_AREAS_POPULATION, "30");
+        close_scratch(&s);
+    }
+    /* Read as UTF-8 (said, or by default), the same bytes are refused. */
+    scratch s;
+    open_scratch(&s);
+    s.columns = true;
+    put(&s, "d.csv", file, sizeof file - 1);
+    put_areas_ini(&s, "UTF-8");
+    assert_int_equal(load(&s), CM_ERR_DATA);
+    assert_string_equal(s.messages,
+                        "d.csv:2:2: error: invalid UTF-8 (byte 0xE3); expected UTF-8, as [areas] "
+                        "of the manifest reads it: if the file is in another encoding, say which "
+                        "there (encoding = windows-1252, iso-8859-1 or iso-8859-15)\n");
+    close_scratch(&s);
+}
+
+/* A byte with no character: named with its place in the source, which
+   counts characters (one a byte) and line ends as the CSV reader does. */
+static void test_encoding_undefined_byte(void **state)
+{
+    (void)state;
+    scratch s;
+    open_scratch(&s);
+    s.columns = true;
+    /* A quoted field over two lines, CR LF line ends; then 0x81 in "B\xe3\x81". */
+    static const char file[] = "id,pop,name\r\n"
+                               "A,1,\"two\r\nlines\"\r\n"
+                               "B\xe3\x81,2,x\r\n"
+                               "C,3,x\r\n";
+    put(&s, "d.csv", file, sizeof file - 1);
+    put_areas_ini(&s, "windows-1252");
+    assert_int_equal(load(&s), CM_ERR_DATA);
+    assert_string_equal(s.messages,
+                        "d.csv:4:3: error: byte 0x81 has no character in windows-1252, the "
+                        "encoding the manifest declares (key 'encoding' at dataset.ini:3); "
+                        "expected a byte of windows-1252 text (0x81, 0x8D, 0x8F, 0x90 and 0x9D "
+                        "are unassigned in it): is the file in another encoding?\n");
+    /* The rows before it are read; the one it is in, and those after, are not. */
+    EXPECT_AREA(&s, "A", 2000, CM_AREAS_POPULATION, "1");
+    EXPECT_AREA(&s, "C", 2000, CM_AREAS_POPULATION, "(no row)");
+    close_scratch(&s);
+
+    /* Past the first chunk read, and in ISO-8859-1, where 0x80 to 0x9F are
+       control codes: the rows before it are read, and a bad value among them
+       is named first, at its place in the source. */
+    open_scratch(&s);
+    s.columns = true;
+    size_t rows = 30000, n = 0;
+    char *big = malloc(rows * 24 + 64);
+    assert_non_null(big);
+    n += (size_t)sprintf(big + n, "id,pop\n");
+    for (size_t i = 0; i < rows; i++)
+        n += (size_t)sprintf(big + n, "\xc1rea %zu,%zu\n", i, i);
+    n += (size_t)sprintf(big + n, "S\xe3o Paulo,five\n\xe9\x8a,1\n");
+    assert_true(n > 256 * 1024);
+    put(&s, "d.csv", big, n);
+    free(big);
+    put_areas_ini(&s, "iso-8859-1");
+    assert_int_equal(load(&s), CM_ERR_DATA);
+    const char *value = strstr(s.messages, "d.csv:30002:11: error: column 'population': \"five\" "
+                                           "is not a count");
+    const char *byte =
+        strstr(s.messages, "d.csv:30003:2: error: byte 0x8A has no character in iso-8859-1, the "
+                           "encoding the manifest declares (key 'encoding' at dataset.ini:3); "
+                           "expected a byte of iso-8859-1 text (0x80 to 0x9F are control codes "
+                           "in it, not text; windows-1252 has characters there: is the file "
+                           "windows-1252?)\n");
+    assert_non_null(value);
+    assert_non_null(byte);
+    assert_true(value < byte);
+    EXPECT_AREA(&s, "\xc3\x81rea 29999", 2000, CM_AREAS_POPULATION, "29999");
+    close_scratch(&s);
+}
+
+/* A UTF-8 byte order mark under another encoding: the file is UTF-8. */
+static void test_encoding_bom(void **state)
+{
+    (void)state;
+    scratch s;
+    open_scratch(&s);
+    s.columns = true;
+    put_text(&s, "d.csv", "\xef\xbb\xbfid,pop\nS\xc3\xa3o Paulo,1\n");
+    put_areas_ini(&s, "windows-1252");
+    assert_int_equal(load(&s), CM_ERR_DATA);
+    assert_string_equal(s.messages,
+                        "d.csv:1:1: error: the file starts with a UTF-8 byte order mark: it is "
+                        "UTF-8, not windows-1252 as the manifest declares (key 'encoding' at "
+                        "dataset.ini:3); expected no byte order mark in a windows-1252 file "
+                        "(if the file is UTF-8, write encoding = utf-8 or leave the key out)\n");
+    close_scratch(&s);
+    /* The same file as UTF-8 is read, its BOM skipped. */
+    open_scratch(&s);
+    put_text(&s, "d.csv", "\xef\xbb\xbfid,pop\nS\xc3\xa3o Paulo,1\n");
+    put_areas_ini(&s, "utf-8");
+    assert_int_equal(load(&s), CM_OK);
+    EXPECT_AREA(&s, "S\xc3\xa3o Paulo", 2000, CM_AREAS_POPULATION, "1");
+    close_scratch(&s);
+    /* Files shorter than a BOM are read too: what is wrong with them is said. */
+    static const char *const tiny[] = {"", "i\n", "id"};
+    static const char *const said[] = {"no header row", "has no column 'id'",
+                                       "has no column 'pop'"};
+    for (size_t i = 0; i < 3; i++) {
+        open_scratch(&s);
+        put_text(&s, "d.csv", tiny[i]);
+        put_areas_ini(&s, "windows-1252");
+        assert_int_not_equal(load(&s), CM_OK);
+        assert_null(strstr(s.messages, "byte order mark"));
+        assert_non_null(strstr(s.messages, said[i]));
+        close_scratch(&s);
+    }
+}
+
 typedef struct bad_case {
     const char *manifest;
     const char *message; /* the start of the expected message */
@@ -626,9 +816,14 @@ static const bad_case bad[] = {
     {"[flows]\nfile = d.csv\nzones = ,\n",
      "dataset.ini:3: error: key 'zones': no zone given (expected area ids separated by commas)"},
     {"[flows]\nfile = d.csv\nzone = A\n",
-     "dataset.ini:3: error: unknown key 'zone' in [flows] (expected file, delimiter, quote, "
-     "line_ends, header_line, missing, thousands, decimal, dedupe, unpivot, join, zones, "
+     "dataset.ini:3: error: unknown key 'zone' in [flows] (expected file, encoding, delimiter, "
+     "quote, line_ends, header_line, missing, thousands, decimal, dedupe, unpivot, join, zones, "
      "zone_level, a column of flows.csv"},
+    {"[areas]\nfile = d.csv\nyear = 2020\ncolumn.area_id = id\nencoding = cp1250\n",
+     "dataset.ini:5: error: key 'encoding': 'cp1250' is not an encoding citymig reads (expected "
+     "utf-8, windows-1252, iso-8859-1 (or latin1) or iso-8859-15)\n"},
+    {"[areas]\nfile = d.csv\nyear = 2020\ncolumn.area_id = id\nencoding = utf8\n",
+     "dataset.ini:5: error: key 'encoding': 'utf8' is not an encoding citymig reads"},
 };
 
 static void test_bad_manifests(void **state)
@@ -671,6 +866,10 @@ int main(void)
         cmocka_unit_test(test_interval_constant),
         cmocka_unit_test(test_sex_totals),
         cmocka_unit_test(test_polarity),
+        cmocka_unit_test(test_encoding_windows_1252),
+        cmocka_unit_test(test_encoding_iso_8859),
+        cmocka_unit_test(test_encoding_undefined_byte),
+        cmocka_unit_test(test_encoding_bom),
         cmocka_unit_test(test_bad_manifests),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
