@@ -50,7 +50,7 @@ if [ "$quick" != 1 ]; then
     echo "== fuzzing: each harness briefly (clang, libFuzzer)"
     cmake -S . -B build-fuzz -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=RelWithDebInfo \
         -DCITYMIG_FUZZ=ON -DCITYMIG_WERROR=ON -DCITYMIG_TESTS=ON >/dev/null
-    cmake --build build-fuzz -j "$jobs" --target fuzz_csv fuzz_loader fuzz_rules fuzz_files fuzz_flowscan
+    cmake --build build-fuzz -j "$jobs" --target fuzz_csv fuzz_loader fuzz_rules fuzz_files fuzz_flowscan fuzz_writers
     sh tests/fuzz/run.sh build-fuzz 15
 fi
 

@@ -9,7 +9,9 @@
  * 64 at a time as bit masks, and marks the input "not clean" when it holds
  * anything the checked reader would speak about or read differently:
  *
- *   - a NUL byte, or invalid UTF-8;
+ *   - a control byte other than TAB, LF and CR (NUL among them), invalid
+ *     UTF-8, or the bytes EF BF that begin U+FFC0 to U+FFFF (U+FFFE and
+ *     U+FFFF among them);
  *   - a space or tab outside quotes next to a delimiter, a line end, or the
  *     start or end of the input (libcsv would trim it; citymig keeps it and
  *     judges it).

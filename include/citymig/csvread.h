@@ -26,6 +26,7 @@
 #ifndef CITYMIG_CSVREAD_H
 #define CITYMIG_CSVREAD_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -110,9 +111,36 @@ typedef struct cm_csv_tap {
 } cm_csv_tap;
 
 /*
+ * Opens an input for reading. Only a regular file is read (a symbolic link
+ * to one is followed): a named pipe, a socket, a device or a directory is
+ * refused before it is opened for reading (opening a pipe would wait for a
+ * writer for ever), and the opened descriptor is checked again, so that a
+ * file replaced in between is refused too. what names the input in messages
+ * ("rules": "cannot read rules: ..."), or NULL. Returns a blocking
+ * descriptor, or -1 with the reason reported at display_name (the caller's
+ * status is CM_ERR_NOINPUT).
+ */
+int cm_input_open(const char *path, const char *display_name, const char *what, cm_diag *diag);
+
+/*
+ * True when s[0..len) is text every output can hold: valid UTF-8, with no
+ * character XML 1.0 forbids (C0 controls other than TAB, LF and CR; U+FFFE,
+ * U+FFFF), or, with utf8_only, valid UTF-8 alone. Otherwise false, with the
+ * column of the first bad character (characters from 1) in *col and what it
+ * is in why ("control character U+001B", "U+FFFE, a noncharacter", "invalid
+ * UTF-8 (byte 0xE9)").
+ */
+bool cm_text_check(const char *s, size_t len, bool utf8_only, size_t *col, char *why,
+                   size_t why_size);
+
+/** What a file of this st_mode is, for messages ("a named pipe (FIFO)"). */
+const char *cm_file_kind(unsigned mode);
+
+/*
  * Reads a whole file with read() in fixed-size chunks (no mapping, so
- * resident memory stays small) and finishes it. An open or read failure is
- * reported through diag and gives CM_ERR_NOINPUT. stats and tap may be NULL.
+ * resident memory stays small) and finishes it. The file is opened with
+ * cm_input_open (a regular file only). An open or read failure is reported
+ * through diag and gives CM_ERR_NOINPUT. stats and tap may be NULL.
  */
 cm_status cm_csv_read_file(const char *path, const char *display_name, const cm_csv_options *opts,
                            const cm_csv_handler *handler, void *ctx, cm_diag *diag,

@@ -46,6 +46,9 @@ typedef struct cm_load_options {
     unsigned threads;      /* threads reading flows.csv; 0 or 1: the calling thread alone */
     size_t flows_min_part; /* the smallest part of flows.csv given a thread; 0: 1 MiB */
     size_t flows_chunk;    /* bytes of flows.csv a thread reads at a time; 0: 256 KiB */
+    /* A manifest may name files outside its own folder (an absolute path,
+       ".." or a symbolic link leading out): --allow-outside-files. */
+    bool allow_outside_files;
 } cm_load_options;
 
 /** What loading one input file found. */
@@ -121,9 +124,10 @@ const char *cm_table_file(cm_table_id id);
  * Loads the dataset in directory dir. On return *out holds whatever was
  * loaded, even on error (for a summary), unless it is CM_ERR_NOMEM with
  * *out NULL; free it with cm_dataset_free. Returns CM_OK when every file
- * was read without error, CM_ERR_NOINPUT when dir is missing or holds no
- * table or a file cannot be read, CM_ERR_DATA when a value or structure is
- * invalid (the worst status wins: NOMEM, then NOINPUT, then DATA).
+ * was read without error, CM_ERR_NOINPUT when dir is missing, is not UTF-8,
+ * holds no table, or a file cannot be read or is not a regular file,
+ * CM_ERR_DATA when a value or structure is invalid (the worst status wins:
+ * NOMEM, then NOINPUT, then DATA).
  */
 cm_status cm_dataset_load(const char *dir, const cm_load_options *opts, cm_diag *diag,
                           cm_dataset **out);
@@ -166,6 +170,15 @@ cm_loader *cm_loader_new(const cm_table_def *def, const char *name, cm_strpool *
 /** One field of the current record (the first record is the header). */
 cm_status cm_loader_field(cm_loader *loader, size_t index, const char *s, size_t len,
                           const cm_csv_pos *pos);
+
+/*
+ * As cm_loader_field, for a value the manifest changed (a scale, a
+ * thousands separator, a decimal mark): a message about it quotes the value
+ * as its file writes it (written) and says how it became s (how, such as
+ * 'scale.population = 1000 makes it "0.5"'). Both are borrowed for the call.
+ */
+cm_status cm_loader_field_as_written(cm_loader *loader, size_t index, const char *s, size_t len,
+                                     const char *written, const char *how, const cm_csv_pos *pos);
 
 /** The end of a record of nfields fields. */
 cm_status cm_loader_record(cm_loader *loader, size_t nfields, const cm_csv_pos *start);

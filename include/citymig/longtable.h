@@ -7,10 +7,16 @@
  * An empty value (any flag but ok and published) is an empty CSV field or
  * JSON null, never 0, NaN or Inf. The rule hits can also be written as a
  * table of their own.
+ *
+ * In CSV, a text field that begins with '=', '+', '-', '@', TAB or CR (a
+ * spreadsheet would take it for a formula: CSV injection) is written with
+ * a leading "'" inside a quoted field, as OWASP recommends, unless
+ * raw_text; numbers are never changed. JSON is always the text as it is.
  */
 #ifndef CITYMIG_LONGTABLE_H
 #define CITYMIG_LONGTABLE_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "citymig/indicators.h"
@@ -22,14 +28,16 @@ typedef enum cm_format { CM_FORMAT_CSV, CM_FORMAT_JSON } cm_format;
  * Writes the results with their rule hits (hits sorted by result, as
  * cm_rules_apply gives them). dataset names the input in the JSON form.
  * threads: 2 or more lets a second thread format half of a long table
- * (the bytes are the same). Returns 0, or -1 when a write failed, with
- * errno saying why.
+ * (the bytes are the same). raw_text: CSV text fields as they are (see
+ * above). Returns 0, or -1 when a write failed, with errno saying why.
  */
 int cm_longtable_write(FILE *out, cm_format format, const char *dataset, const cm_results *results,
-                       const cm_rules *rules, const cm_hit *hits, size_t nhits, unsigned threads);
+                       const cm_rules *rules, const cm_hit *hits, size_t nhits, unsigned threads,
+                       bool raw_text);
 
-/* Writes the rule hits alone as CSV. Returns 0, or -1 with errno set. */
+/* Writes the rule hits alone as CSV (raw_text as above). Returns 0, or -1
+   with errno set. */
 int cm_hits_write_csv(FILE *out, const cm_results *results, const cm_rules *rules,
-                      const cm_hit *hits, size_t nhits);
+                      const cm_hit *hits, size_t nhits, bool raw_text);
 
 #endif

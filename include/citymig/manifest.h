@@ -7,7 +7,10 @@
  * [areas.NAME] for another source of the same table. A source names its
  * file and says how to read it and how its columns become the table's:
  *
- *   file = download.csv            relative to the manifest
+ *   file = download.csv            relative to the manifest, inside its folder
+ *                                  (no absolute path, no ".." or symbolic link
+ *                                  leading out, unless allow_outside_files);
+ *                                  a regular file
  *   encoding = utf-8 | windows-1252 | iso-8859-1 | latin1 | iso-8859-15
  *                                  converted to UTF-8 with iconv as it is read
  *   delimiter = comma | semicolon | tab | pipe | "C"
@@ -29,7 +32,9 @@
  *   join = SECTION                 add this source's columns to the rows of
  *                                  SECTION with the same key (a left join)
  *
- * Every manifest error names the manifest's line and key.
+ * The manifest is UTF-8 text with LF, CRLF or CR line ends; a byte that is
+ * not UTF-8, or a character XML 1.0 forbids, is an error at its line and
+ * column. Every manifest error names the manifest's line and key.
  */
 #ifndef CITYMIG_MANIFEST_H
 #define CITYMIG_MANIFEST_H

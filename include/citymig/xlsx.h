@@ -54,8 +54,11 @@ cm_status cm_xlsx_write(const char *path, const cm_dataset *ds, const cm_results
                         const cm_report_info *info, cm_diag *diag);
 
 /*
- * Reads an xlsx (zip) file back and checks every part's CRC. Returns 0 when
- * whole, else -1 with a reason in why.
+ * Reads an xlsx (zip) file back, checks every part's CRC, and parses every
+ * XML part (expat): well-formed, and no character XML 1.0 forbids. Returns
+ * 0 when whole, -1 when damaged (cut short, a bad CRC, unreadable, out of
+ * memory), -2 when whole but an XML part is malformed; a reason in why
+ * (for -2 the part, line and column).
  */
 int cm_xlsx_verify(const char *path, char *why, size_t why_size);
 

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "citymig/csvread.h"
+#include "citymig/utf8.h"
 #include "citymig/value.h"
 
 enum col {
@@ -188,6 +189,20 @@ static cm_status on_record(void *ctx, size_t nfields, const cm_csv_pos *start)
             ok = false;
         }
     }
+    /* Ids with a control character: a damaged file, as in a table. */
+    static const int ids[] = {C_AREA_ID, C_SERVICE};
+    for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++) {
+        size_t at;
+        char why[64];
+        v = field(p, ids[i]);
+        if (!cm_text_check(v, strlen(v), false, &at, why, sizeof why)) {
+            error_at(p, p->pos[ids[i]],
+                     "column '%s': %s has %s at character %zu; expected an identifier of text: "
+                     "XML 1.0, in which reports are written, forbids it (is the file damaged?)",
+                     col_names[ids[i]], cm_quote(q, sizeof q, v, strlen(v)), why, at);
+            ok = false;
+        }
+    }
     if (!ok) {
         clear(p);
         return CM_OK;
@@ -283,21 +298,50 @@ size_t cm_figures_check(cm_figures *figures, const cm_results *results)
     return failed;
 }
 
-void cm_figure_name(const cm_figure *f, char *buf, size_t size)
+/* Does text hold what cm_quote escapes for a terminal (control bytes,
+   DEL, bytes that are not UTF-8)? */
+static bool needs_quote(const char *text)
+{
+    size_t len = strlen(text);
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)text[i];
+        if (c < 0x20 || c == 0x7f)
+            return true;
+    }
+    return !cm_utf8_valid(text, len);
+}
+
+/* text as the terminal may be shown it: as it is, or, when it holds
+   anything cm_quote escapes, quoted and escaped as messages are. */
+static const char *shown(const char *text, char *q, size_t size)
+{
+    return needs_quote(text) ? cm_quote(q, size, text, strlen(text)) : text;
+}
+
+/* A figure's name; for a terminal (shown), ids escaped as in messages. */
+static void figure_name(const cm_figure *f, char *buf, size_t size, bool terminal)
 {
     size_t n;
     const cm_indicator_def *def = &cm_indicator_defs(&n)[f->indicator];
-    int o = snprintf(buf, size, "%s %" PRId32, *f->area_id ? f->area_id : "(system)", f->year);
+    char qa[CM_QUOTE_SIZE], qs[CM_QUOTE_SIZE];
+    const char *area = terminal ? shown(f->area_id, qa, sizeof qa) : f->area_id;
+    const char *service = terminal ? shown(f->service, qs, sizeof qs) : f->service;
+    int o = snprintf(buf, size, "%s %" PRId32, *area ? area : "(system)", f->year);
     if (o < 0 || (size_t)o >= size)
         return;
     if (f->base_year)
         o += snprintf(buf + o, size - (size_t)o, " from %" PRId32, f->base_year);
     if (f->kind != CM_KIND_NONE && (size_t)o < size)
         o += snprintf(buf + o, size - (size_t)o, " %s", cm_kind_str(f->kind));
-    if (*f->service && (size_t)o < size)
-        o += snprintf(buf + o, size - (size_t)o, " %s", f->service);
+    if (*service && (size_t)o < size)
+        o += snprintf(buf + o, size - (size_t)o, " %s", service);
     if ((size_t)o < size)
         snprintf(buf + o, size - (size_t)o, " %s", def->id);
+}
+
+void cm_figure_name(const cm_figure *f, char *buf, size_t size)
+{
+    figure_name(f, buf, size, false);
 }
 
 static void tolerance_text(const cm_figure *f, char *buf, size_t size)
@@ -314,7 +358,7 @@ int cm_figures_write_table(FILE *out, const cm_figures *figures)
     size_t width = 6, failed = 0;
     char name[512];
     for (size_t i = 0; i < figures->count; i++) {
-        cm_figure_name(&figures->items[i], name, sizeof name);
+        figure_name(&figures->items[i], name, sizeof name, true);
         if (strlen(name) > width)
             width = strlen(name);
     }
@@ -323,8 +367,8 @@ int cm_figures_write_table(FILE *out, const cm_figures *figures)
     /* The table's numbers use '.', whatever the locale, as everything else. */
     for (size_t i = 0; i < figures->count; i++) {
         const cm_figure *f = &figures->items[i];
-        char e[40], a[40] = "", d[40] = "", t[40];
-        cm_figure_name(f, name, sizeof name);
+        char e[40], a[40] = "", d[40] = "", t[40], qr[CM_QUOTE_SIZE];
+        figure_name(f, name, sizeof name, true);
         cm_format_double(f->expected, e, sizeof e);
         tolerance_text(f, t, sizeof t);
         if (f->has_actual) {
@@ -338,7 +382,7 @@ int cm_figures_write_table(FILE *out, const cm_figures *figures)
         fprintf(out, "%-*s  %12s  %20s  %12s  %9s  %s", (int)width, name, e, a, d, t, result);
         if (f->verdict == CM_VERDICT_NO_VALUE)
             fprintf(out, ": %s%s%s", f->flag >= 0 ? cm_flag_str((cm_flag)f->flag) : "",
-                    f->flag >= 0 && *f->reason ? ", " : "", f->reason);
+                    f->flag >= 0 && *f->reason ? ", " : "", shown(f->reason, qr, sizeof qr));
         fputc('\n', out);
         failed += f->verdict != CM_VERDICT_PASS;
     }
@@ -349,10 +393,26 @@ int cm_figures_write_table(FILE *out, const cm_figures *figures)
     return ferror(out) ? -1 : 0;
 }
 
-static void xml_text(FILE *out, const char *s)
+/*
+ * Text for JUnit XML. JUnit has no escape for what XML 1.0 forbids: each
+ * C0 control other than TAB, LF and CR, each U+FFFE and U+FFFF, and each
+ * byte that is not UTF-8 is replaced by U+FFFD, the replacement character.
+ * CR is written as a character reference (a parser would turn CR LF into
+ * LF), and so are TAB and LF in an attribute (a parser would turn them into
+ * spaces).
+ */
+static void xml_text(FILE *out, const char *s, bool attribute)
 {
-    for (; *s; s++) {
-        switch (*s) {
+    size_t len = strlen(s);
+    for (size_t i = 0; i < len;) {
+        uint32_t cp;
+        size_t n = cm_utf8_decode(s + i, len - i, &cp);
+        if (n == 0 || !cm_xml_char_ok(cp)) {
+            fputs("\xEF\xBF\xBD", out);
+            i += n ? n : 1;
+            continue;
+        }
+        switch (cp) {
         case '<':
             fputs("&lt;", out);
             break;
@@ -365,12 +425,20 @@ static void xml_text(FILE *out, const char *s)
         case '"':
             fputs("&quot;", out);
             break;
-        default:
-            if ((unsigned char)*s < 0x20 && *s != '\n' && *s != '\t')
-                fputc(' ', out); /* not allowed in XML 1.0 */
+        case '\r':
+            fputs("&#13;", out);
+            break;
+        case '\n':
+        case '\t':
+            if (attribute)
+                fprintf(out, "&#%u;", (unsigned)cp);
             else
-                fputc(*s, out);
+                fputc((int)cp, out);
+            break;
+        default:
+            fwrite(s + i, 1, n, out);
         }
+        i += n;
     }
 }
 
@@ -383,7 +451,7 @@ int cm_figures_write_junit(FILE *out, const cm_figures *figures, const char *dat
     fprintf(out, "<testsuites tests=\"%zu\" failures=\"%zu\" errors=\"0\">\n", figures->count,
             failed);
     fputs("  <testsuite name=\"citymig check ", out);
-    xml_text(out, dataset);
+    xml_text(out, dataset, true);
     fprintf(out, "\" tests=\"%zu\" failures=\"%zu\" errors=\"0\" skipped=\"0\">\n", figures->count,
             failed);
     for (size_t i = 0; i < figures->count; i++) {
@@ -391,7 +459,7 @@ int cm_figures_write_junit(FILE *out, const cm_figures *figures, const char *dat
         char name[512], e[40], a[40], t[40], d[40], message[512];
         cm_figure_name(f, name, sizeof name);
         fputs("    <testcase classname=\"citymig.check\" name=\"", out);
-        xml_text(out, name);
+        xml_text(out, name, true);
         if (f->verdict == CM_VERDICT_PASS) {
             fputs("\"/>\n", out);
             continue;
@@ -408,12 +476,12 @@ int cm_figures_write_junit(FILE *out, const cm_figures *figures, const char *dat
                      f->flag >= 0 ? cm_flag_str((cm_flag)f->flag) : "",
                      f->flag >= 0 && *f->reason ? ", " : "", f->reason);
         fputs("\">\n      <failure message=\"", out);
-        xml_text(out, message);
+        xml_text(out, message, true);
         fputs("\">", out);
-        xml_text(out, message);
+        xml_text(out, message, false);
         if (*f->source) {
             fputs("\nsource: ", out);
-            xml_text(out, f->source);
+            xml_text(out, f->source, false);
         }
         fputs("</failure>\n    </testcase>\n", out);
     }

@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -70,6 +71,8 @@ typedef enum opt_id {
     OPT_KEEP_GOING,
     OPT_MAX_ERRORS,
     OPT_STRICT,
+    OPT_ALLOW_OUTSIDE_FILES,
+    OPT_RAW_TEXT,
     OPT_PROGRESS,
     OPT_THREADS,
     OPT_QUIET,
@@ -101,6 +104,13 @@ static const cm_cli_option option_defs[] = {
     {OPT_MAX_ERRORS, 0, "max-errors", "N",
      "validate: stop after N errors (default 100; 0: no limit)."},
     {OPT_STRICT, 0, "strict", NULL, "Treat unknown columns as errors, not notes."},
+    {OPT_ALLOW_OUTSIDE_FILES, 0, "allow-outside-files", NULL,
+     "Let a manifest read files outside its own folder (an\n"
+     "absolute path, or '..' or a symbolic link leading out)."},
+    {OPT_RAW_TEXT, 0, "raw-text", NULL,
+     "indicators: write CSV text as it is; by default text that\n"
+     "begins with = + - @, TAB or CR (a spreadsheet formula) gets a\n"
+     "leading ' inside quotes."},
     {OPT_PROGRESS, 0, "progress", NULL,
      "Show a progress line on standard error even when it is not\n"
      "a terminal (it shows on a terminal anyway)."},
@@ -191,12 +201,13 @@ static void print_usage(FILE *out)
           "  1   check: a figure drifted     70  internal error or out of memory\n"
           "  2   usage error                 73  output cannot be created\n"
           "  65  invalid input data          74  I/O error while writing\n"
-          "  130 interrupted (SIGINT)        143 terminated (SIGTERM)\n"
+          "  128+N ended by signal N: 130 SIGINT, 143 SIGTERM, 129 SIGHUP, 141 SIGPIPE...\n"
           "\n"
-          "Outputs: written to NAME.tmp-XXXXXX beside NAME, synced, then renamed over\n"
-          "it, so a failed or interrupted run leaves any earlier file as it was. A\n"
-          "symbolic link is replaced, never written through; a device or pipe\n"
-          "(/dev/null, /dev/stdout, a FIFO) is written directly.\n"
+          "Outputs: a regular file is written to NAME.tmp-PID-XXXXXX beside NAME,\n"
+          "synced, then renamed over it, keeping its mode, so a failed or interrupted\n"
+          "run leaves any earlier file as it was. A symbolic link is replaced, never\n"
+          "written through; a device or pipe (/dev/null, a FIFO) is written directly.\n"
+          "An output that is one of the run's inputs, or another output, is refused.\n"
           "\n"
           "Costs: memory grows with the number of distinct areas, years and origins,\n"
           "not with the number of rows; flows are summed while they are read.\n"
@@ -262,6 +273,8 @@ typedef struct options {
     size_t max_errors;
     bool max_errors_set;
     bool strict;
+    bool allow_outside_files;
+    bool raw_text;
     bool quiet;
     bool keep_going;
     bool progress;
@@ -517,6 +530,12 @@ static int parse_args(int argc, char **argv, options *o, FILE *out, FILE *err)
         case OPT_STRICT:
             o->strict = true;
             break;
+        case OPT_ALLOW_OUTSIDE_FILES:
+            o->allow_outside_files = true;
+            break;
+        case OPT_RAW_TEXT:
+            o->raw_text = true;
+            break;
         case OPT_KEEP_GOING:
             o->keep_going = true;
             break;
@@ -551,18 +570,24 @@ static int parse_args(int argc, char **argv, options *o, FILE *out, FILE *err)
                 return usage_error(err, "option '--format': '%s' is not csv or json", value);
             break;
         case OPT_OUTPUT:
+            if (!*value)
+                return usage_error(err, "option '--output' needs a file name, not ''");
             o->output = value;
             break;
         case OPT_RULES:
             o->rules = value;
             break;
         case OPT_HITS:
+            if (!*value)
+                return usage_error(err, "option '--hits' needs a file name, not ''");
             o->hits = value;
             break;
         case OPT_EXPECT:
             o->expect = value;
             break;
         case OPT_JUNIT:
+            if (!*value)
+                return usage_error(err, "option '--junit' needs a file name, not ''");
             o->junit = value;
             break;
         case OPT_YEAR:
@@ -591,6 +616,7 @@ static int cmd_validate(const options *o, FILE *out, FILE *err)
         return usage_error(err, "validate needs a DATASET directory");
     start_output(o, err, &p, &prog, &lopts);
     lopts.strict = o->strict;
+    lopts.allow_outside_files = o->allow_outside_files;
     cm_diag_init(&diag, print_diag, &p, o->max_errors);
 
     cm_status st = cm_dataset_load(o->dataset, &lopts, &diag, &ds);
@@ -616,6 +642,119 @@ static int cmd_validate(const options *o, FILE *out, FILE *err)
     }
     cm_dataset_free(ds);
     return cm_status_exit_code(st);
+}
+
+/* The outputs of a run that replace or write a regular file, to refuse one
+   that is an input or another output. */
+typedef struct output_keys {
+    cm_file_key keys[4];
+    const char *what[4];
+    size_t n;
+} output_keys;
+
+static void add_output(output_keys *ok, const char *path, const char *what)
+{
+    cm_file_key *k = &ok->keys[ok->n];
+    cm_target t = cm_output_target(path);
+    bool descriptor = cm_output_descriptor(path) >= 0;
+    if (t != CM_TARGET_FILE && !(t == CM_TARGET_STREAM && descriptor))
+        return; /* a device or pipe: written directly, nothing is replaced */
+    if (!cm_file_key_of(path, k))
+        return;
+    if (descriptor && t == CM_TARGET_STREAM) {
+        struct stat sb; /* a descriptor on a pipe or device: nothing to lose */
+        int fd = cm_output_descriptor(path);
+        if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode))
+            return;
+    }
+    ok->what[ok->n++] = what;
+}
+
+/* The outputs of the command in o (stdout: the table of indicators and
+   check). Returns an exit code after a usage error when two are the same
+   file; -1 otherwise. */
+static int outputs_of(const options *o, output_keys *ok, FILE *err)
+{
+    memset(ok, 0, sizeof *ok);
+    bool report = strcmp(o->command, "report") == 0;
+    if (!report && (!o->output || strcmp(o->command, "check") == 0))
+        add_output(ok, "-", "standard output");
+    if (o->output && strcmp(o->command, "check") != 0)
+        add_output(ok, o->output, report ? "the workbook (-o)" : "the table (-o)");
+    if (o->hits && strcmp(o->command, "check") != 0)
+        add_output(ok, o->hits, "the hits (--hits)");
+    if (o->junit && strcmp(o->command, "check") == 0)
+        add_output(ok, o->junit, "the JUnit file (--junit)");
+    for (size_t i = 0; i < ok->n; i++)
+        for (size_t j = i + 1; j < ok->n; j++)
+            if (cm_file_key_same(&ok->keys[i], &ok->keys[j]))
+                return usage_error(err,
+                                   "%s '%s' and %s '%s' are the same file; give each output "
+                                   "a name of its own",
+                                   ok->what[i], ok->keys[i].path, ok->what[j], ok->keys[j].path);
+    return -1;
+}
+
+/* A usage error when an output is the file at path, which the run reads;
+   -1 otherwise. */
+static int refuse_input(const output_keys *ok, const char *path, const char *what, FILE *err)
+{
+    cm_file_key in;
+    if (!path || !cm_file_key_of(path, &in) || !in.exists)
+        return -1;
+    for (size_t i = 0; i < ok->n; i++) {
+        const cm_file_key *k = &ok->keys[i];
+        if ((k->exists && k->dev == in.dev && k->ino == in.ino) ||
+            (k->link && in.link && k->ldev == in.ldev && k->lino == in.lino))
+            return usage_error(err,
+                               "%s '%s' is %s '%s' (the same file): writing it would replace "
+                               "what the run reads; nothing was written",
+                               ok->what[i], k->path, what, path);
+    }
+    return -1;
+}
+
+/* Refuses, before anything is read, an output that is one of the run's
+   inputs (the dataset's tables or its manifest, the rules, the figures)
+   or another output. Returns an exit code, or -1. */
+static int check_output_paths(const options *o, output_keys *ok, FILE *err)
+{
+    int code = outputs_of(o, ok, err);
+    if (code >= 0 || ok->n == 0)
+        return code;
+    struct stat sb;
+    if (o->dataset && stat(o->dataset, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+        for (int t = 0; t <= CM_TABLE_COUNT; t++) {
+            /* The tables, and the manifest a directory may hold. */
+            const char *file = t < CM_TABLE_COUNT ? cm_table_file((cm_table_id)t) : "dataset.ini";
+            size_t n = strlen(o->dataset) + strlen(file) + 2;
+            char *path = malloc(n);
+            if (!path)
+                continue;
+            snprintf(path, n, "%s/%s", o->dataset, file);
+            code = refuse_input(ok, path, t < CM_TABLE_COUNT ? "the input table" : "the manifest",
+                                err);
+            free(path);
+            if (code >= 0)
+                return code;
+        }
+    } else if ((code = refuse_input(ok, o->dataset, "the manifest", err)) >= 0) {
+        return code;
+    }
+    if ((code = refuse_input(ok, o->rules, "the rules file (--rules)", err)) >= 0)
+        return code;
+    return refuse_input(ok, o->expect, "the figures file (--expect)", err);
+}
+
+/* After loading a manifest: refuses an output that is one of its sources. */
+static int check_manifest_sources(const output_keys *ok, const cm_dataset *ds, FILE *err)
+{
+    for (size_t i = 0; ds && i < ds->ninputs; i++) {
+        int code = refuse_input(ok, ds->inputs[i].path, "an input of the manifest", err);
+        if (code >= 0)
+            return code;
+    }
+    return -1;
 }
 
 /* Loads the dataset (the progress line shows while it does) and computes
@@ -653,23 +792,17 @@ static cm_status write_outputs(const options *o, const cm_results *results, cons
             cm_outfile_abort(&table);
             return st;
         }
-        if (cm_hits_write_csv(hits_file.fp, results, rules, hits, nhits) != 0)
+        if (cm_hits_write_csv(hits_file.fp, results, rules, hits, nhits, o->raw_text) != 0)
             hits_file.err = errno;
     }
     unsigned threads = o->threads ? o->threads : cm_flowscan_default_threads();
-    if (cm_longtable_write(table.fp, o->format, o->dataset, results, rules, hits, nhits, threads) !=
-        0)
+    if (cm_longtable_write(table.fp, o->format, o->dataset, results, rules, hits, nhits, threads,
+                           o->raw_text) != 0)
         table.err = errno;
-    /* Commit the hits first: a failed table then leaves both untouched
-       unless the hits were already renamed, which the order keeps rare. */
-    if (o->hits) {
-        st = cm_outfile_commit(&hits_file, diag);
-        if (st != CM_OK) {
-            cm_outfile_abort(&table);
-            return st;
-        }
-    }
-    return cm_outfile_commit(&table, diag);
+    /* Both synced first, then renamed together: a failure or a signal
+       leaves both earlier files, or (once renamed) both new ones. */
+    cm_outfile *both[2] = {&table, &hits_file};
+    return cm_outfile_commit_all(both, o->hits ? 2 : 1, diag);
 }
 
 static int cmd_indicators(const options *o, FILE *err)
@@ -686,8 +819,13 @@ static int cmd_indicators(const options *o, FILE *err)
 
     if (!o->dataset)
         return usage_error(err, "indicators needs a DATASET directory");
+    output_keys ok;
+    int refused = check_output_paths(o, &ok, err);
+    if (refused >= 0)
+        return refused;
     start_output(o, err, &p, &prog, &lopts);
     lopts.strict = o->strict;
+    lopts.allow_outside_files = o->allow_outside_files;
     lopts.keep_going = o->keep_going;
     /* Stop at the first error, unless --keep-going turns row errors into
        warnings (structural errors still stop a file). */
@@ -696,6 +834,8 @@ static int cmd_indicators(const options *o, FILE *err)
     cm_status st = load_rules(o, &diag, &rules);
     if (st == CM_OK)
         st = load_and_compute(o, &lopts, &diag, &prog, &ds, &results);
+    if (st == CM_OK && check_manifest_sources(&ok, ds, err) >= 0)
+        st = CM_ERR_USAGE;
     if (st == CM_OK)
         st = cm_rules_apply(&rules, &results, &hits, &nhits);
     if (st == CM_OK)
@@ -791,8 +931,13 @@ static int cmd_report(const options *o, FILE *err)
         return usage_error(err, "a workbook cannot go to standard output: give -o FILE.xlsx");
     if (source_date_epoch(&info.created, &info.reproducible, err) != 0)
         return cm_status_exit_code(CM_ERR_USAGE);
+    output_keys ok;
+    int refused = check_output_paths(o, &ok, err);
+    if (refused >= 0)
+        return refused;
     start_output(o, err, &col.p, &prog, &lopts);
     lopts.strict = o->strict;
+    lopts.allow_outside_files = o->allow_outside_files;
     lopts.keep_going = o->keep_going;
     lopts.digest = true;
     cm_diag_init(&diag, collect_diag, &col, o->keep_going ? o->max_errors : 1);
@@ -800,8 +945,25 @@ static int cmd_report(const options *o, FILE *err)
     cm_status st = load_rules(o, &diag, &rules);
     if (st == CM_OK)
         st = load_and_compute(o, &lopts, &diag, &prog, &ds, &results);
+    if (st == CM_OK && check_manifest_sources(&ok, ds, err) >= 0)
+        st = CM_ERR_USAGE;
     if (st == CM_OK)
         st = cm_rules_apply(&rules, &results, &hits, &nhits);
+    /* --hits: written and synced before the workbook, renamed right after
+       it with signals held: both earlier files, or both new ones. */
+    cm_outfile hits_file = {0};
+    bool hits_open = false;
+    if (st == CM_OK && o->hits) {
+        st = cm_outfile_open(&hits_file, o->hits, &diag);
+        hits_open = st == CM_OK;
+        if (hits_open &&
+            cm_hits_write_csv(hits_file.fp, &results, &rules, hits, nhits, o->raw_text) != 0)
+            hits_file.err = errno;
+        if (hits_open) {
+            st = cm_outfile_hold(&hits_file, &diag);
+            hits_open = st == CM_OK;
+        }
+    }
     if (st == CM_OK) {
         info.dataset = o->dataset;
         info.min_count = o->min_count;
@@ -812,6 +974,10 @@ static int cmd_report(const options *o, FILE *err)
         info.nmessages = col.count;
         st = cm_xlsx_write(o->output, ds, &results, &rules, hits, nhits, &info, &diag);
     }
+    if (hits_open && st == CM_OK)
+        st = cm_outfile_commit(&hits_file, &diag);
+    else if (hits_open)
+        cm_outfile_abort(&hits_file);
     if (st == CM_OK && !o->quiet)
         fprintf(err, "citymig: wrote %s: %zu indicator values, %zu rule hits\n", o->output,
                 results.count, nhits);
@@ -843,14 +1009,21 @@ static int cmd_check(const options *o, FILE *out, FILE *err)
         return usage_error(err, "check needs a DATASET directory");
     if (!o->expect)
         return usage_error(err, "check needs the published figures: --expect FIGURES.csv");
+    output_keys ok;
+    int refused = check_output_paths(o, &ok, err);
+    if (refused >= 0)
+        return refused;
     start_output(o, err, &p, &prog, &lopts);
     lopts.strict = o->strict;
+    lopts.allow_outside_files = o->allow_outside_files;
     lopts.keep_going = o->keep_going;
     cm_diag_init(&diag, print_diag, &p, o->keep_going ? o->max_errors : 1);
 
     cm_status st = cm_figures_load(o->expect, &diag, &figures);
     if (st == CM_OK)
         st = load_and_compute(o, &lopts, &diag, &prog, &ds, &results);
+    if (st == CM_OK && check_manifest_sources(&ok, ds, err) >= 0)
+        st = CM_ERR_USAGE;
     size_t failed = 0;
     if (st == CM_OK) {
         failed = cm_figures_check(&figures, &results);

@@ -32,18 +32,21 @@ static void classify(const cm_bytescan *s, const unsigned char *p, masks *m)
     const __m128i q = _mm_set1_epi8((char)s->quote), d = _mm_set1_epi8((char)s->delim);
     const __m128i lf = _mm_set1_epi8('\n'), cr = _mm_set1_epi8('\r');
     const __m128i sp = _mm_set1_epi8(' '), tab = _mm_set1_epi8('\t');
-    const __m128i zero = _mm_setzero_si128();
+    const __m128i ctl = _mm_set1_epi8(0x1f);
     memset(m, 0, sizeof *m);
     for (unsigned i = 0; i < 4; i++) {
         __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * i));
         __m128i is_lf = _mm_cmpeq_epi8(v, lf), is_cr = _mm_cmpeq_epi8(v, cr);
-        __m128i is_nul = _mm_cmpeq_epi8(v, zero);
+        /* Control bytes other than TAB, LF and CR (NUL among them). */
+        __m128i is_nul =
+            _mm_andnot_si128(_mm_or_si128(_mm_or_si128(is_lf, is_cr), _mm_cmpeq_epi8(v, tab)),
+                             _mm_cmpeq_epi8(_mm_min_epu8(v, ctl), v));
         m->quote |= bits16(_mm_cmpeq_epi8(v, q), 16 * i);
         m->lf |= bits16(is_lf, 16 * i);
         m->edge |= bits16(_mm_or_si128(_mm_cmpeq_epi8(v, d), _mm_or_si128(is_lf, is_cr)), 16 * i);
         m->space |= bits16(_mm_or_si128(_mm_cmpeq_epi8(v, sp), _mm_cmpeq_epi8(v, tab)), 16 * i);
         m->high |= bits16(v, 16 * i);
-        /* CR and NUL are rare: one mask for both, split only when set. */
+        /* CR and control bytes are rare: one mask for both, split only when set. */
         uint64_t rare = bits16(_mm_or_si128(is_cr, is_nul), 16 * i);
         if (rare) {
             m->cr |= bits16(is_cr, 16 * i);
@@ -68,7 +71,7 @@ static void classify(const cm_bytescan *s, const unsigned char *p, masks *m)
             m->cr |= bit;
         if (c == ' ' || c == '\t')
             m->space |= bit;
-        if (c == 0)
+        if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
             m->nul |= bit;
         if (c >= 0x80)
             m->high |= bit;
@@ -138,9 +141,15 @@ __attribute__((always_inline)) static inline void absorb(cm_bytescan *s, const u
         s->dirty = true;
 
     if (m.high || s->u8.need) {
-        for (unsigned i = 0; i < n; i++)
+        for (unsigned i = 0; i < n; i++) {
             if (!cm_utf8_step(&s->u8, p[i]))
                 s->dirty = true;
+            /* U+FFC0 to U+FFFF start EF BF: among them U+FFFE and U+FFFF,
+               which the checked reader refuses. Rare: any is not clean (and
+               EF last in a block, which may begin one). */
+            if (p[i] == 0xef && (i == n - 1 || p[i + 1] == 0xbf))
+                s->dirty = true;
+        }
     }
 
     if (marks) {
@@ -202,13 +211,16 @@ block_avx2(cm_bytescan *s, const unsigned char *p, unsigned n, const cm_bytemark
     const __m256i q = _mm256_set1_epi8((char)s->quote), d = _mm256_set1_epi8((char)s->delim);
     const __m256i lf = _mm256_set1_epi8('\n'), cr = _mm256_set1_epi8('\r');
     const __m256i sp = _mm256_set1_epi8(' '), tab = _mm256_set1_epi8('\t');
-    const __m256i zero = _mm256_setzero_si256();
+    const __m256i ctl = _mm256_set1_epi8(0x1f);
     masks m;
     memset(&m, 0, sizeof m);
     for (unsigned i = 0; i < 2; i++) {
         __m256i v = _mm256_loadu_si256((const __m256i *)(const void *)(p + 32 * i));
         __m256i is_lf = _mm256_cmpeq_epi8(v, lf), is_cr = _mm256_cmpeq_epi8(v, cr);
-        __m256i is_nul = _mm256_cmpeq_epi8(v, zero);
+        /* Control bytes other than TAB, LF and CR (NUL among them). */
+        __m256i is_nul = _mm256_andnot_si256(
+            _mm256_or_si256(_mm256_or_si256(is_lf, is_cr), _mm256_cmpeq_epi8(v, tab)),
+            _mm256_cmpeq_epi8(_mm256_min_epu8(v, ctl), v));
         m.quote |= bits32(_mm256_cmpeq_epi8(v, q), 32 * i);
         m.lf |= bits32(is_lf, 32 * i);
         m.edge |=

@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "citymig/utf8.h"
@@ -426,6 +427,8 @@ static cm_status scan_slice(cm_csv *csv, const unsigned char *p, size_t len)
     /* The field the error is in: a new record's first, or the current one. */
     if (csv->state == ROW_NOT_BEGUN)
         err_field = 0;
+    else if (csv->state == FIELD_NOT_BEGUN && csv->rec_fields < csv->max_fields)
+        err_field = csv->rec_fields; /* the byte would have begun the next field */
     else if (csv->rec_fields <= csv->max_fields)
         err_field = csv->rec_fields - 1;
 
@@ -543,6 +546,109 @@ cm_status cm_csv_finish(cm_csv *csv)
     return csv->status;
 }
 
+bool cm_text_check(const char *s, size_t len, bool utf8_only, size_t *col, char *why,
+                   size_t why_size)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t chars = 0;
+    for (size_t i = 0; i < len;) {
+        unsigned char c = p[i];
+        size_t n = 1;
+        chars++;
+        if (c < 0x80) {
+            if (!utf8_only && c < 0x20 && c != '\t' && c != '\n' && c != '\r') {
+                *col = chars;
+                snprintf(why, why_size, "control character U+%04X", c);
+                return false;
+            }
+        } else {
+            cm_utf8_state u8 = {0};
+            bool ok = cm_utf8_step(&u8, c);
+            while (ok && u8.need && i + n < len)
+                ok = cm_utf8_step(&u8, p[i + n++]);
+            if (!ok || u8.need) {
+                *col = chars;
+                snprintf(why, why_size, "invalid UTF-8 (byte 0x%02X)", c);
+                return false;
+            }
+            /* U+FFFE and U+FFFF: EF BF BE, EF BF BF. */
+            if (!utf8_only && n == 3 && c == 0xef && p[i + 1] == 0xbf && p[i + 2] >= 0xbe) {
+                *col = chars;
+                snprintf(why, why_size, "the noncharacter U+%04X", 0xffc0u | (p[i + 2] & 0x3fu));
+                return false;
+            }
+        }
+        i += n;
+    }
+    return true;
+}
+
+const char *cm_file_kind(unsigned mode)
+{
+    switch (mode & S_IFMT) {
+    case S_IFREG:
+        return "a regular file";
+    case S_IFDIR:
+        return "a directory";
+    case S_IFIFO:
+        return "a named pipe (FIFO)";
+    case S_IFSOCK:
+        return "a socket";
+    case S_IFCHR:
+        return "a character device";
+    case S_IFBLK:
+        return "a block device";
+    default:
+        return "not a regular file";
+    }
+}
+
+static int refuse_kind(const char *display_name, const char *what, unsigned mode, cm_diag *diag)
+{
+    cm_loc loc = {display_name, 0, 0};
+    cm_diag_report(diag, CM_SEV_ERROR, &loc, "cannot read%s%s: it is %s; expected a regular file%s",
+                   what ? " " : "", what ? what : "", cm_file_kind(mode),
+                   S_ISDIR(mode) ? "" : " (save what it gives to a file, and name that file)");
+    return -1;
+}
+
+int cm_input_open(const char *path, const char *display_name, const char *what, cm_diag *diag)
+{
+    cm_loc loc = {display_name, 0, 0};
+    struct stat sb;
+    const char *sep = what ? " " : "";
+    if (!what)
+        what = "";
+    /* Judged before it is opened: opening a named pipe for reading blocks
+       until a writer comes, and opening a device may act on it. */
+    if (stat(path, &sb) != 0) {
+        cm_diag_report(diag, CM_SEV_ERROR, &loc, "cannot open%s%s: %s", sep, what, strerror(errno));
+        return -1;
+    }
+    if (!S_ISREG(sb.st_mode))
+        return refuse_kind(display_name, *what ? what : NULL, sb.st_mode, diag);
+    /* O_NONBLOCK: should the path have become a pipe since, open() returns
+       at once; the descriptor itself is judged next. */
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+    if (fd < 0) {
+        cm_diag_report(diag, CM_SEV_ERROR, &loc, "cannot open%s%s: %s", sep, what, strerror(errno));
+        return -1;
+    }
+    if (fstat(fd, &sb) != 0) {
+        cm_diag_report(diag, CM_SEV_ERROR, &loc, "cannot open%s%s: %s", sep, what, strerror(errno));
+        close(fd);
+        return -1;
+    }
+    if (!S_ISREG(sb.st_mode)) {
+        close(fd);
+        return refuse_kind(display_name, *what ? what : NULL, sb.st_mode, diag);
+    }
+    int flags = fcntl(fd, F_GETFL);
+    if (flags >= 0)
+        (void)fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
+    return fd;
+}
+
 cm_status cm_csv_read_file(const char *path, const char *display_name, const cm_csv_options *opts,
                            const cm_csv_handler *handler, void *ctx, cm_diag *diag,
                            cm_csv_stats *stats, const cm_csv_tap *tap)
@@ -551,12 +657,10 @@ cm_status cm_csv_read_file(const char *path, const char *display_name, const cm_
     cm_status st = CM_OK;
     unsigned char *buf = NULL;
     cm_csv *csv = NULL;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    int fd = cm_input_open(path, display_name, NULL, diag);
 
-    if (fd < 0) {
-        cm_diag_report(diag, CM_SEV_ERROR, &loc, "cannot open: %s", strerror(errno));
+    if (fd < 0)
         return CM_ERR_NOINPUT;
-    }
     buf = malloc(READ_CHUNK);
     csv = cm_csv_new(opts, handler, ctx, diag, display_name);
     if (!buf || !csv) {

@@ -287,7 +287,9 @@ static inline size_t home_of(const worker *w, uint64_t h)
 static size_t entry_of(worker *w, const row_id *id, int32_t year)
 {
     uint64_t h = id->hash;
-    const char *bytes = w->bytes + id->off;
+    /* Only a long id is read from the bytes (which may not exist, for a
+       short one: no pointer is formed then). */
+    const char *bytes = id->len > SHORT_ID ? w->bytes + id->off : NULL;
     if (id->hint) { /* most often the entry its home slot named */
         const entry *e = &w->entries[id->hint - 1];
         if (e->w0 == id->w0 && e->w1 == id->w1 && e->len == id->len && e->year == year &&
@@ -1191,7 +1193,7 @@ cm_status cm_source_digest(const cm_source *src, char hex[65], char *why, size_t
     const cm_file_id *id = &src->file_id;
     unsigned char *buf = malloc(CHUNK);
     cm_sha256 *sha = cm_sha256_new();
-    int fd = open(src->path, O_RDONLY | O_CLOEXEC);
+    int fd = open(src->path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
     cm_status st = CM_OK;
     struct stat sb;
     if (!buf || !sha) {
@@ -1282,11 +1284,11 @@ static cm_status merge(worker **owners, size_t n, const uint64_t *base, const ch
         const worker *w = owners[k];
         for (size_t i = 0; i < w->nentries; i++) {
             const entry *e = &w->entries[i];
-            const char *s = w->arena + (e->len > SHORT_ID ? e->name : 0);
-            if (e->len <= SHORT_ID) {
+            const char *s = (const char *)key;
+            if (e->len > SHORT_ID)
+                s = w->arena + e->name;
+            else
                 key_bytes(e->w0, e->w1, e->len, key);
-                s = (const char *)key;
-            }
             uint32_t area = cm_strpool_intern(pool, s, e->len);
             if (!area)
                 return CM_ERR_NOMEM;
@@ -1380,7 +1382,9 @@ bool cm_flowscan_load(const char *path, const char *name, cm_strpool *pool, cm_f
     struct stat sb, sb_after;
 
     memset(workers, 0, sizeof workers);
-    j.fd = open(path, O_RDONLY | O_CLOEXEC);
+    /* O_NONBLOCK: a named pipe must not hold open() up (it is declined, and
+       the checked reader refuses it). */
+    j.fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
     if (!buf || j.fd < 0 || fstat(j.fd, &sb) != 0 || !S_ISREG(sb.st_mode))
         goto out;
     j.size = (uint64_t)sb.st_size;

@@ -59,6 +59,12 @@ typedef struct loader {
     cm_csv_pos extra_pos;
     uint32_t row_inconsistent; /* columns that failed a cross-field check */
 
+    /* The current field as its file writes it, when the manifest changed
+       it (a scale, a decimal mark), and how: messages quote it so. */
+    const char *written;
+    size_t written_len;
+    const char *written_how;
+
     /* The input of the last flow row, and its index among the flows' inputs. */
     const char *place_file;
     uint16_t place_source;
@@ -264,6 +270,18 @@ static cm_status parse_field(loader *ld, size_t col, const char *s, size_t len,
                         cd->name, cm_quote(q, sizeof q, s, len));
             return CM_OK;
         }
+        /* An id with a control character is a damaged file far more often
+           than a name: refused, where a name's is escaped by the writers. */
+        size_t at;
+        char why[160];
+        if ((cd->flags & CM_COL_ID) && !cm_text_check(s, len, false, &at, why, sizeof why)) {
+            add_pending(ld, col, pos,
+                        "column '%s': %s has %s at character %zu; expected an identifier of "
+                        "text: XML 1.0, in which reports are written, forbids it (is the file "
+                        "damaged?)",
+                        cd->name, cm_quote(q, sizeof q, s, len), why, at);
+            return CM_OK;
+        }
         cell->v.text = cm_strpool_intern(ld->pool, s, len);
         if (!cell->v.text)
             return CM_ERR_NOMEM;
@@ -319,6 +337,11 @@ static cm_status parse_field(loader *ld, size_t col, const char *s, size_t len,
     }
     if (e == CM_PARSE_OK) {
         cell->present = true;
+    } else if (e != CM_PARSE_EMPTY && ld->written) {
+        add_pending(ld, col, pos, "column '%s': %s is not %s (%s: %s; expected %s)", cd->name,
+                    cm_quote(q, sizeof q, ld->written, ld->written_len),
+                    cm_value_type_noun(cd->type), ld->written_how, cm_parse_error_str(e),
+                    cm_value_type_expected(cd->type));
     } else if (e != CM_PARSE_EMPTY) {
         add_pending(ld, col, pos, "column '%s': %s is not %s (%s; expected %s)", cd->name,
                     cm_quote(q, sizeof q, s, len), cm_value_type_noun(cd->type),
@@ -721,6 +744,17 @@ cm_status cm_loader_field(cm_loader *l, size_t index, const char *s, size_t len,
                           const cm_csv_pos *pos)
 {
     return on_field(&l->ld, index, s, len, pos);
+}
+
+cm_status cm_loader_field_as_written(cm_loader *l, size_t index, const char *s, size_t len,
+                                     const char *written, const char *how, const cm_csv_pos *pos)
+{
+    l->ld.written = written;
+    l->ld.written_len = strlen(written);
+    l->ld.written_how = how;
+    cm_status st = on_field(&l->ld, index, s, len, pos);
+    l->ld.written = NULL;
+    return st;
 }
 
 cm_status cm_loader_record(cm_loader *l, size_t nfields, const cm_csv_pos *start)

@@ -17,6 +17,7 @@
  * source file, so that the loader's checks and messages are those of a
  * canonical file.
  */
+#define _GNU_SOURCE /* realpath */
 #include "citymig/manifest.h"
 
 #include <errno.h>
@@ -97,7 +98,8 @@ struct source {
     cm_table_id table;
     const cm_table_def *def;
     char *file;
-    char *path; /* resolved against the manifest's directory */
+    char *path; /* resolved against the manifest's directory, as shown */
+    char *real; /* the same, every symbolic link resolved: what is opened */
     unsigned file_line;
     unsigned section_line;
     unsigned char delim, quote;
@@ -150,7 +152,9 @@ typedef struct manifest {
     unsigned section_line; /* the line of the last [section] */
     bool too_long;
     unsigned too_long_line;
-    bool noinput; /* a file it names cannot be read */
+    bool noinput;   /* a file it names cannot be read */
+    bool bad_text;  /* a line is not UTF-8 text: reading stopped there */
+    char *real_dir; /* the manifest's folder, every symbolic link resolved */
     /* Keys seen in the current section, to refuse repeats. */
     char **seen;
     size_t nseen;
@@ -180,6 +184,12 @@ static void merr(manifest *m, unsigned line, const char *fmt, ...)
     cm_loc loc = {m->path, line, 0};
     cm_diag_report(m->diag, CM_SEV_ERROR, &loc, "%s", text);
     m->errors++;
+}
+
+/* A value for a message: quoted, escaped and cut short (cm_quote). */
+static const char *quoted(char *buf, const char *value)
+{
+    return cm_quote(buf, CM_QUOTE_SIZE, value, strlen(value));
 }
 
 static char *trimmed(const char *s, size_t len)
@@ -358,7 +368,9 @@ static void parse_unpivot(manifest *m, source *s, const char *key, const char *v
     char range[64];
     s->unpivot_line = m->line;
     if (!arrow || (size_t)(arrow - value) >= sizeof range) {
-        merr(m, m->line, "key '%s': expected 'FIRST-LAST -> year, COLUMN', got '%s'", key, value);
+        char q[CM_QUOTE_SIZE];
+        merr(m, m->line, "key '%s': expected 'FIRST-LAST -> year, COLUMN', got %s", key,
+             quoted(q, value));
         return;
     }
     size_t n = (size_t)(arrow - value);
@@ -369,10 +381,11 @@ static void parse_unpivot(manifest *m, source *s, const char *key, const char *v
     char *dash = strchr(range, '-');
     if (!dash || cm_parse_year(range, (size_t)(dash - range), &from) != CM_PARSE_OK ||
         cm_parse_year(dash + 1, strlen(dash + 1), &to) != CM_PARSE_OK || from > to) {
+        char q[CM_QUOTE_SIZE];
         merr(m, m->line,
-             "key '%s': '%s' is not a range of years (expected FIRST-LAST, such as 1960-2016, "
+             "key '%s': %s is not a range of years (expected FIRST-LAST, such as 1960-2016, "
              "years 1800 to 2200, FIRST <= LAST)",
-             key, range);
+             key, quoted(q, range));
         return;
     }
     size_t ncols;
@@ -450,9 +463,9 @@ static void zone_key(manifest *m, const source *s, const char *key, const char *
     m->zone_level_line = m->line;
     int level = cm_enum_lookup(&cm_level_enum, value, strlen(value));
     if (level < 0) {
-        char names[128];
-        merr(m, m->line, "key 'zone_level': '%s' is not a level (expected one of %s)", value,
-             cm_enum_list(&cm_level_enum, names, sizeof names));
+        char names[128], q[CM_QUOTE_SIZE];
+        merr(m, m->line, "key 'zone_level': %s is not a level (expected one of %s)",
+             quoted(q, value), cm_enum_list(&cm_level_enum, names, sizeof names));
         return;
     }
     m->zone_level = level;
@@ -491,6 +504,7 @@ static int on_key(void *user, const char *section, const char *key, const char *
     if (!s)
         return 1;
     int c;
+    char q[CM_QUOTE_SIZE];
     if (strcmp(key, "file") == 0) {
         s->file = strdup(value);
         s->file_line = m->line;
@@ -503,9 +517,9 @@ static int on_key(void *user, const char *section, const char *key, const char *
                  key);
         else if (ch < 0 || ch == '\r' || ch == '\n' || ch >= 0x80)
             merr(m, m->line,
-                 "key '%s': '%s' is not one character (use comma, semicolon, tab, pipe, or a "
+                 "key '%s': %s is not one character (use comma, semicolon, tab, pipe, or a "
                  "character in quotes such as \";\")",
-                 key, value);
+                 key, quoted(q, value));
         else if (key[0] == 'd')
             s->delim = (unsigned char)ch;
         else
@@ -516,9 +530,9 @@ static int on_key(void *user, const char *section, const char *key, const char *
             i++;
         if (i == n)
             merr(m, m->line,
-                 "key 'encoding': '%s' is not an encoding citymig reads (expected utf-8, "
+                 "key 'encoding': %s is not an encoding citymig reads (expected utf-8, "
                  "windows-1252, iso-8859-1 (or latin1) or iso-8859-15)",
-                 value);
+                 quoted(q, value));
         else {
             s->encoding = encoding_names[i].enc;
             s->encoding_line = m->line;
@@ -526,11 +540,11 @@ static int on_key(void *user, const char *section, const char *key, const char *
     } else if (strcmp(key, "line_ends") == 0) {
         if (strcmp(value, "any") && strcmp(value, "LF") && strcmp(value, "CRLF") &&
             strcmp(value, "CR"))
-            merr(m, m->line, "key 'line_ends': '%s' is not any, LF, CRLF or CR", value);
+            merr(m, m->line, "key 'line_ends': %s is not any, LF, CRLF or CR", quoted(q, value));
     } else if (strcmp(key, "header_line") == 0) {
         int64_t n;
         if (cm_parse_count(value, strlen(value), &n) != CM_PARSE_OK || n < 1 || n > 1000000)
-            merr(m, m->line, "key 'header_line': '%s' is not a line number", value);
+            merr(m, m->line, "key 'header_line': %s is not a line number", quoted(q, value));
         else
             s->header_line = (uint64_t)n;
     } else if (strcmp(key, "missing") == 0) {
@@ -540,7 +554,7 @@ static int on_key(void *user, const char *section, const char *key, const char *
         bool thousands = key[0] == 't';
         if (ch < 0 || (!thousands && ch != ',' && ch != '.') ||
             (thousands && ch != ',' && ch != '.' && ch != ' ' && ch != '\''))
-            merr(m, m->line, "key '%s': '%s' is not %s", key, value,
+            merr(m, m->line, "key '%s': %s is not %s", key, quoted(q, value),
                  thousands ? "a thousands separator (comma, period, space or apostrophe)"
                            : "a decimal mark (comma or period)");
         else if (thousands)
@@ -549,7 +563,7 @@ static int on_key(void *user, const char *section, const char *key, const char *
             s->decimal = (char)ch;
     } else if (strcmp(key, "dedupe") == 0) {
         if (!yes_no(value, &s->dedupe))
-            merr(m, m->line, "key 'dedupe': '%s' is not yes or no", value);
+            merr(m, m->line, "key 'dedupe': %s is not yes or no", quoted(q, value));
     } else if (strcmp(key, "unpivot") == 0) {
         parse_unpivot(m, s, key, value);
     } else if (strcmp(key, "join") == 0) {
@@ -580,7 +594,7 @@ static int on_key(void *user, const char *section, const char *key, const char *
             for (size_t i = 0; items && s->vmap[c] && i < n; i++) {
                 char *colon = strrchr(items[i], ':');
                 if (!colon) {
-                    merr(m, m->line, "key '%s': '%s' is not FROM:TO", key, items[i]);
+                    merr(m, m->line, "key '%s': %s is not FROM:TO", key, quoted(q, items[i]));
                     continue;
                 }
                 *colon = '\0';
@@ -601,7 +615,7 @@ static int on_key(void *user, const char *section, const char *key, const char *
             double f;
             cm_value_type t = s->def->cols[c].type;
             if (cm_parse_number(value, strlen(value), &f) != CM_PARSE_OK || f <= 0)
-                merr(m, m->line, "key '%s': '%s' is not a positive number", key, value);
+                merr(m, m->line, "key '%s': %s is not a positive number", key, quoted(q, value));
             else if (t != CM_VALUE_COUNT && t != CM_VALUE_SIGNED_COUNT && t != CM_VALUE_PERCENT)
                 merr(m, m->line, "key '%s': column '%s' is not a number", key,
                      s->def->cols[c].name);
@@ -614,7 +628,7 @@ static int on_key(void *user, const char *section, const char *key, const char *
         if ((c = key_column(m, s, key, "round.")) >= 0) {
             cm_value_type t = s->def->cols[c].type;
             if (!yes_no(value, &s->round[c]))
-                merr(m, m->line, "key '%s': '%s' is not yes or no", key, value);
+                merr(m, m->line, "key '%s': %s is not yes or no", key, quoted(q, value));
             else if (t != CM_VALUE_COUNT && t != CM_VALUE_SIGNED_COUNT)
                 merr(m, m->line, "key '%s': only counts are rounded; '%s' is not a count", key,
                      s->def->cols[c].name);
@@ -661,24 +675,52 @@ static char *stream_line(char *str, int num, void *stream)
 {
     ini_stream *is = stream;
     int i = 0, ch;
-    is->m->line++;
+    manifest *m = is->m;
+    if (m->bad_text)
+        return NULL;
+    m->line++;
+    /* A line ends at LF, CRLF or CR. */
     while ((ch = getc(is->f)) != EOF) {
+        if (ch == '\r') {
+            int next = getc(is->f);
+            if (next != '\n' && next != EOF)
+                ungetc(next, is->f);
+            ch = '\n';
+        }
         if (i < num - 1) {
             str[i++] = (char)ch;
-        } else if (!is->m->too_long) {
-            is->m->too_long = true;
-            is->m->too_long_line = is->m->line;
+        } else if (!m->too_long) {
+            m->too_long = true;
+            m->too_long_line = m->line;
         }
         if (ch == '\n')
             break;
     }
     if (i == 0 && ch == EOF)
         return NULL;
+    /* Every value may reach a report: the whole manifest is UTF-8 text. (A
+       line cut at its cap is an error of its own, and may end mid-character.) */
+    size_t col;
+    char why[160];
+    bool cut = m->too_long && m->too_long_line == m->line;
+    if (!cut && !cm_text_check(str, (size_t)i, false, &col, why, sizeof why)) {
+        cm_loc loc = {m->path, m->line, (uint32_t)col};
+        bool utf8 = strncmp(why, "invalid UTF-8", 13) == 0;
+        cm_diag_report(m->diag, CM_SEV_ERROR, &loc, "%s; expected %s", why,
+                       utf8 ? "a manifest in UTF-8 (if it was saved as Latin-1 or "
+                              "Windows-1252, convert it first, for example with iconv -f "
+                              "WINDOWS-1252 -t UTF-8)"
+                            : "text: XML 1.0, in which reports are written, forbids it (remove "
+                              "it from the manifest)");
+        m->errors++;
+        m->bad_text = true;
+        return NULL;
+    }
     str[i] = '\0';
-    is->m->indented = str[0] == ' ' || str[0] == '\t';
+    m->indented = str[0] == ' ' || str[0] == '\t';
     /* inih tells the handler a section's name, not its line: note it here. */
     if (str[strspn(str, " \t")] == '[')
-        is->m->section_line = is->m->line;
+        m->section_line = m->line;
     return str;
 }
 
@@ -687,6 +729,7 @@ static void free_source(source *s)
     free(s->section);
     free(s->file);
     free(s->path);
+    free(s->real);
     free(s->join);
     free_list(s->missing, s->nmissing);
     for (size_t c = 0; c < MAX_COLS; c++) {
@@ -732,9 +775,106 @@ static bool joined_provides(const manifest *m, const source *base, size_t c)
     return false;
 }
 
+/* Does a relative path climb above its start with ".."? */
+static bool climbs_out(const char *path)
+{
+    long depth = 0;
+    for (const char *p = path; *p;) {
+        size_t n = strcspn(p, "/");
+        if (n == 2 && p[0] == '.' && p[1] == '.') {
+            if (--depth < 0)
+                return true;
+        } else if (n > 0 && !(n == 1 && p[0] == '.')) {
+            depth++;
+        }
+        p += n;
+        p += *p == '/';
+    }
+    return false;
+}
+
+/*
+ * Resolves a source's file: relative to the manifest, and inside the
+ * manifest's folder (no absolute path, no ".." or symbolic link leading out
+ * of it), unless --allow-outside-files; a regular file. Returns false when
+ * out of memory.
+ */
+static bool locate_file(manifest *m, source *s)
+{
+    char q[CM_QUOTE_SIZE];
+    struct stat sb;
+    bool allow = m->opts->allow_outside_files;
+    cm_quote(q, sizeof q, s->file, strlen(s->file));
+    size_t n = strlen(m->dir) + strlen(s->file) + 2;
+    s->path = malloc(n);
+    if (!s->path)
+        return false;
+    if (s->file[0] == '/')
+        snprintf(s->path, n, "%s", s->file);
+    else
+        snprintf(s->path, n, "%s%s", m->dir, s->file);
+    if (!*s->file) {
+        merr(m, s->file_line, "key 'file': empty; expected the name of a file beside the manifest");
+        return true;
+    }
+    if (!allow && s->file[0] == '/') {
+        merr(m, s->file_line,
+             "key 'file': %s is an absolute path; expected a path relative to the manifest, to a "
+             "file in its folder (or give --allow-outside-files to read files elsewhere)",
+             q);
+        return true;
+    }
+    if (!allow && climbs_out(s->file)) {
+        merr(m, s->file_line,
+             "key 'file': %s leads out of the manifest's folder with '..'; expected a file in "
+             "that folder or below it (or give --allow-outside-files to read files elsewhere)",
+             q);
+        return true;
+    }
+    s->real = realpath(s->path, NULL);
+    if (!s->real) {
+        if (errno == ENOMEM)
+            return false;
+        merr(m, s->file_line, "key 'file': cannot open %s: %s", q, strerror(errno));
+        m->noinput = true;
+        return true;
+    }
+    if (!allow) {
+        if (!m->real_dir) {
+            m->real_dir = realpath(*m->dir ? m->dir : ".", NULL);
+            if (!m->real_dir) {
+                if (errno == ENOMEM)
+                    return false;
+                merr(m, s->file_line, "key 'file': cannot resolve the manifest's folder: %s",
+                     strerror(errno));
+                m->noinput = true;
+                return true;
+            }
+        }
+        size_t dl = strlen(m->real_dir);
+        bool root = dl == 1 && m->real_dir[0] == '/';
+        if (!root && (strncmp(s->real, m->real_dir, dl) != 0 || s->real[dl] != '/')) {
+            merr(m, s->file_line,
+                 "key 'file': %s leads out of the manifest's folder through a symbolic link; "
+                 "expected a file in that folder or below it (or give --allow-outside-files to "
+                 "read files elsewhere)",
+                 q);
+            return true;
+        }
+    }
+    if (stat(s->real, &sb) != 0) {
+        merr(m, s->file_line, "key 'file': cannot open %s: %s", q, strerror(errno));
+        m->noinput = true;
+    } else if (!S_ISREG(sb.st_mode)) {
+        merr(m, s->file_line, "key 'file': %s is %s; expected a regular file", q,
+             cm_file_kind(sb.st_mode));
+        m->noinput = true;
+    }
+    return true;
+}
+
 static void check_sources(manifest *m)
 {
-    struct stat sb;
     for (size_t i = 0; i < m->nsources; i++) {
         source *s = &m->sources[i];
         if (!s->file) {
@@ -742,24 +882,18 @@ static void check_sources(manifest *m)
                  s->section);
             continue;
         }
-        size_t n = strlen(m->dir) + strlen(s->file) + 2;
-        s->path = malloc(n);
-        if (!s->path)
+        if (!locate_file(m, s))
             return;
-        if (s->file[0] == '/')
-            snprintf(s->path, n, "%s", s->file);
-        else
-            snprintf(s->path, n, "%s%s", m->dir, s->file);
-        if (stat(s->path, &sb) != 0) {
-            merr(m, s->file_line, "key 'file': cannot open '%s': %s", s->file, strerror(errno));
-            m->noinput = true;
-        } else if (S_ISDIR(sb.st_mode))
-            merr(m, s->file_line, "key 'file': '%s' is a directory", s->file);
         if (s->join) {
             for (size_t k = 0; k < m->nsources; k++)
                 if (k != i && strcmp(m->sources[k].section, s->join) == 0)
                     s->target = &m->sources[k];
-            if (!s->target)
+            if (strcmp(s->join, s->section) == 0)
+                merr(m, s->join_line,
+                     "key 'join': [%s] names itself; expected another section of %s, whose rows "
+                     "this one's columns join (such as join = %s in [%s.extra])",
+                     s->join, table_names[s->table], table_names[s->table], table_names[s->table]);
+            else if (!s->target)
                 merr(m, s->join_line, "key 'join': there is no section [%s] to join into", s->join);
             else if (s->target->table != s->table)
                 merr(m, s->join_line, "key 'join': [%s] is a source of %s, not of %s", s->join,
@@ -825,14 +959,17 @@ static int header_index(const source *s, const char *name)
 static void no_such_column(manifest *m, const source *s, unsigned line, const char *key,
                            const char *name)
 {
-    char list[512];
+    /* The download's names, each quoted (escaped, cut short), up to a few. */
+    char list[512], q[CM_QUOTE_SIZE];
     size_t o = 0;
     list[0] = '\0';
     for (size_t i = 0; i < s->nheader && o < sizeof list - 8; i++)
-        o += (size_t)snprintf(list + o, sizeof list - o, "%s'%s'", i ? ", " : "", s->header[i]);
+        o += (size_t)snprintf(list + o, sizeof list - o, "%s%s", i ? ", " : "",
+                              quoted(q, s->header[i]));
     if (o >= sizeof list - 8)
         snprintf(list + sizeof list - 8, 8, ", ...");
-    merr(m, line, "key '%s': %s has no column '%s' (its columns: %s)", key, s->file, name, list);
+    merr(m, line, "key '%s': %s has no column %s (its columns: %s)", key, s->file, quoted(q, name),
+         list);
 }
 
 /* Resolves column names, templates and filters against the header. */
@@ -870,8 +1007,9 @@ static bool resolve(manifest *m, source *s)
                     break;
                 const char *close = strchr(open, '}');
                 if (!close) {
-                    merr(m, mp->line, "key '%s': '{' without '}' in the template '%s'", key,
-                         mp->text);
+                    char q[CM_QUOTE_SIZE];
+                    merr(m, mp->line, "key '%s': '{' without '}' in the template %s", key,
+                         quoted(q, mp->text));
                     break;
                 }
                 char name[256];
@@ -1004,6 +1142,12 @@ static bool shift_decimal(char *num, size_t size, unsigned k)
             out[o++] = frac[d];
     }
     out[o] = '\0';
+    /* "0.0005" times 1000 is "0.5", not "0000.5". */
+    size_t sign = out[0] == '-' || out[0] == '+';
+    size_t z = sign;
+    while (out[z] == '0' && out[z + 1] >= '0' && out[z + 1] <= '9')
+        z++;
+    memmove(out + sign, out + z, strlen(out + z) + 1);
     snprintf(num, size, "%s", out);
     return true;
 }
@@ -1138,6 +1282,7 @@ typedef struct canon {
     char *value[MAX_COLS];
     cm_csv_pos pos[MAX_COLS];
     const char *token[MAX_COLS]; /* the missing token that emptied a value */
+    char *written[MAX_COLS];     /* a number as its file writes it, when changed */
 } canon;
 
 static void canon_clear(canon *cr)
@@ -1146,15 +1291,30 @@ static void canon_clear(canon *cr)
         free(cr->value[c]);
         cr->value[c] = NULL;
         cr->token[c] = NULL;
+        free(cr->written[c]);
+        cr->written[c] = NULL;
     }
 }
 
 static bool canon_set(canon *cr, size_t c, const char *v, cm_csv_pos pos)
 {
     free(cr->value[c]);
+    free(cr->written[c]);
+    cr->written[c] = NULL;
     cr->value[c] = strdup(v);
     cr->pos[c] = pos;
     return cr->value[c] != NULL;
+}
+
+/* Keeps the text of a number as its file writes it, when the manifest's
+   marks or scale changed it (v is raw transformed). */
+static bool canon_written(canon *cr, size_t c, const char *raw, const char *v)
+{
+    if (!*v || strcmp(raw, v) == 0)
+        return true;
+    free(cr->written[c]);
+    cr->written[c] = strdup(raw);
+    return cr->written[c] != NULL;
 }
 
 /* The key of a canonical row (its table's key columns), for joins. */
@@ -1273,7 +1433,8 @@ static bool build(source *s, const row_buf *r, canon *cr)
         }
         }
         const char *v = transform(s, c, raw, buf, sizeof buf, &cr->token[c]);
-        bool ok = canon_set(cr, c, v, pos);
+        bool ok = canon_set(cr, c, v, pos) &&
+                  (mp->kind != MAP_COLUMN || s->nvmap[c] || canon_written(cr, c, raw, v));
         free(made);
         if (!ok)
             return false;
@@ -1442,10 +1603,11 @@ static cm_status emit_row(reading *rd)
         cm_source *src = &m->ds->sources[s->table];
         cm_loc loc = {cr->pos[c].file, cr->pos[c].line, cr->pos[c].col};
         bool warn = m->opts->keep_going;
+        char q[CM_QUOTE_SIZE];
         cm_diag_report(m->diag, warn ? CM_SEV_WARNING : CM_SEV_ERROR, &loc,
-                       "column '%s': \"%s\" is declared missing by the manifest (missing = ...), "
+                       "column '%s': %s is declared missing by the manifest (missing = ...), "
                        "but %s needs a value here%s",
-                       s->def->cols[c].name, cr->token[c], s->def->file,
+                       s->def->cols[c].name, quoted(q, cr->token[c]), s->def->file,
                        warn ? " (row skipped: --keep-going)" : "; drop such rows with skip_if");
         src->rows++;
         src->rows_rejected++;
@@ -1459,7 +1621,20 @@ static cm_status emit_row(reading *rd)
     for (size_t c = 0; c < s->def->ncols; c++) {
         const char *v = cr->value[c] ? cr->value[c] : "";
         cm_csv_pos pos = cr->value[c] ? cr->pos[c] : rd->row.record;
-        cm_status st = cm_loader_field(rd->loader, c, v, strlen(v), &pos);
+        cm_status st;
+        if (cr->written[c]) {
+            char how[CM_QUOTE_SIZE + 128], q[CM_QUOTE_SIZE];
+            cm_quote(q, sizeof q, v, strlen(v));
+            if (s->scale[c])
+                snprintf(how, sizeof how, "scale.%s = %s makes it %s", s->def->cols[c].name,
+                         s->scale[c], q);
+            else
+                snprintf(how, sizeof how,
+                         "read with the manifest's thousands separator and decimal mark as %s", q);
+            st = cm_loader_field_as_written(rd->loader, c, v, strlen(v), cr->written[c], how, &pos);
+        } else {
+            st = cm_loader_field(rd->loader, c, v, strlen(v), &pos);
+        }
         if (st != CM_OK)
             return st;
     }
@@ -1535,7 +1710,9 @@ static cm_status source_record(void *ctx, size_t nfields, const cm_csv_pos *star
                 rd->cr.value[c] = NULL;
             }
         if (!canon_set(&rd->cr, (size_t)year_col, s->header[i], rd->row.pos[i]) ||
-            !canon_set(&rd->cr, s->unpivot_value, v, rd->row.pos[i]))
+            !canon_set(&rd->cr, s->unpivot_value, v, rd->row.pos[i]) ||
+            (!s->nvmap[s->unpivot_value] &&
+             !canon_written(&rd->cr, s->unpivot_value, row_field(&rd->row, i), v)))
             return CM_ERR_NOMEM;
         cm_status st = rd->loader ? emit_row(rd) : join_store(m, s, &rd->cr, &rd->row);
         if (st != CM_OK)
@@ -1729,9 +1906,8 @@ static cm_status read_decoded(manifest *m, source *s, const cm_csv_options *o,
     }
     cm_status st = CM_OK;
     unsigned char *buf = NULL;
-    int fd = open(s->path, O_RDONLY | O_CLOEXEC);
+    int fd = cm_input_open(s->real, file, NULL, m->diag);
     if (fd < 0) {
-        cm_diag_report(m->diag, CM_SEV_ERROR, &loc, "cannot open: %s", strerror(errno));
         iconv_close(d.cd);
         return CM_ERR_NOINPUT;
     }
@@ -1808,14 +1984,14 @@ static cm_status read_source(manifest *m, source *s, cm_loader *loader)
                          m->opts,
                          s,
                          0,
-                         stat(s->path, &sb) == 0 ? (uint64_t)sb.st_size : 0,
+                         stat(s->real, &sb) == 0 ? (uint64_t)sb.st_size : 0,
                          &m->ds->sources[s->table]};
     cm_csv_tap tap = {sha_chunk, &st_tap};
     uint64_t bytes = 0;
     cm_status st =
         !sha ? CM_ERR_NOMEM
         : s->encoding == ENC_UTF8
-            ? cm_csv_read_file(s->path, s->input->path, &o, &h, &rd, m->diag, &stats, &tap)
+            ? cm_csv_read_file(s->real, s->input->path, &o, &h, &rd, m->diag, &stats, &tap)
             : read_decoded(m, s, &o, &h, &rd, &stats, &tap, &bytes);
     if (sha)
         cm_sha256_finish(sha, s->input->sha256);
@@ -2026,10 +2202,15 @@ cm_status cm_manifest_load(const char *path, const cm_load_options *opts, cm_dia
     memcpy(m.dir, path, dlen);
     m.dir[dlen] = '\0';
 
-    FILE *f = fopen(path, "rb");
+    int fd = cm_input_open(path, path, "the manifest", diag);
+    FILE *f = fd >= 0 ? fdopen(fd, "rb") : NULL;
     if (!f) {
-        cm_loc loc = {path, 0, 0};
-        cm_diag_report(diag, CM_SEV_ERROR, &loc, "cannot open the manifest: %s", strerror(errno));
+        if (fd >= 0) {
+            cm_loc loc = {path, 0, 0};
+            cm_diag_report(diag, CM_SEV_ERROR, &loc, "cannot open the manifest: %s",
+                           strerror(errno));
+            close(fd);
+        }
         free(m.dir);
         return CM_ERR_NOINPUT;
     }
@@ -2099,5 +2280,6 @@ cm_status cm_manifest_load(const char *path, const cm_load_options *opts, cm_dia
     forget_keys(&m);
     free(m.section);
     free(m.dir);
+    free(m.real_dir);
     return st;
 }

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "citymig/csvread.h"
 #include "citymig/sha256.h"
@@ -145,14 +146,29 @@ static cm_status on_record(void *ctx, size_t nfields, const cm_csv_pos *start)
     bool ok = true;
     rule.line = start->line;
     const char *id = p->field[C_RULE_ID];
+    size_t at;
+    char why[64];
     if (!id || !*id) {
         error_at(p, p->pos[C_RULE_ID], "column 'rule_id': a rule needs an id");
+        ok = false;
+    } else if (!cm_text_check(id, strlen(id), false, &at, why, sizeof why)) {
+        /* An id with a control character: a damaged file, as in a table. */
+        error_at(p, p->pos[C_RULE_ID],
+                 "column 'rule_id': %s has %s at character %zu; expected an identifier of text: "
+                 "XML 1.0, in which reports are written, forbids it (is the file damaged?)",
+                 cm_quote(q, sizeof q, id, strlen(id)), why, at);
         ok = false;
     }
     for (size_t i = 0; ok && i < p->rules->count; i++) {
         if (strcmp(p->rules->items[i].id, id) == 0) {
+            /* A short id as it is (it is text), a long one cut short. */
+            char shown[CM_QUOTE_SIZE];
+            if (strlen(id) <= 60)
+                snprintf(shown, sizeof shown, "'%s'", id);
+            else
+                cm_quote(shown, sizeof shown, id, strlen(id));
             error_at(p, p->pos[C_RULE_ID],
-                     "column 'rule_id': '%s' is already the id of the rule at line %" PRIu64, id,
+                     "column 'rule_id': %s is already the id of the rule at line %" PRIu64, shown,
                      p->rules->items[i].line);
             ok = false;
         }
@@ -274,9 +290,25 @@ cm_status cm_rules_load_file(const char *path, cm_diag *diag, cm_rules *out)
 {
     cm_loc loc = {path, 0, 0};
     memset(out, 0, sizeof *out);
-    FILE *f = fopen(path, "rb");
+    /* The path is written into the report: it must be text. */
+    size_t col;
+    char why[160];
+    if (!cm_text_check(path, strlen(path), true, &col, why, sizeof why)) {
+        char q[CM_QUOTE_SIZE];
+        cm_loc qloc = {cm_quote(q, sizeof q, path, strlen(path)), 0, 0};
+        cm_diag_report(diag, CM_SEV_ERROR, &qloc,
+                       "the rules file's path has %s at character %zu; expected a path in UTF-8, "
+                       "as it is written into the report: rename it",
+                       why, col);
+        return CM_ERR_NOINPUT;
+    }
+    int fd = cm_input_open(path, path, "rules", diag);
+    if (fd < 0)
+        return CM_ERR_NOINPUT;
+    FILE *f = fdopen(fd, "rb");
     if (!f) {
         cm_diag_report(diag, CM_SEV_ERROR, &loc, "cannot open rules: %s", strerror(errno));
+        close(fd);
         return CM_ERR_NOINPUT;
     }
     /* Rules files are small: read whole, up to a sane cap. */

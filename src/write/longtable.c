@@ -129,6 +129,7 @@ struct writer {
     const cm_results *results;
     const cm_rules *rules;
     bool first;
+    bool raw_text; /* CSV text as it is, formula-like or not */
     void (*begin)(writer *w, const char *dataset);
     void (*row)(writer *w, const cm_result *r, const cm_hit *hits, size_t nhits);
     void (*end)(writer *w, const cm_hit *hits, size_t nhits);
@@ -136,13 +137,28 @@ struct writer {
 
 /* ---- CSV (RFC 4180) ---------------------------------------------------- */
 
-static void csv_text(sink *out, const char *s)
+/*
+ * Text a spreadsheet would take for a formula (CSV injection, as OWASP
+ * describes it): a field that begins with '=', '+', '-', '@', TAB or CR.
+ */
+static bool formula_like(const char *s)
 {
-    if (!strpbrk(s, ",\"\r\n")) {
+    return *s == '=' || *s == '+' || *s == '-' || *s == '@' || *s == '\t' || *s == '\r';
+}
+
+/* A text field: quoted when it must be (RFC 4180); formula-like text, unless
+   raw, gets a leading "'" inside the quotes, so that a spreadsheet shows it
+   as text. Numbers never come here. */
+static void csv_text(sink *out, const char *s, bool raw)
+{
+    bool guard = !raw && formula_like(s);
+    if (!guard && !strpbrk(s, ",\"\r\n")) {
         put_s(out, s);
         return;
     }
     put_c(out, '"');
+    if (guard)
+        put_c(out, '\'');
     for (; *s; s++) {
         if (*s == '"')
             put_c(out, '"');
@@ -181,7 +197,7 @@ static void csv_row(writer *w, const cm_result *r, const cm_hit *hits, size_t nh
     sink *out = w->out;
     size_t ndefs;
     const cm_indicator_def *def = &cm_indicator_defs(&ndefs)[r->indicator];
-    csv_text(out, str(w->results, r->area));
+    csv_text(out, str(w->results, r->area), w->raw_text);
     put_c(out, ',');
     put_i32(out, r->year);
     put_c(out, ',');
@@ -190,14 +206,14 @@ static void csv_row(writer *w, const cm_result *r, const cm_hit *hits, size_t nh
     put_c(out, ',');
     put_s(out, cm_kind_str(r->kind));
     put_c(out, ',');
-    csv_text(out, str(w->results, r->service));
+    csv_text(out, str(w->results, r->service), w->raw_text);
     put_c(out, ',');
-    csv_text(out, str(w->results, r->origin));
+    csv_text(out, str(w->results, r->origin), w->raw_text);
     put_between(out, def->id);
     if (has_value(r))
         put_number(out, r->value);
     put_c(out, ',');
-    csv_text(out, cm_unit_str(def->unit));
+    csv_text(out, cm_unit_str(def->unit), w->raw_text);
     put_c(out, ',');
     if (r->has_numerator)
         put_number(out, r->numerator);
@@ -205,13 +221,28 @@ static void csv_row(writer *w, const cm_result *r, const cm_hit *hits, size_t nh
     if (r->has_denominator)
         put_number(out, r->denominator);
     put_between(out, cm_flag_str((cm_flag)r->flag));
-    csv_text(out, str(w->results, r->reason));
+    csv_text(out, str(w->results, r->reason), w->raw_text);
     put_c(out, ',');
+    /* The rules hit, "a;b": one field, quoted and guarded as any text. */
+    bool quote = nhits && !w->raw_text && formula_like(w->rules->items[hits[0].rule].id);
+    bool guard = quote;
+    for (size_t i = 0; i < nhits; i++)
+        quote |= strpbrk(w->rules->items[hits[i].rule].id, ",\"\r\n") != NULL;
+    if (quote)
+        put_c(out, '"');
+    if (guard)
+        put_c(out, '\'');
     for (size_t i = 0; i < nhits; i++) {
         if (i)
             put_c(out, ';');
-        put_s(out, w->rules->items[hits[i].rule].id);
+        for (const char *id = w->rules->items[hits[i].rule].id; *id; id++) {
+            if (*id == '"' && quote)
+                put_c(out, '"');
+            put_c(out, *id);
+        }
     }
+    if (quote)
+        put_c(out, '"');
     put(out, "\r\n", 2);
 }
 
@@ -506,11 +537,12 @@ static bool write_rows_parallel(writer *w, const cm_hit *hits, size_t nhits)
 }
 
 int cm_longtable_write(FILE *out, cm_format format, const char *dataset, const cm_results *results,
-                       const cm_rules *rules, const cm_hit *hits, size_t nhits, unsigned threads)
+                       const cm_rules *rules, const cm_hit *hits, size_t nhits, unsigned threads,
+                       bool raw_text)
 {
     sink buffer, *s = &buffer;
     sink_init(s, out);
-    writer w = {s, results, rules, true, csv_begin, csv_row, csv_end};
+    writer w = {s, results, rules, true, raw_text, csv_begin, csv_row, csv_end};
     if (format == CM_FORMAT_JSON) {
         w.begin = json_begin;
         w.row = json_row;
@@ -524,7 +556,7 @@ int cm_longtable_write(FILE *out, cm_format format, const char *dataset, const c
 }
 
 int cm_hits_write_csv(FILE *out, const cm_results *results, const cm_rules *rules,
-                      const cm_hit *hits, size_t nhits)
+                      const cm_hit *hits, size_t nhits, bool raw_text)
 {
     sink buffer, *s = &buffer;
     sink_init(s, out);
@@ -535,26 +567,26 @@ int cm_hits_write_csv(FILE *out, const cm_results *results, const cm_rules *rule
         const cm_result *r = &results->items[hits[i].result];
         size_t ndefs;
         const cm_indicator_def *def = &cm_indicator_defs(&ndefs)[r->indicator];
-        csv_text(s, rule->id);
+        csv_text(s, rule->id, raw_text);
         put_between(s, cm_rule_severity_str(rule->severity));
-        csv_text(s, str(results, r->area));
+        csv_text(s, str(results, r->area), raw_text);
         put_c(s, ',');
         put_i32(s, r->year);
         put_c(s, ',');
         if (r->base_year)
             put_i32(s, r->base_year);
         put_between(s, cm_kind_str(r->kind));
-        csv_text(s, str(results, r->service));
+        csv_text(s, str(results, r->service), raw_text);
         put_c(s, ',');
-        csv_text(s, str(results, r->origin));
+        csv_text(s, str(results, r->origin), raw_text);
         put_between(s, def->id);
         put_number(s, r->value);
         put_between(s, cm_op_str(rule->op));
         put_number(s, rule->threshold);
         put_c(s, ',');
-        csv_text(s, rule->conclusion);
+        csv_text(s, rule->conclusion, raw_text);
         put_c(s, ',');
-        csv_text(s, rule->sdg);
+        csv_text(s, rule->sdg, raw_text);
         put(s, "\r\n", 2);
     }
     return finish(s);

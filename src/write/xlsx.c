@@ -20,9 +20,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <expat.h>
 #include <unzip.h>
 #include <xlsxwriter.h>
 
@@ -80,6 +82,7 @@ struct book {
     lxw_error err;                     /* the first libxlsxwriter error */
     cm_status status;                  /* the first of our own */
     size_t truncated;                  /* cells cut at 32,767 characters */
+    time_t created;                    /* the document's time, as written */
     const uint32_t *names;             /* area id -> name id */
     const struct later_digests *later; /* digests taken while writing */
     lxw_format *title, *header, *bold, *flag, *wrap, *year, *text;
@@ -116,42 +119,80 @@ static void count_cell(sheet *s)
         s->b->cells[n]++;
 }
 
+/*
+ * Text as libxlsxwriter must be given it. libxlsxwriter escapes C0
+ * controls in cells and shared strings but not in the text it copies into
+ * a chart's caches, and nothing escapes U+FFFE, U+FFFF or a literal
+ * "_x0041_": every string is escaped here (cm_ooxml_escape), so that cells,
+ * shared strings and the charts' caches (filled from the cells) all get
+ * the same well-formed text. Past Excel's limit of 32,767 characters,
+ * counted as Excel counts them (UTF-16 units, so a character outside the
+ * BMP is two), the text is cut on a character boundary (never inside a
+ * surrogate pair or an escape) and ends with "..."; *cut says so. Returns
+ * text itself, or a copy in *own to free; NULL when out of memory.
+ */
+static const char *xml_text(const char *text, bool *cut, char **own)
+{
+    size_t len = strlen(text);
+    *cut = false;
+    *own = NULL;
+    if (!cm_ooxml_needs_escape(text, len) &&
+        (len <= CELL_MAX || cm_utf16_length(text, len) <= CELL_MAX))
+        return text;
+    /* At most 4 bytes per 2 units, 3 per unit otherwise, 1 per unit of an escape. */
+    size_t room = (size_t)CM_OOXML_ESCAPE_GROWTH * len + 1;
+    if (room > 3 * (size_t)CELL_MAX + 8)
+        room = 3 * (size_t)CELL_MAX + 8;
+    char *buf = malloc(room);
+    if (!buf)
+        return NULL;
+    size_t used, n = cm_ooxml_escape(text, len, buf, CELL_MAX, &used);
+    if (used < len) {
+        n = cm_ooxml_escape(text, len, buf, CELL_MAX - 3, &used);
+        memcpy(buf + n, "...", 4);
+        *cut = true;
+    }
+    *own = buf;
+    return buf;
+}
+
 static void put_text(sheet *s, size_t col, const char *text, lxw_format *f)
 {
     book *b = s->b;
     if (!text || !*text)
         return;
-    size_t len = strlen(text), chars = cm_utf8_length(text, len);
-    if (chars > CELL_MAX) {
-        /* Cut on a character boundary, and count it for the Sources sheet. */
-        char *cut = malloc(len + 1);
-        if (!cut) {
-            b->status = CM_ERR_NOMEM;
-            return;
-        }
-        size_t n = cm_utf8_valid_prefix(text, len, CELL_MAX - 3);
-        memcpy(cut, text, n);
-        memcpy(cut + n, "...", 4);
-        check(b, worksheet_write_string(ws_of(s), s->row, (lxw_col_t)col, cut, f));
-        count_cell(s);
-        free(cut);
-        b->truncated++;
-        chars = CELL_MAX;
-    } else {
-        check(b, worksheet_write_string(ws_of(s), s->row, (lxw_col_t)col, text, f));
-        count_cell(s);
+    bool cut;
+    char *own;
+    const char *t = xml_text(text, &cut, &own);
+    if (!t) {
+        b->status = CM_ERR_NOMEM;
+        return;
     }
-    widen(s, col, chars);
+    check(b, worksheet_write_string(ws_of(s), s->row, (lxw_col_t)col, t, f));
+    count_cell(s);
+    /* A cut is counted for the Sources sheet. */
+    b->truncated += cut;
+    widen(s, col, cm_utf8_length(t, strlen(t)));
+    free(own);
 }
 
 /* A title or section heading: written, but not counted in column widths
    (it may run over the cells to its right). */
 static void put_label(sheet *s, size_t col, const char *text, lxw_format *f)
 {
-    if (text && *text) {
-        check(s->b, worksheet_write_string(ws_of(s), s->row, (lxw_col_t)col, text, f));
-        count_cell(s);
+    if (!text || !*text)
+        return;
+    bool cut;
+    char *own;
+    const char *t = xml_text(text, &cut, &own);
+    if (!t) {
+        s->b->status = CM_ERR_NOMEM;
+        return;
     }
+    check(s->b, worksheet_write_string(ws_of(s), s->row, (lxw_col_t)col, t, f));
+    count_cell(s);
+    s->b->truncated += cut;
+    free(own);
 }
 
 static void put_number(sheet *s, size_t col, double v, lxw_format *f)
@@ -247,7 +288,11 @@ static void create(book *b, sheet *s)
             check(b, LXW_ERROR_SHEETNAME_LENGTH_EXCEEDED);
             return;
         }
-        s->ws[p] = workbook_add_worksheet(b->wb, name);
+        bool cut;
+        char *own;
+        const char *xname = xml_text(name, &cut, &own);
+        s->ws[p] = xname ? workbook_add_worksheet(b->wb, xname) : NULL;
+        free(own);
         if (!s->ws[p])
             check(b, LXW_ERROR_MEMORY_MALLOC_FAILED);
         s->index[p] = ++b->nworksheets;
@@ -676,7 +721,7 @@ static void write_summary(book *b, sheet *s, const gathered *g)
         end_row(s);
     }
     struct tm tm;
-    gmtime_r(&info->created, &tm);
+    gmtime_r(&b->created, &tm);
     strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S UTC", &tm);
     put_text(s, 0, "Generated", b->bold);
     put_text(s, 1, buf, NULL);
@@ -1170,7 +1215,7 @@ static void write_sources(book *b, sheet *s)
     end_row(s);
 
     struct tm tm;
-    gmtime_r(&info->created, &tm);
+    gmtime_r(&b->created, &tm);
     char when[64];
     strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
     char rules_count[32], csv_version[32], min_count[32], years[32];
@@ -1258,6 +1303,7 @@ typedef struct part_check {
     uint64_t size; /* uncompressed, to share the work out */
     int worker;
     bool ok;
+    bool malformed; /* read whole, but not well-formed XML */
     char why[320];
 } part_check;
 
@@ -1275,8 +1321,22 @@ typedef struct verify_job {
 static bool check_part(unzFile zf, char *buf, part_check *pc, const uint64_t *cells, size_t nsheets)
 {
     const char *name = pc->name;
+    size_t len = strlen(name);
+    bool is_xml = (len > 4 && strcmp(name + len - 4, ".xml") == 0) ||
+                  (len > 5 && strcmp(name + len - 5, ".rels") == 0);
+    /* Every XML part is parsed whole (expat): well-formed, and holding no
+       character XML forbids, whatever wrote it. */
+    XML_Parser xp = is_xml ? XML_ParserCreate(NULL) : NULL;
+    if (is_xml && !xp) {
+        snprintf(pc->why, sizeof pc->why, "out of memory");
+        return false;
+    }
+    bool parsed = true;
+    char xml_error[200] = "";
     if (unzOpenCurrentFile(zf) != UNZ_OK) {
         snprintf(pc->why, sizeof pc->why, "part %s cannot be read", name);
+        if (xp)
+            XML_ParserFree(xp);
         return false;
     }
     /* Read it all (the CRC is checked at the close), keeping its first and
@@ -1293,6 +1353,8 @@ static bool check_part(unzFile zf, char *buf, part_check *pc, const uint64_t *ce
     int n;
     while ((n = unzReadCurrentFile(zf, buf, 64 * 1024)) > 0) {
         size_t got = (size_t)n;
+        if (xp && parsed && XML_Parse(xp, buf, n, 0) == XML_STATUS_ERROR)
+            parsed = false;
         if (sheet_no) {
             char joint[16];
             size_t cl = strlen(carry), take = got < 4 ? got : 4;
@@ -1323,17 +1385,35 @@ static bool check_part(unzFile zf, char *buf, part_check *pc, const uint64_t *ce
         }
     }
     int closed = unzCloseCurrentFile(zf);
+    if (xp && parsed && XML_Parse(xp, buf, 0, 1) == XML_STATUS_ERROR)
+        parsed = false;
+    if (xp && !parsed)
+        snprintf(xml_error, sizeof xml_error, "line %lu, column %lu: %s",
+                 (unsigned long)XML_GetCurrentLineNumber(xp),
+                 (unsigned long)XML_GetCurrentColumnNumber(xp) + 1,
+                 XML_ErrorString(XML_GetErrorCode(xp)));
+    bool no_memory = xp && !parsed && XML_GetErrorCode(xp) == XML_ERROR_NO_MEMORY;
+    if (xp)
+        XML_ParserFree(xp);
     if (n < 0 || closed != UNZ_OK) {
         snprintf(pc->why, sizeof pc->why, "part %s is damaged (%s)", name,
                  closed == UNZ_CRCERROR ? "CRC mismatch" : "truncated");
         return false;
     }
-    size_t len = strlen(name);
-    bool is_xml = (len > 4 && strcmp(name + len - 4, ".xml") == 0) ||
-                  (len > 5 && strcmp(name + len - 5, ".rels") == 0);
     char root[64];
     if (is_xml && (!xml_root(head, head_n, root, sizeof root) || !xml_whole(root, tail, tail_n))) {
         snprintf(pc->why, sizeof pc->why, "part %s is cut short", name);
+        return false;
+    }
+    if (no_memory) {
+        snprintf(pc->why, sizeof pc->why, "out of memory");
+        return false;
+    }
+    if (!parsed) {
+        /* Whole, but not XML: a fault of the writer, never of the disk. */
+        snprintf(pc->why, sizeof pc->why, "part %.96s is not well-formed XML at %.150s", name,
+                 xml_error);
+        pc->malformed = true;
         return false;
     }
     if (cells && sheet_no && sheet_no < nsheets && found != cells[sheet_no]) {
@@ -1436,7 +1516,7 @@ int cm_xlsx_verify_cells(const char *path, const uint64_t *cells, size_t nsheets
     for (size_t i = 0; i < nparts; i++) {
         if (!parts[i].ok) {
             snprintf(why, why_size, "%s", parts[i].why);
-            result = -1;
+            result = parts[i].malformed ? -2 : -1;
             break;
         }
     }
@@ -1469,6 +1549,10 @@ static cm_status write_book(const char *path, const char *tmp, char *dir, uint32
     b.nhits = nhits;
     b.info = info;
     b.names = names;
+    /* libxlsxwriter reads a time of 0 as "now": the epoch itself
+       (SOURCE_DATE_EPOCH=0) is written one second past it, in the document
+       properties and on the Summary and Sources sheets alike. */
+    b.created = info->created ? info->created : 1;
     cm_status st = CM_OK;
     gathered g = {0};
     sheet summary, areas, flows, diversity, services, flags, charts, definitions, sources;
@@ -1490,13 +1574,28 @@ static cm_status write_book(const char *path, const char *tmp, char *dir, uint32
     }
     struct tm tm;
     gmtime_r(&info->created, &tm);
-    lxw_doc_properties props = {.title = "citymig report",
-                                .subject = "Migration and urbanization indicators",
-                                .comments = "Written by citymig " CITYMIG_VERSION,
-                                /* libxlsxwriter reads 0 as "now": the epoch
-                                   itself is written one second past it. */
-                                .created = info->created ? info->created : 1};
-    check(&b, workbook_set_properties(b.wb, &props));
+    /* The document properties' text is escaped as cells are (ours holds
+       nothing to escape, but nothing reaches the XML unescaped). */
+    static const char *const prop_text[] = {"citymig report",
+                                            "Migration and urbanization indicators",
+                                            ("Written by citymig " CITYMIG_VERSION)};
+    char *prop_own[3] = {NULL, NULL, NULL};
+    const char *prop[3];
+    for (size_t k = 0; k < 3; k++) {
+        bool cut;
+        prop[k] = xml_text(prop_text[k], &cut, &prop_own[k]);
+        if (!prop[k])
+            check(&b, LXW_ERROR_MEMORY_MALLOC_FAILED);
+    }
+    /* libxlsxwriter copies these and never writes through them. */
+    lxw_doc_properties props = {.title = (char *)prop[0],
+                                .subject = (char *)prop[1],
+                                .comments = (char *)prop[2],
+                                .created = b.created};
+    if (prop[0] && prop[1] && prop[2])
+        check(&b, workbook_set_properties(b.wb, &props));
+    for (size_t k = 0; k < 3; k++)
+        free(prop_own[k]);
     make_formats(&b);
 
     st = gather(&b, &g);
@@ -1630,8 +1729,16 @@ close:;
     if (st == CM_OK) {
         /* libxlsxwriter may report success over a short write to one of its
            temporary files: read the archive back before trusting it. */
-        char why[200], what[320];
-        if (cm_xlsx_verify_cells(tmp, b.cells, b.cells_cap, why, sizeof why) != 0) {
+        char why[320], what[480];
+        int verified = cm_xlsx_verify_cells(tmp, b.cells, b.cells_cap, why, sizeof why);
+        if (verified == -2) {
+            /* Whole but malformed: an internal error, never renamed into place. */
+            cm_diag_report(diag, CM_SEV_ERROR, &loc,
+                           "internal error: the written workbook is malformed (%s); the file was "
+                           "not changed",
+                           why);
+            st = CM_ERR_INTERNAL;
+        } else if (verified != 0) {
             snprintf(what, sizeof what,
                      "the written workbook is damaged (%s; is the disk full, or a file size "
                      "limit reached?)",
@@ -1647,6 +1754,62 @@ done:
     gathered_free(&g);
     free(b.cells);
     return st;
+}
+
+/* One line the writer child wrote to standard error: libxlsxwriter's
+   "[ERROR][file:line]: text" becomes a note on the workbook ("PATH: note:
+   libxlsxwriter: text"); anything else (citymig's own messages) is passed
+   on as it is. */
+static void relay_line(const char *line, size_t n, const char *path, cm_diag *diag)
+{
+    const char *text = NULL, *end = line + n;
+    if ((n > 7 && strncmp(line, "[ERROR]", 7) == 0) ||
+        (n > 9 && strncmp(line, "[WARNING]", 9) == 0)) {
+        text = memchr(line, ']', n);
+        if (text && text + 1 < end && text[1] == '[')
+            text = memchr(text + 1, ']', (size_t)(end - text - 1));
+        if (text)
+            text += text + 1 < end && text[1] == ':' ? 2 : 1;
+    }
+    if (!text) {
+        fwrite(line, 1, n, stderr);
+        return;
+    }
+    while (text < end && *text == ' ')
+        text++;
+    while (end > text && (end[-1] == '\n' || end[-1] == '.' || end[-1] == ' '))
+        end--;
+    cm_loc loc = {path, 0, 0};
+    if (end > text)
+        cm_diag_report(diag, CM_SEV_NOTE, &loc, "libxlsxwriter: %.*s", (int)(end - text), text);
+}
+
+/* Passes on what the writer child wrote to standard error (kept in fd),
+   line by line, without allocating. */
+static void relay_child_stderr(int fd, const char *path, cm_diag *diag)
+{
+    if (lseek(fd, 0, SEEK_SET) != 0)
+        return;
+    char line[2048];
+    size_t n = 0;
+    for (;;) {
+        char buf[4096];
+        ssize_t got = read(fd, buf, sizeof buf);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got <= 0)
+            break;
+        for (ssize_t i = 0; i < got; i++) {
+            line[n++] = buf[i];
+            if (buf[i] == '\n' || n == sizeof line) {
+                relay_line(line, n, path, diag);
+                n = 0;
+            }
+        }
+    }
+    if (n)
+        relay_line(line, n, path, diag);
+    fflush(stderr);
 }
 
 cm_status cm_xlsx_write(const char *path, const cm_dataset *ds, const cm_results *results,
@@ -1726,8 +1889,22 @@ cm_status cm_xlsx_write(const char *path, const cm_dataset *ds, const cm_results
     fflush(stdout);
     fflush(stderr);
     cm_status st;
+    /* The child's standard error is kept in memory and passed on when it
+       ends, so that libxlsxwriter's own lines ("[ERROR][file:line]: ...")
+       come out in citymig's form. */
+    int errfd = memfd_create("citymig-writer-stderr", MFD_CLOEXEC);
+    pid_t parent = getpid();
+    sigset_t saved;
+    cm_signals_block(&saved); /* the child is registered before a signal is handled */
     pid_t pid = fork();
     if (pid == 0) {
+        if (cm_signals_child(parent) != 0) {
+            cm_cleanup_now();
+            _exit(CM_ERR_INTERNAL);
+        }
+        if (errfd >= 0)
+            dup2(errfd, STDERR_FILENO);
+        cm_signals_restore(&saved);
         st = write_book(path, tmp, dir, names, ds, results, rules, hits, nhits, info, diag);
         fflush(stderr);
         /* This process's copies: freed so that a leak checker following
@@ -1738,17 +1915,25 @@ cm_status cm_xlsx_write(const char *path, const cm_dataset *ds, const cm_results
         free(names);
         _exit((int)st);
     }
+    if (pid > 0)
+        cm_cleanup_child(pid);
+    cm_signals_restore(&saved);
     if (pid < 0) {
         /* No process to spare: write it here. */
         st = write_book(path, tmp, dir, names, ds, results, rules, hits, nhits, info, diag);
     } else {
-        cm_cleanup_child(pid);
         int status;
         while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
             ;
         cm_cleanup_child(0);
+        if (errfd >= 0)
+            relay_child_stderr(errfd, path, diag);
         if (WIFEXITED(status) && WEXITSTATUS(status) < CM_STATUS_COUNT) {
             st = (cm_status)WEXITSTATUS(status);
+        } else if (WIFEXITED(status) && WEXITSTATUS(status) > 128) {
+            /* A signal stopped the writer (it removed its file): the run
+               ends as if the signal had come here. */
+            cm_signal_exit(WEXITSTATUS(status) - 128);
         } else if (WIFSIGNALED(status)) {
             cm_diag_report(diag, CM_SEV_ERROR, &loc,
                            "writing the workbook was stopped by signal %d (out of memory?); the "
@@ -1759,6 +1944,8 @@ cm_status cm_xlsx_write(const char *path, const cm_dataset *ds, const cm_results
             st = CM_ERR_INTERNAL;
         }
     }
+    if (errfd >= 0)
+        close(errfd);
     if (st == CM_OK && target == CM_TARGET_STREAM) {
         st = cm_copy_to_stream(tmp, path, diag);
         unlink(tmp);

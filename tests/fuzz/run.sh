@@ -10,7 +10,7 @@ build=${1:?usage: run.sh BUILD_DIR SECONDS [HARNESS...]}
 seconds=${2:?usage: run.sh BUILD_DIR SECONDS [HARNESS...]}
 shift 2
 root=$(cd "$(dirname "$0")/../.." && pwd)
-harnesses=${*:-fuzz_csv fuzz_loader fuzz_rules fuzz_files fuzz_flowscan}
+harnesses=${*:-fuzz_csv fuzz_loader fuzz_rules fuzz_files fuzz_flowscan fuzz_writers}
 work=$build/fuzz
 mkdir -p "$work"
 
@@ -68,11 +68,31 @@ for o in '\107\200' '\023\203' '\125\206' '\066\207' '\001\222' '\143\301'; do
         >"$work/corpus-fuzz_flowscan/m$i"
     i=$((i + 1))
 done
+# The writers' input makes ids and names (see fuzz_writers.c): a few
+# inputs whose bytes choose every insert in turn, and some test inputs.
+mkdir -p "$work/corpus-fuzz_writers"
+for i in 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18; do
+    awk -v i="$i" 'BEGIN { for (k = 0; k < 40; k++) printf "%c", (k % 3 == 2) ? 65 + (i + k) % 19 : 33 + (i * 7 + k) % 90 }' \
+        >"$work/corpus-fuzz_writers/s$i"
+done
+seed fuzz_writers "$root"/tests/data/small/areas.csv
+
+# A harness not built yet (the build was made for fewer) is built first,
+# one at a time, before any runs.
+for name in $harnesses; do
+    if [ ! -x "$build/tests/fuzz/$name" ]; then
+        cmake --build "$build" -j 2 --target "$name" >"$work/$name-build.log" 2>&1 || {
+            echo "fuzz: $name cannot be built: see $work/$name-build.log" >&2
+            exit 1
+        }
+    fi
+done
 
 status=0
 run_one() {
     name=$1
     mkdir -p "$work/findings-$name"
+
     # Every earlier finding first: each must now pass.
     if [ -d "$root/tests/fuzz/regressions/$name" ]; then
         if ! "$build/tests/fuzz/$name" "$root/tests/fuzz/regressions/$name"/* \

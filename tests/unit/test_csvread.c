@@ -3,7 +3,9 @@
  * caps and structural errors, table-driven. Every input is also fed split
  * in two at every byte, and must give the same result as fed whole.
  */
+#include <fcntl.h>
 #include <locale.h>
+#include <stdbool.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,6 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -150,6 +154,7 @@ static const csv_case cases[] = {
     {"surrogate utf8", "\xed\xa0\x80\n", 0, CM_ERR_DATA,
      "! 1:1 invalid UTF-8 (byte 0xED); the file must be UTF-8: convert it first, for example "
      "with iconv -f LATIN1 -t UTF-8 if it is Latin-1\n"},
+    {"tab is text", "a\tb,c\n", 0, CM_OK, "1:1=a\tb 1:5=c\n"},
     {"truncated utf8 at end", "a\xc3", 0, CM_ERR_DATA,
      "! 1:2 invalid UTF-8 (a truncated character) at the end of the file\n"},
     {"utf16le bom",
@@ -306,7 +311,10 @@ static void test_field_name_in_errors(void **state)
     } named[] = {
         {"1,2,x\"y\n", "! 1:6 column 'c': quote inside an unquoted field"},
         {"1,\"2\n", "! 1:3 column 'b': unterminated quoted field"},
-        {"\x01\x80,2\n", "! 1:2 column 'a': invalid UTF-8"},
+        {"x\x80,2\n", "! 1:2 column 'a': invalid UTF-8"},
+        /* A bad byte that begins a field is in that field. */
+        {"1,\x80\n", "! 1:3 column 'b': invalid UTF-8"},
+        {"1,2,\xff,4\n", "! 1:5 column 'c': invalid UTF-8"},
         {"1,2,3,4\"\n", "! 1:8 quote inside an unquoted field"},
     };
     for (size_t i = 0; i < sizeof named / sizeof named[0]; i++) {
@@ -324,6 +332,94 @@ static void test_field_name_in_errors(void **state)
     }
 }
 
+/* Text every output can hold: UTF-8, and no character XML 1.0 forbids. */
+static void test_text_check(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *s;
+        bool utf8_only;
+        size_t col; /* 0: accepted */
+        const char *why;
+    } texts[] = {
+        {"plain \t tab, CR \r LF \n", false, 0, ""},
+        {"\xc3\xa9t\xc3\xa9 \xef\xbf\xbd \xef\xbb\xbf \xf0\x9f\x98\x80", false, 0, ""},
+        {"ab\x01", false, 3, "control character U+0001"},
+        {"\xc3\xa9\x1b[2J", false, 2, "control character U+001B"},
+        {"x\xef\xbf\xbe", false, 2, "the noncharacter U+FFFE"},
+        {"\xef\xbf\xbf", false, 1, "the noncharacter U+FFFF"},
+        {"caf\xe9", false, 4, "invalid UTF-8 (byte 0xE9)"},
+        {"caf\xc3", false, 4, "invalid UTF-8 (byte 0xC3)"},
+        {"\xed\xa0\x80", false, 1, "invalid UTF-8 (byte 0xED)"},
+        {"in\x01\xef\xbf\xbe", true, 0, ""},
+        {"in\x01\xff", true, 4, "invalid UTF-8 (byte 0xFF)"},
+    };
+    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+        size_t col = 0;
+        char why[160] = "";
+        bool ok = cm_text_check(texts[i].s, strlen(texts[i].s), texts[i].utf8_only, &col, why,
+                                sizeof why);
+        if (ok != (texts[i].col == 0) || col != texts[i].col || strcmp(why, texts[i].why) != 0)
+            print_error("case %zu: %d at %zu: %s\n", i, ok, col, why);
+        assert_int_equal(ok, texts[i].col == 0);
+        assert_int_equal(col, texts[i].col);
+        assert_string_equal(why, texts[i].why);
+    }
+}
+
+/* Only regular files are opened: a pipe is refused at once, not waited
+   on; so are a directory and a device. */
+static void test_input_open(void **state)
+{
+    (void)state;
+    char dir[256], path[300];
+    const char *tmp = getenv("TMPDIR");
+    snprintf(dir, sizeof dir, "%s/cm-open-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    assert_non_null(mkdtemp(dir));
+    static const struct {
+        const char *name;
+        const char *expected;
+    } kinds[] = {
+        {"pipe", "! 0:0 cannot read rules: it is a named pipe (FIFO); expected a regular file "
+                 "(save what it gives to a file, and name that file)\n"},
+        {"dir", "! 0:0 cannot read rules: it is a directory; expected a regular file\n"},
+        {"null", "! 0:0 cannot read rules: it is a character device; expected a regular file "
+                 "(save what it gives to a file, and name that file)\n"},
+        {"file", ""},
+        {"none", "! 0:0 cannot open rules: No such file or directory\n"},
+    };
+    snprintf(path, sizeof path, "%s/pipe", dir);
+    assert_int_equal(mkfifo(path, 0600), 0);
+    snprintf(path, sizeof path, "%s/dir", dir);
+    assert_int_equal(mkdir(path, 0700), 0);
+    snprintf(path, sizeof path, "%s/null", dir);
+    assert_int_equal(symlink("/dev/null", path), 0);
+    snprintf(path, sizeof path, "%s/file", dir);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    assert_int_equal(fclose(f), 0);
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+        capture out;
+        cm_diag diag;
+        memset(&out, 0, sizeof out);
+        cm_diag_init(&diag, on_diag, &out, 0);
+        snprintf(path, sizeof path, "%s/%s", dir, kinds[i].name);
+        int fd = cm_input_open(path, "r.csv", "rules", &diag);
+        assert_string_equal(out.text, kinds[i].expected);
+        assert_int_equal(fd >= 0, !*kinds[i].expected);
+        if (fd >= 0) {
+            /* Blocking again once judged. */
+            assert_int_equal(fcntl(fd, F_GETFL) & O_NONBLOCK, 0);
+            close(fd);
+        }
+        if (strcmp(kinds[i].name, "dir") == 0)
+            rmdir(path);
+        else
+            unlink(path);
+    }
+    assert_int_equal(rmdir(dir), 0);
+}
+
 int main(void)
 {
     /* The library must not depend on the locale: the suite also runs under
@@ -334,6 +430,7 @@ int main(void)
         cmocka_unit_test(test_field_cap),       cmocka_unit_test(test_field_count_cap),
         cmocka_unit_test(test_invalid_options), cmocka_unit_test(test_handler_stops),
         cmocka_unit_test(test_stats),           cmocka_unit_test(test_field_name_in_errors),
+        cmocka_unit_test(test_text_check),      cmocka_unit_test(test_input_open),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -77,14 +78,28 @@ static void open_scratch(scratch *s)
     assert_non_null(mkdtemp(s->dir));
 }
 
-static cm_status load(scratch *s)
+static cm_status load_with(scratch *s, const cm_load_options *lo)
 {
     char path[400];
     snprintf(path, sizeof path, "%s/dataset.ini", s->dir);
     cm_diag diag;
     cm_diag_init(&diag, on_diag, s, 0);
+    return cm_dataset_load(path, lo, &diag, &s->ds);
+}
+
+static cm_status load(scratch *s)
+{
     cm_load_options lo = {0};
-    return cm_dataset_load(path, &lo, &diag, &s->ds);
+    return load_with(s, &lo);
+}
+
+/* A name in the scratch directory made otherwise (a link, a pipe), to be
+   removed with it. */
+static const char *scratch_name(scratch *s, const char *name, char *path, size_t size)
+{
+    snprintf(path, size, "%s/%s", s->dir, name);
+    snprintf(s->files[s->nfiles++], sizeof s->files[0], "%s", name);
+    return path;
 }
 
 static void close_scratch(scratch *s)
@@ -92,7 +107,8 @@ static void close_scratch(scratch *s)
     char path[400];
     for (size_t i = 0; i < s->nfiles; i++) {
         snprintf(path, sizeof path, "%s/%s", s->dir, s->files[i]);
-        unlink(path);
+        if (unlink(path) != 0)
+            rmdir(path);
     }
     rmdir(s->dir);
     cm_dataset_free(s->ds);
@@ -741,8 +757,8 @@ static void test_encoding_bom(void **state)
     close_scratch(&s);
     /* Files shorter than a BOM are read too: what is wrong with them is said. */
     static const char *const tiny[] = {"", "i\n", "id"};
-    static const char *const said[] = {"no header row", "has no column 'id'",
-                                       "has no column 'pop'"};
+    static const char *const said[] = {"no header row", "has no column \"id\"",
+                                       "has no column \"pop\""};
     for (size_t i = 0; i < 3; i++) {
         open_scratch(&s);
         put_text(&s, "d.csv", tiny[i]);
@@ -764,17 +780,17 @@ static const bad_case bad[] = {
      "colour = blue\n",
      "dataset.ini:6: error: unknown key 'colour' in [areas]"},
     {"[areas]\nfile = d.csv\nyear = 2020\ncolumn.area_id = id\ncolumn.population = Pop\n",
-     "dataset.ini:5: error: key 'column.population': d.csv has no column 'Pop' (its columns: "
-     "'id', 'pop')"},
+     "dataset.ini:5: error: key 'column.population': d.csv has no column \"Pop\" (its columns: "
+     "\"id\", \"pop\")"},
     {"[areas]\nfile = d.csv\ncolumn.area_id = id\nunpivot = 2020-1990 -> year, population\n",
-     "dataset.ini:4: error: key 'unpivot': '2020-1990' is not a range of years"},
+     "dataset.ini:4: error: key 'unpivot': \"2020-1990\" is not a range of years"},
     {"[areas]\nfile = d.csv\ncolumn.area_id = id\nunpivot = 2020-2021 -> population\n",
      "dataset.ini:4: error: key 'unpivot': expected '-> year, COLUMN' after the range"},
     {"[areas]\nfile = nowhere.csv\nyear = 2020\ncolumn.area_id = id\ncolumn.population = pop\n",
-     "dataset.ini:2: error: key 'file': cannot open 'nowhere.csv': No such file or directory"},
+     "dataset.ini:2: error: key 'file': cannot open \"nowhere.csv\": No such file or directory"},
     {"[areas]\nfile = d.csv\nyear = 2020\ncolumn.area_id = {id}-{State}\n"
      "column.population = pop\n",
-     "dataset.ini:4: error: key 'column.area_id': d.csv has no column 'State'"},
+     "dataset.ini:4: error: key 'column.area_id': d.csv has no column \"State\""},
     {"[areas]\nfile = d.csv\nyear = 2020\ncolumn.area_ids = id\n",
      "dataset.ini:4: error: key 'column.area_ids': areas.csv has no column 'area_ids'"},
     {"[area]\nfile = d.csv\n", "dataset.ini:1: error: unknown section [area]"},
@@ -785,12 +801,12 @@ static const bad_case bad[] = {
     {"[areas]\nfile = d.csv\nyear = 2020\ncolumn.area_id = id\njoin = elsewhere\n",
      "dataset.ini:5: error: key 'join': there is no section [elsewhere] to join into"},
     {"[areas]\nfile = d.csv\nyear = 2020\ncolumn.area_id = id\ndelimiter = ab\n",
-     "dataset.ini:5: error: key 'delimiter': 'ab' is not one character"},
+     "dataset.ini:5: error: key 'delimiter': \"ab\" is not one character"},
     {"[areas]\nfile = d.csv\nyear = 2020\ncolumn.area_id = id\ndelimiter = ;\n",
      "dataset.ini:5: error: key 'delimiter': empty (in a manifest a ';' after a space starts a "
      "comment"},
     {"[areas]\nfile = d.csv\nyear = 2020\ncolumn.area_id = id\nscale.population = -5\n",
-     "dataset.ini:5: error: key 'scale.population': '-5' is not a positive number"},
+     "dataset.ini:5: error: key 'scale.population': \"-5\" is not a positive number"},
     {"[areas]\nfile = d.csv\nyear = 2020\ncolumn.area_id = id\nround.name = yes\n",
      "dataset.ini:5: error: key 'round.name': only counts are rounded"},
     {"[areas]\nfile = d.csv\nyear = 2020\ncolumn.area_id = id\nthis line has no equals sign\n",
@@ -798,14 +814,53 @@ static const bad_case bad[] = {
     {"[areas]\nfile = d.csv\narea_id = A\ncolumn.area_id = id\nyear = 2020\n",
      "dataset.ini:4: error: key 'column.area_id': column 'area_id' is already given (line 3)"},
     {"[flows]\nfile = d.csv\njoin = flows\n",
-     "dataset.ini:3: error: key 'join': there is no section [flows] to join into"},
+     "dataset.ini:3: error: key 'join': [flows] names itself; expected another section of flows, "
+     "whose rows this one's columns join (such as join = flows in [flows.extra])\n"},
+    {"[areas]\nfile = d.csv\nyear = 2020\ncolumn.area_id = id\njoin = areas\n",
+     "dataset.ini:5: error: key 'join': [areas] names itself; expected another section of areas"},
+    /* Files stay in the manifest's folder. */
+    {"[areas]\nfile = /etc/passwd\nyear = 2020\ncolumn.area_id = id\n",
+     "dataset.ini:2: error: key 'file': \"/etc/passwd\" is an absolute path; expected a path "
+     "relative to the manifest, to a file in its folder (or give --allow-outside-files to read "
+     "files elsewhere)\n"},
+    {"[areas]\nfile = ../../../../../../etc/passwd\nyear = 2020\ncolumn.area_id = id\n",
+     "dataset.ini:2: error: key 'file': \"../../../../../../etc/passwd\" leads out of the "
+     "manifest's folder with '..'; expected a file in that folder or below it (or give "
+     "--allow-outside-files to read files elsewhere)\n"},
+    {"[areas]\nfile = sub/../../d.csv\nyear = 2020\ncolumn.area_id = id\n",
+     "dataset.ini:2: error: key 'file': \"sub/../../d.csv\" leads out of the manifest's folder "
+     "with '..'"},
+    {"[areas]\nfile =\nyear = 2020\ncolumn.area_id = id\n",
+     "dataset.ini:2: error: key 'file': empty; expected the name of a file beside the manifest\n"},
+    /* A value from a file is quoted escaped and cut short. */
+    {"[areas]\nfile = "
+     "/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n"
+     "year = 2020\ncolumn.area_id = id\n",
+     "dataset.ini:2: error: key 'file': "
+     "\"/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa...\" "
+     "is an absolute path"},
+    /* The manifest is UTF-8 text, every value of it. */
+    {"[dataset]\ntitle = Z\xfcrich\n[areas]\nfile = d.csv\nyear = 2020\ncolumn.area_id = id\n",
+     "dataset.ini:2: error: invalid UTF-8 (byte 0xFC); expected a manifest in UTF-8 (if it was "
+     "saved as Latin-1 or Windows-1252, convert it first, for example with iconv -f "
+     "WINDOWS-1252 -t UTF-8)\n"},
+    {"[areas]\nfile = d.csv\nyear = 2020\ncolumn.area_id = id\nmap.area_id = A:Z\xfcrich\n",
+     "dataset.ini:5: error: invalid UTF-8 (byte 0xFC)"},
+    {"[areas]\nfile = d.csv\nyear = 2020\ncolumn.area_id = id\nmap.area_id = A:B\x01\n",
+     "dataset.ini:5: error: control character U+0001; expected text: XML 1.0, in which reports "
+     "are written, forbids it (remove it from the manifest)\n"},
+    {"[areas]\nfile = d.csv\nyear = 2020\narea_id = \xef\xbf\xbe\n",
+     "dataset.ini:4: error: the noncharacter U+FFFE; expected text"},
+    {"[are\x1b"
+     "as]\nfile = d.csv\n",
+     "dataset.ini:1: error: control character U+001B"},
     {"[areas]\nfile = d.csv\nyear = 2020\ncolumn.area_id = id\nkeep_if.Kind = x\n",
-     "dataset.ini:5: error: key 'keep_if.Kind': d.csv has no column 'Kind'"},
+     "dataset.ini:5: error: key 'keep_if.Kind': d.csv has no column \"Kind\""},
     {"[areas]\nfile = d.csv\nyear = 2020\ncolumn.area_id = id\nzones = A, B\n",
      "dataset.ini:5: error: key 'zones' in [areas]: zones are declared in a flows section "
      "([flows] or [flows.NAME])"},
     {"[flows]\nfile = d.csv\nzone_level = town\n",
-     "dataset.ini:3: error: key 'zone_level': 'town' is not a level (expected one of world, "
+     "dataset.ini:3: error: key 'zone_level': \"town\" is not a level (expected one of world, "
      "region, country, metro, city, district)"},
     {"[flows]\nfile = d.csv\nzones = A\nzone_level = city\n",
      "dataset.ini:4: error: key 'zone_level': 'zones' is given at line 3; give zones or "
@@ -820,11 +875,212 @@ static const bad_case bad[] = {
      "quote, line_ends, header_line, missing, thousands, decimal, dedupe, unpivot, join, zones, "
      "zone_level, a column of flows.csv"},
     {"[areas]\nfile = d.csv\nyear = 2020\ncolumn.area_id = id\nencoding = cp1250\n",
-     "dataset.ini:5: error: key 'encoding': 'cp1250' is not an encoding citymig reads (expected "
+     "dataset.ini:5: error: key 'encoding': \"cp1250\" is not an encoding citymig reads (expected "
      "utf-8, windows-1252, iso-8859-1 (or latin1) or iso-8859-15)\n"},
     {"[areas]\nfile = d.csv\nyear = 2020\ncolumn.area_id = id\nencoding = utf8\n",
-     "dataset.ini:5: error: key 'encoding': 'utf8' is not an encoding citymig reads"},
+     "dataset.ini:5: error: key 'encoding': \"utf8\" is not an encoding citymig reads"},
 };
+
+/* A NUL byte in a manifest is refused at its place, not read as the end of
+   its line. */
+static void test_manifest_nul(void **state)
+{
+    (void)state;
+    scratch s;
+    open_scratch(&s);
+    s.columns = true;
+    put_text(&s, "d.csv", "id,pop\nA,5\n");
+    static const char ini[] = "[areas]\nfile = d.csv\0.x\nyear = 2020\ncolumn.area_id = id\n";
+    put(&s, "dataset.ini", ini, sizeof ini - 1);
+    assert_int_equal(load(&s), CM_ERR_DATA);
+    assert_string_equal(s.messages, "dataset.ini:2:13: error: control character U+0000; "
+                                    "expected text: XML 1.0, in which reports are written, "
+                                    "forbids it (remove it from the manifest)\n");
+    close_scratch(&s);
+}
+
+/* CR line ends (an old Mac export) and CRLF are read as LF: the same
+   dataset, and the same lines in messages. */
+static void test_manifest_line_ends(void **state)
+{
+    (void)state;
+    static const char *const ends[] = {"\r", "\r\n", "\n"};
+    for (size_t i = 0; i < 3; i++) {
+        scratch s;
+        open_scratch(&s);
+        put_text(&s, "d.csv", "id,pop\nA,5\n");
+        char ini[256];
+        snprintf(ini, sizeof ini,
+                 "[dataset]%stitle = T%s[areas]%sfile = d.csv%syear = 2020%s"
+                 "column.area_id = id%scolumn.population = pop%s",
+                 ends[i], ends[i], ends[i], ends[i], ends[i], ends[i], ends[i]);
+        put_text(&s, "dataset.ini", ini);
+        assert_int_equal(load(&s), CM_OK);
+        assert_string_equal(s.ds->title, "T");
+        EXPECT_AREA(&s, "A", 2020, CM_AREAS_POPULATION, "5");
+        close_scratch(&s);
+        /* An error names its line. */
+        open_scratch(&s);
+        put_text(&s, "d.csv", "id,pop\nA,5\n");
+        snprintf(ini, sizeof ini, "[areas]%sfile = d.csv%syear = 2020%scolour = blue%s", ends[i],
+                 ends[i], ends[i], ends[i]);
+        put_text(&s, "dataset.ini", ini);
+        assert_int_equal(load(&s), CM_ERR_DATA);
+        assert_non_null(strstr(s.messages, "dataset.ini:4: error: unknown key 'colour'"));
+        close_scratch(&s);
+    }
+}
+
+/* A value the manifest changed (scale, marks) is quoted as its file writes
+   it, with what it became. */
+static void test_value_quoted_as_written(void **state)
+{
+    (void)state;
+    scratch s;
+    open_scratch(&s);
+    put_text(&s, "d.csv", "id,pop\nA,0.0005\nB,12.25\n");
+    put_text(&s, "dataset.ini",
+             "[areas]\nfile = d.csv\nyear = 2020\ncolumn.area_id = id\n"
+             "column.population = pop\nscale.population = 1000\n");
+    assert_int_equal(load(&s), CM_ERR_DATA);
+    assert_non_null(strstr(s.messages, "d.csv:2: error: column 'population': \"0.0005\" is not a "
+                                       "count (scale.population = 1000 makes it \"0.5\": has a "
+                                       "decimal point; expected"));
+    assert_null(strstr(s.messages, "d.csv:3:")); /* 12.25 thousand is 12250 */
+    close_scratch(&s);
+    open_scratch(&s);
+    put_text(&s, "d.csv", "id;pop\nA;\"1.234,5\"\n");
+    put_text(&s, "dataset.ini",
+             "[areas]\nfile = d.csv\ndelimiter = semicolon\nyear = 2020\ncolumn.area_id = id\n"
+             "column.population = pop\nthousands = period\ndecimal = comma\n");
+    assert_int_equal(load(&s), CM_ERR_DATA);
+    assert_non_null(strstr(s.messages, "d.csv:2: error: column 'population': \"1.234,5\" is not "
+                                       "a count (read with the manifest's thousands separator "
+                                       "and decimal mark as \"1234.5\": has a decimal point"));
+    close_scratch(&s);
+}
+
+/* The download's column names, listed in a message, are quoted escaped:
+   a name cannot write to the terminal. */
+static void test_download_names_quoted(void **state)
+{
+    (void)state;
+    scratch s;
+    open_scratch(&s);
+    put_text(&s, "d.csv", "i\x1b[2Jd,pop\nA,5\n");
+    put_text(&s, "dataset.ini",
+             "[areas]\nfile = d.csv\nyear = 2020\ncolumn.area_id = id\ncolumn.population = pop\n");
+    assert_int_equal(load(&s), CM_ERR_DATA);
+    assert_string_equal(s.messages, "dataset.ini:4: error: key 'column.area_id': d.csv has no "
+                                    "column \"id\" (its columns: \"i\\x1b[2Jd\", \"pop\")\n");
+    close_scratch(&s);
+}
+
+/* A source that is not a regular file is refused at the manifest's line,
+   before it is opened: a named pipe would block for ever. So is a manifest
+   that is a pipe. */
+static void test_source_not_regular(void **state)
+{
+    (void)state;
+    scratch s;
+    char path[400];
+    open_scratch(&s);
+    assert_int_equal(mkfifo(scratch_name(&s, "pipe.csv", path, sizeof path), 0600), 0);
+    assert_int_equal(mkdir(scratch_name(&s, "sub", path, sizeof path), 0700), 0);
+    put_text(&s, "dataset.ini",
+             "[areas]\nfile = pipe.csv\nyear = 2020\ncolumn.area_id = id\n"
+             "[stocks]\nfile = sub\nyear = 2020\narea_id = A\norigin = B\ncount = 1\n");
+    assert_int_equal(load(&s), CM_ERR_NOINPUT);
+    assert_string_equal(s.messages,
+                        "dataset.ini:2: error: key 'file': \"pipe.csv\" is a named pipe (FIFO); "
+                        "expected a regular file\n"
+                        "dataset.ini:6: error: key 'file': \"sub\" is a directory; expected a "
+                        "regular file\n");
+    close_scratch(&s);
+
+    /* The manifest a pipe: named itself, or found in its directory. */
+    open_scratch(&s);
+    assert_int_equal(mkfifo(scratch_name(&s, "dataset.ini", path, sizeof path), 0600), 0);
+    assert_int_equal(load(&s), CM_ERR_NOINPUT);
+    assert_string_equal(s.messages, "dataset.ini:0: error: cannot read the dataset: it is a named "
+                                    "pipe (FIFO); expected a directory holding areas.csv, "
+                                    "stocks.csv, flows.csv or services.csv, or a manifest\n");
+    s.mlen = 0;
+    cm_dataset_free(s.ds);
+    s.ds = NULL;
+    cm_diag diag;
+    cm_diag_init(&diag, on_diag, &s, 0);
+    cm_load_options lo = {0};
+    assert_int_equal(cm_dataset_load(s.dir, &lo, &diag, &s.ds), CM_ERR_NOINPUT);
+    assert_string_equal(s.messages, "dataset.ini:0: error: cannot read the manifest: it is a "
+                                    "named pipe (FIFO); expected a regular file (save what it "
+                                    "gives to a file, and name that file)\n");
+    close_scratch(&s);
+}
+
+/* A symbolic link leading out of the manifest's folder is refused, one
+   inside it followed; --allow-outside-files lets a manifest read anywhere. */
+static void test_files_stay_in_the_folder(void **state)
+{
+    (void)state;
+    scratch out, s;
+    char path[400], target[400];
+    open_scratch(&out);
+    put_text(&out, "secret.csv", "id,pop\nS,1\n");
+    snprintf(target, sizeof target, "%s/secret.csv", out.dir);
+    open_scratch(&s);
+    put_text(&s, "d.csv", "id,pop\nA,5\n");
+    assert_int_equal(symlink(target, scratch_name(&s, "out.csv", path, sizeof path)), 0);
+    assert_int_equal(symlink("d.csv", scratch_name(&s, "in.csv", path, sizeof path)), 0);
+    assert_int_equal(symlink(out.dir, scratch_name(&s, "outdir", path, sizeof path)), 0);
+    put_text(&s, "dataset.ini",
+             "[areas]\nfile = in.csv\nyear = 2020\ncolumn.area_id = id\ncolumn.population = pop\n"
+             "[areas.b]\nfile = out.csv\nyear = 2021\ncolumn.area_id = id\n"
+             "column.population = pop\n"
+             "[areas.c]\nfile = outdir/secret.csv\nyear = 2022\ncolumn.area_id = id\n"
+             "column.population = pop\n");
+    assert_int_equal(load(&s), CM_ERR_DATA);
+    assert_string_equal(s.messages,
+                        "dataset.ini:7: error: key 'file': \"out.csv\" leads out of the "
+                        "manifest's folder through a symbolic link; expected a file in that "
+                        "folder or below it (or give --allow-outside-files to read files "
+                        "elsewhere)\n"
+                        "dataset.ini:12: error: key 'file': \"outdir/secret.csv\" leads out of "
+                        "the manifest's folder through a symbolic link; expected a file in that "
+                        "folder or below it (or give --allow-outside-files to read files "
+                        "elsewhere)\n");
+    cm_dataset_free(s.ds);
+    s.ds = NULL;
+    s.mlen = 0;
+    s.messages[0] = '\0';
+    cm_load_options lo = {.allow_outside_files = true};
+    assert_int_equal(load_with(&s, &lo), CM_OK);
+    EXPECT_AREA(&s, "A", 2020, CM_AREAS_POPULATION, "5");
+    EXPECT_AREA(&s, "S", 2021, CM_AREAS_POPULATION, "1");
+    EXPECT_AREA(&s, "S", 2022, CM_AREAS_POPULATION, "1");
+    close_scratch(&s);
+
+    /* '..' and an absolute path, allowed. */
+    open_scratch(&s);
+    const char *base = strrchr(out.dir, '/') + 1;
+    char ini[1024];
+    snprintf(ini, sizeof ini,
+             "[areas]\nfile = ../%s/secret.csv\nyear = 2020\ncolumn.area_id = id\n"
+             "column.population = pop\n[areas.b]\nfile = %s\nyear = 2021\n"
+             "column.area_id = id\ncolumn.population = pop\n",
+             base, target);
+    put_text(&s, "dataset.ini", ini);
+    assert_int_equal(load(&s), CM_ERR_DATA);
+    assert_non_null(strstr(s.messages, "dataset.ini:2: error: key 'file': \"../"));
+    assert_non_null(strstr(s.messages, "dataset.ini:7: error: key 'file': \"/"));
+    cm_dataset_free(s.ds);
+    s.ds = NULL;
+    assert_int_equal(load_with(&s, &lo), CM_OK);
+    EXPECT_AREA(&s, "S", 2020, CM_AREAS_POPULATION, "1");
+    EXPECT_AREA(&s, "S", 2021, CM_AREAS_POPULATION, "1");
+    close_scratch(&s);
+    close_scratch(&out);
+}
 
 static void test_bad_manifests(void **state)
 {
@@ -871,6 +1127,12 @@ int main(void)
         cmocka_unit_test(test_encoding_undefined_byte),
         cmocka_unit_test(test_encoding_bom),
         cmocka_unit_test(test_bad_manifests),
+        cmocka_unit_test(test_manifest_nul),
+        cmocka_unit_test(test_manifest_line_ends),
+        cmocka_unit_test(test_value_quoted_as_written),
+        cmocka_unit_test(test_source_not_regular),
+        cmocka_unit_test(test_download_names_quoted),
+        cmocka_unit_test(test_files_stay_in_the_folder),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
