@@ -28,6 +28,7 @@
 #include "citymig/outfile.h"
 #include "citymig/rules.h"
 #include "citymig/summary.h"
+#include "citymig/utf8.h"
 #include "citymig/value.h"
 #include "citymig/xlsx.h"
 
@@ -387,6 +388,44 @@ static void start_output(const options *o, FILE *err, printer *pr, progress *pro
     }
 }
 
+/*
+ * Writes text for a terminal: a control byte (other than TAB), DEL, or a
+ * byte that is not part of valid UTF-8 is written as \xHH, so that a path
+ * or an id cannot retitle, clear or recolour the terminal. Everything that
+ * reaches standard error from here goes through it.
+ */
+static void put_term(FILE *out, const char *s)
+{
+    size_t len = strlen(s);
+    for (size_t i = 0; i < len;) {
+        unsigned char c = (unsigned char)s[i];
+        size_t ok = c >= 0x80 ? cm_utf8_valid_prefix(s + i, len - i, 1) : 0;
+        if (c >= 0x80 && ok > 0) {
+            fwrite(s + i, 1, ok, out);
+            i += ok;
+        } else if (c >= 0x80 || (c < 0x20 && c != '\t') || c == 0x7f) {
+            fprintf(out, "\\x%02X", c);
+            i++;
+        } else {
+            fputc(c, out);
+            i++;
+        }
+    }
+}
+
+/* printf into put_term. */
+static void print_term(FILE *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void print_term(FILE *out, const char *fmt, ...)
+{
+    char text[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    put_term(out, text);
+}
+
 static void print_diag(void *ctx, const cm_diag_msg *msg)
 {
     printer *p = ctx;
@@ -394,32 +433,36 @@ static void print_diag(void *ctx, const cm_diag_msg *msg)
         return;
     progress_clear(p->prog);
     if (msg->loc.file && msg->loc.line && msg->loc.col)
-        fprintf(p->err, "%s:%" PRIu64 ":%" PRIu32 ": ", msg->loc.file, msg->loc.line, msg->loc.col);
+        print_term(p->err, "%s:%" PRIu64 ":%" PRIu32 ": ", msg->loc.file, msg->loc.line,
+                   msg->loc.col);
     else if (msg->loc.file && msg->loc.line)
-        fprintf(p->err, "%s:%" PRIu64 ": ", msg->loc.file, msg->loc.line);
+        print_term(p->err, "%s:%" PRIu64 ": ", msg->loc.file, msg->loc.line);
     else if (msg->loc.file)
-        fprintf(p->err, "%s: ", msg->loc.file);
+        print_term(p->err, "%s: ", msg->loc.file);
     else
         fprintf(p->err, "citymig: ");
     static const char *const colours[] = {[CM_SEV_NOTE] = "\033[1;36m",
                                           [CM_SEV_WARNING] = "\033[1;35m",
                                           [CM_SEV_ERROR] = "\033[1;31m"};
     if (p->colour)
-        fprintf(p->err, "%s%s:\033[0m %s\n", colours[msg->severity], cm_severity_str(msg->severity),
-                msg->text);
+        fprintf(p->err, "%s%s:\033[0m ", colours[msg->severity], cm_severity_str(msg->severity));
     else
-        fprintf(p->err, "%s: %s\n", cm_severity_str(msg->severity), msg->text);
+        fprintf(p->err, "%s: ", cm_severity_str(msg->severity));
+    put_term(p->err, msg->text);
+    fputc('\n', p->err);
 }
 
 static int usage_error(FILE *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 static int usage_error(FILE *err, const char *fmt, ...)
 {
+    char text[1024];
     va_list ap;
-    fprintf(err, "citymig: error: ");
     va_start(ap, fmt);
-    vfprintf(err, fmt, ap);
+    vsnprintf(text, sizeof text, fmt, ap);
     va_end(ap);
+    fprintf(err, "citymig: error: ");
+    put_term(err, text);
     fprintf(err, "\nTry 'citymig --help' for more information.\n");
     return cm_status_exit_code(CM_ERR_USAGE);
 }
@@ -637,8 +680,9 @@ static int cmd_validate(const options *o, FILE *out, FILE *err)
             fprintf(out, "valid: 0 errors, %zu warning%s, %zu note%s\n", diag.warnings,
                     diag.warnings == 1 ? "" : "s", diag.notes, diag.notes == 1 ? "" : "s");
     } else if (ds) {
-        fprintf(err, "citymig: %s is invalid: %zu error%s\n", o->dataset, diag.errors,
-                diag.errors == 1 ? "" : "s");
+        print_term(err, "citymig: %s is invalid: %zu error%s", o->dataset, diag.errors,
+                   diag.errors == 1 ? "" : "s");
+        fputc('\n', err);
     }
     cm_dataset_free(ds);
     return cm_status_exit_code(st);
@@ -978,10 +1022,11 @@ static int cmd_report(const options *o, FILE *err)
         st = cm_outfile_commit(&hits_file, &diag);
     else if (hits_open)
         cm_outfile_abort(&hits_file);
-    if (st == CM_OK && !o->quiet)
-        fprintf(err, "citymig: wrote %s: %zu indicator values, %zu rule hits\n", o->output,
-                results.count, nhits);
-    else if (st == CM_ERR_NOMEM)
+    if (st == CM_OK && !o->quiet) {
+        print_term(err, "citymig: wrote %s: %zu indicator values, %zu rule hits", o->output,
+                   results.count, nhits);
+        fputc('\n', err);
+    } else if (st == CM_ERR_NOMEM)
         fprintf(err, "citymig: error: out of memory\n");
     else if (st == CM_ERR_DATA || st == CM_ERR_NOINPUT)
         fprintf(err, "citymig: no report written: %s\n", cm_status_str(st));
