@@ -3,6 +3,7 @@
  * caps and structural errors, table-driven. Every input is also fed split
  * in two at every byte, and must give the same result as fed whole.
  */
+#include <errno.h>
 #include <fcntl.h>
 #include <locale.h>
 #include <stdbool.h>
@@ -386,8 +387,10 @@ static void test_input_open(void **state)
         {"null", "! 0:0 cannot read rules: it is a character device; expected a regular file "
                  "(save what it gives to a file, and name that file)\n"},
         {"file", ""},
-        {"none", "! 0:0 cannot open rules: No such file or directory\n"},
+        {"none", NULL}, /* the system's words for ENOENT, in the locale's language */
     };
+    char none[160];
+    snprintf(none, sizeof none, "! 0:0 cannot open rules: %s\n", strerror(ENOENT));
     snprintf(path, sizeof path, "%s/pipe", dir);
     assert_int_equal(mkfifo(path, 0600), 0);
     snprintf(path, sizeof path, "%s/dir", dir);
@@ -405,8 +408,9 @@ static void test_input_open(void **state)
         cm_diag_init(&diag, on_diag, &out, 0);
         snprintf(path, sizeof path, "%s/%s", dir, kinds[i].name);
         int fd = cm_input_open(path, "r.csv", "rules", &diag);
-        assert_string_equal(out.text, kinds[i].expected);
-        assert_int_equal(fd >= 0, !*kinds[i].expected);
+        const char *expected = kinds[i].expected ? kinds[i].expected : none;
+        assert_string_equal(out.text, expected);
+        assert_int_equal(fd >= 0, !*expected);
         if (fd >= 0) {
             /* Blocking again once judged. */
             assert_int_equal(fcntl(fd, F_GETFL) & O_NONBLOCK, 0);
