@@ -123,6 +123,13 @@ typedef struct cm_csv_tap {
 int cm_input_open(const char *path, const char *display_name, const char *what, cm_diag *diag);
 
 /*
+ * A path that is written into reports and messages must be UTF-8 text: when
+ * it is not, reports "the WHAT's path has ...; expected a path in UTF-8, as
+ * it is written into reports: ADVICE" at the quoted path and returns false.
+ */
+bool cm_input_path_ok(const char *path, const char *what, const char *advice, cm_diag *diag);
+
+/*
  * True when s[0..len) is text every output can hold: valid UTF-8, with no
  * character XML 1.0 forbids (C0 controls other than TAB, LF and CR; U+FFFE,
  * U+FFFF), or, with utf8_only, valid UTF-8 alone. Otherwise false, with the

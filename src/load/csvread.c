@@ -699,3 +699,18 @@ done:
     close(fd);
     return st;
 }
+
+bool cm_input_path_ok(const char *path, const char *what, const char *advice, cm_diag *diag)
+{
+    size_t col;
+    char why[160];
+    if (cm_text_check(path, strlen(path), true, &col, why, sizeof why))
+        return true;
+    char q[CM_QUOTE_SIZE];
+    cm_loc loc = {cm_quote(q, sizeof q, path, strlen(path)), 0, 0};
+    cm_diag_report(diag, CM_SEV_ERROR, &loc,
+                   "the %s's path has %s at character %zu; expected a path in UTF-8, as it is "
+                   "written into reports: %s",
+                   what, why, col, advice);
+    return false;
+}

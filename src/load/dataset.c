@@ -268,18 +268,9 @@ static cm_status load(const char *dir, const cm_load_options *opts, cm_diag *dia
 
     *out = NULL;
     /* The path is written into reports and messages: it must be text. */
-    size_t col;
-    char why[160];
-    if (!cm_text_check(dir, strlen(dir), true, &col, why, sizeof why)) {
-        char q[CM_QUOTE_SIZE];
-        cm_loc qloc = {cm_quote(q, sizeof q, dir, strlen(dir)), 0, 0};
-        cm_diag_report(diag, CM_SEV_ERROR, &qloc,
-                       "the dataset's path has %s at character %zu; expected a path in UTF-8, "
-                       "as it is written into reports: rename it, or give a link to it with a "
-                       "UTF-8 name",
-                       why, col);
+    if (!cm_input_path_ok(dir, "dataset", "rename it, or give a link to it with a UTF-8 name",
+                          diag))
         return CM_ERR_NOINPUT;
-    }
     if (stat(dir, &sb) != 0) {
         cm_diag_report(diag, CM_SEV_ERROR, &loc, "cannot open dataset: %s", strerror(errno));
         return CM_ERR_NOINPUT;

@@ -291,17 +291,8 @@ cm_status cm_rules_load_file(const char *path, cm_diag *diag, cm_rules *out)
     cm_loc loc = {path, 0, 0};
     memset(out, 0, sizeof *out);
     /* The path is written into the report: it must be text. */
-    size_t col;
-    char why[160];
-    if (!cm_text_check(path, strlen(path), true, &col, why, sizeof why)) {
-        char q[CM_QUOTE_SIZE];
-        cm_loc qloc = {cm_quote(q, sizeof q, path, strlen(path)), 0, 0};
-        cm_diag_report(diag, CM_SEV_ERROR, &qloc,
-                       "the rules file's path has %s at character %zu; expected a path in UTF-8, "
-                       "as it is written into the report: rename it",
-                       why, col);
+    if (!cm_input_path_ok(path, "rules file", "rename it", diag))
         return CM_ERR_NOINPUT;
-    }
     int fd = cm_input_open(path, path, "rules", diag);
     if (fd < 0)
         return CM_ERR_NOINPUT;

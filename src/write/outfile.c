@@ -42,12 +42,14 @@ static int descriptor_named(const char *text)
             rest = text + strlen(prefixes[i]);
     if (!rest && strncmp(text, self, strlen(self)) == 0)
         rest = text + strlen(self);
-    if (!rest || !*rest || strlen(rest) > 9)
+    if (!rest || !isdigit((unsigned char)*rest))
         return -1;
-    for (const char *p = rest; *p; p++)
-        if (!isdigit((unsigned char)*p))
-            return -1;
-    return atoi(rest);
+    char *end;
+    errno = 0;
+    long fd = strtol(rest, &end, 10);
+    if (*end || errno || fd > INT_MAX)
+        return -1;
+    return (int)fd;
 }
 
 /* The directory part of path ("." when there is none), malloc'd. */

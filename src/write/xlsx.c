@@ -156,7 +156,10 @@ static const char *xml_text(const char *text, bool *cut, char **own)
     return buf;
 }
 
-static void put_text(sheet *s, size_t col, const char *text, lxw_format *f)
+/* Writes a string cell, escaped and cut as XML and Excel need; counted in
+   the column's width unless it is a label (which may run over the cells to
+   its right). */
+static void write_text(sheet *s, size_t col, const char *text, lxw_format *f, bool widens)
 {
     book *b = s->b;
     if (!text || !*text)
@@ -172,27 +175,20 @@ static void put_text(sheet *s, size_t col, const char *text, lxw_format *f)
     count_cell(s);
     /* A cut is counted for the Sources sheet. */
     b->truncated += cut;
-    widen(s, col, cm_utf8_length(t, strlen(t)));
+    if (widens)
+        widen(s, col, cm_utf8_length(t, strlen(t)));
     free(own);
 }
 
-/* A title or section heading: written, but not counted in column widths
-   (it may run over the cells to its right). */
+static void put_text(sheet *s, size_t col, const char *text, lxw_format *f)
+{
+    write_text(s, col, text, f, true);
+}
+
+/* A title or section heading: written, but not counted in column widths. */
 static void put_label(sheet *s, size_t col, const char *text, lxw_format *f)
 {
-    if (!text || !*text)
-        return;
-    bool cut;
-    char *own;
-    const char *t = xml_text(text, &cut, &own);
-    if (!t) {
-        s->b->status = CM_ERR_NOMEM;
-        return;
-    }
-    check(s->b, worksheet_write_string(ws_of(s), s->row, (lxw_col_t)col, t, f));
-    count_cell(s);
-    s->b->truncated += cut;
-    free(own);
+    write_text(s, col, text, f, false);
 }
 
 static void put_number(sheet *s, size_t col, double v, lxw_format *f)
