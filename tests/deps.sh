@@ -1,8 +1,10 @@
 #!/bin/sh
-# deps.sh [build|package|test] [--list] - installs the Debian packages of
-# tests/packages.txt that are missing: the build set (the default); with
-# "package" also what making the Debian package needs; with "test" also
-# what the whole test suite needs. Says in one line what it installs; apt's
+# deps.sh [build|package|test|render] [--list] - installs the Debian
+# packages of tests/packages.txt that are missing: the build set (the
+# default); with "package" also what making the Debian package needs; with
+# "test" also what the whole test suite needs; with "render" the build set
+# and what converting workbooks with LibreOffice needs (tests/xlsx/pages.sh,
+# docs/render-pictures.sh). Says in one line what it installs; apt's
 # and dpkg's output goes to a log file it names. Needs root, or sudo, only
 # when something is missing. With --list it prints the set's packages, one a
 # line, and installs nothing. This is the one reader of tests/packages.txt.
@@ -17,13 +19,13 @@
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 usage() {
-    echo "usage: sh tests/deps.sh [build|package|test] [--list]" >&2
+    echo "usage: sh tests/deps.sh [build|package|test|render] [--list]" >&2
     exit 2
 }
 set_name=build list=0
 for arg in "$@"; do
     case $arg in
-    build | package | test) set_name=$arg ;;
+    build | package | test | render) set_name=$arg ;;
     --list) list=1 ;;
     *) usage ;;
     esac
@@ -33,14 +35,15 @@ case $set_name in
 build) sets="build" what="building citymig" ;;
 package) sets="build package" what="building the Debian package" ;;
 test) sets="build package test" what="the test suite" ;;
+render) sets="build render" what="rendering workbooks with LibreOffice" ;;
 esac
 
 pkgs=$(awk -v sets=" $sets " -v list=tests/packages.txt '
     { sub(/#.*/, "") }
     !NF { next }
-    /^\[(build|package|test)\]$/ { set = substr($1, 2, length($1) - 2); next }
+    /^\[(build|package|test|render)\]$/ { set = substr($1, 2, length($1) - 2); next }
     !set || NF != 1 || /^\[/ {
-        printf "%s:%d: expected a section [build], [package] or [test], or one package name" \
+        printf "%s:%d: expected a section [build], [package], [test] or [render], or one package name" \
             " before an optional # comment; got \"%s\"\n", list, FNR, $0 > "/dev/stderr"
         bad = 1
         exit

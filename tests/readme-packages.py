@@ -25,7 +25,7 @@ def packages(name):
 
 # Each set beside the sets before it, as the README lists them.
 listed, before = {}, []
-for name in ("build", "package", "test"):
+for name in ("build", "package", "test", "render"):
     cumulative = packages(name)
     listed[name] = [p for p in cumulative if p not in before]
     before = cumulative

@@ -8,7 +8,8 @@
 
 #include <stdio.h>
 
-/** Writes the catalogue as Markdown. Returns 0, or -1 when writing failed. */
+/** Writes the catalogue as Markdown (through a cm_writer). Returns 0, or -1
+    with errno set when a write failed. */
 int cm_catalogue_write_markdown(FILE *out);
 
 #endif

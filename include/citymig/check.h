@@ -61,10 +61,22 @@ size_t cm_figures_check(cm_figures *figures, const cm_results *results);
 /** A figure's name for reports: "GB-LND 2011 fb_share" (with kind, service). */
 void cm_figure_name(const cm_figure *f, char *buf, size_t size);
 
-/** The table of every figure, then a summary line. Returns 0 or -1. */
+/** The same for a terminal: ids shown as cm_shown shows them. */
+void cm_figure_name_shown(const cm_figure *f, char *buf, size_t size);
+
+/** A figure's tolerance as the figures file states it: "0.5", "1%". */
+void cm_figure_tolerance(const cm_figure *f, char *buf, size_t size);
+
+/*
+ * The renderers of the results of a check (src/write/checktable.c and
+ * junit.c), written through a cm_writer: each returns 0, or -1 with errno
+ * set when a write failed.
+ */
+
+/** The table of every figure, then a summary line. */
 int cm_figures_write_table(FILE *out, const cm_figures *figures);
 
-/** JUnit XML: one test case per figure. Returns 0 or -1. */
+/** JUnit XML: one test case per figure. */
 int cm_figures_write_junit(FILE *out, const cm_figures *figures, const char *dataset);
 
 #endif

@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#define CITYMIG_VERSION "0.1.0"
+#include "citymig/version.h"
 
 /** An option of the command line, as --help, the man page and the
     completion describe it. */

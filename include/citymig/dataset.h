@@ -102,10 +102,25 @@ typedef struct cm_input {
     char sha256[65];
 } cm_input;
 
+/*
+ * How a dataset, or one of its tables, is cited: the manifest's source,
+ * publisher, url, licence and citation keys ([dataset] for the whole, a
+ * table's section for its table). Each is NULL when not given.
+ */
+typedef struct cm_citation {
+    char *source;    /* what the data is, as its publisher names it */
+    char *publisher; /* who released it */
+    char *url;       /* where it is published */
+    char *licence;   /* the terms it is released under */
+    char *citation;  /* the reference, as the publisher asks to be cited */
+} cm_citation;
+
 typedef struct cm_dataset {
     char *dir;
-    char *manifest; /* the manifest's path, or NULL for a plain directory */
-    char *title;    /* [dataset] title, or NULL */
+    char *manifest;                         /* the manifest's path, or NULL for a plain directory */
+    char *title;                            /* [dataset] title, or NULL */
+    cm_citation cite;                       /* [dataset] */
+    cm_citation table_cite[CM_TABLE_COUNT]; /* each table's section */
     char manifest_sha256[65];
     cm_input *inputs; /* files read through the manifest */
     size_t ninputs;

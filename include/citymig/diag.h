@@ -64,4 +64,11 @@ char *cm_quote(char *out, size_t out_size, const char *s, size_t len);
 /** Room cm_quote needs for its longest result. */
 #define CM_QUOTE_SIZE 280
 
+/*
+ * text as a terminal may be shown it: text itself, or, when it holds what
+ * cm_quote escapes (control bytes, DEL, bytes that are not UTF-8), its
+ * cm_quote excerpt, written into out.
+ */
+const char *cm_shown(char *out, size_t out_size, const char *text);
+
 #endif

@@ -2,9 +2,9 @@
  * xlsx.h - the workbook (SPEC 4.1), written with libxlsxwriter, which only
  * this module includes.
  *
- * Sheets: Summary, Areas, Flows, Diversity, Services, Flags, Charts,
- * Definitions, Sources; a sheet with no data is left out. A sheet longer
- * than Excel's 1,048,576 rows goes on in numbered parts ("Flows (2)").
+ * The sheets are the report model's (report.h): Cover, Contents, Notes,
+ * the tables, the charts, Definitions and Sources. A sheet longer than
+ * Excel's 1,048,576 rows goes on in numbered parts ("Flows (2)").
  *
  * The file is written to a temporary file in the target's directory, and
  * libxlsxwriter's own temporary files go there too. It is renamed into
@@ -24,34 +24,21 @@
 #include "citymig/dataset.h"
 #include "citymig/diag.h"
 #include "citymig/indicators.h"
+#include "citymig/report.h"
 #include "citymig/rules.h"
 #include "citymig/status.h"
-
-/** What the report says about how it was made (Summary and Sources). */
-typedef struct cm_report_info {
-    const char *dataset; /* the DATASET argument */
-    time_t created;      /* the document's time: SOURCE_DATE_EPOCH or now */
-    int reproducible;    /* created came from SOURCE_DATE_EPOCH */
-    int64_t min_count;   /* --min-count */
-    int32_t year_from;   /* --year, 0: all */
-    int32_t year_to;
-    const char *rules_sha256;
-    const char *const *messages; /* problems met while loading (rows skipped, ...) */
-    size_t nmessages;
-    size_t max_rows; /* rows a sheet part may hold; 0: Excel's 1,048,576 (tests set less) */
-} cm_report_info;
 
 /** The version of the libxlsxwriter linked in, such as "1.1.4". */
 const char *cm_xlsx_library_version(void);
 
 /*
- * Writes the workbook to path. Returns CM_OK, CM_ERR_CANTCREAT when the
- * file cannot be created (73), CM_ERR_IO when writing failed part way (74),
- * or CM_ERR_NOMEM; failures are reported through diag.
+ * Writes the report model to path as a workbook. Returns CM_OK,
+ * CM_ERR_CANTCREAT when the file cannot be created (73), CM_ERR_IO when
+ * writing failed part way (74), CM_ERR_NOMEM, or the model's own failure
+ * (a digest of an input that changed); failures are reported through diag.
+ * The model's cursors are used up: render it once.
  */
-cm_status cm_xlsx_write(const char *path, const cm_dataset *ds, const cm_results *results,
-                        const cm_rules *rules, const cm_hit *hits, size_t nhits,
-                        const cm_report_info *info, cm_diag *diag);
+cm_status cm_xlsx_write(const char *path, cm_report *report, cm_diag *diag);
 
 /*
  * Reads an xlsx (zip) file back, checks every part's CRC, and parses every

@@ -112,3 +112,20 @@ char *cm_quote(char *out, size_t out_size, const char *s, size_t len)
     out[o] = '\0';
     return out;
 }
+
+/* Does text hold what cm_quote escapes for a terminal? */
+static bool needs_quote(const char *text)
+{
+    size_t len = strlen(text);
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)text[i];
+        if (c < 0x20 || c == 0x7f)
+            return true;
+    }
+    return !cm_utf8_valid(text, len);
+}
+
+const char *cm_shown(char *out, size_t out_size, const char *text)
+{
+    return needs_quote(text) ? cm_quote(out, out_size, text, strlen(text)) : text;
+}

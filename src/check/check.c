@@ -1,5 +1,7 @@
 /*
- * check.c - published figures against computed ones.
+ * check.c - published figures against computed ones: the figures file read,
+ * each figure compared with the results, and named. The table and the JUnit
+ * XML are written in src/write/ (checktable.c, junit.c).
  */
 #include "citymig/check.h"
 
@@ -298,34 +300,14 @@ size_t cm_figures_check(cm_figures *figures, const cm_results *results)
     return failed;
 }
 
-/* Does text hold what cm_quote escapes for a terminal (control bytes,
-   DEL, bytes that are not UTF-8)? */
-static bool needs_quote(const char *text)
-{
-    size_t len = strlen(text);
-    for (size_t i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)text[i];
-        if (c < 0x20 || c == 0x7f)
-            return true;
-    }
-    return !cm_utf8_valid(text, len);
-}
-
-/* text as the terminal may be shown it: as it is, or, when it holds
-   anything cm_quote escapes, quoted and escaped as messages are. */
-static const char *shown(const char *text, char *q, size_t size)
-{
-    return needs_quote(text) ? cm_quote(q, size, text, strlen(text)) : text;
-}
-
-/* A figure's name; for a terminal (shown), ids escaped as in messages. */
+/* A figure's name; for a terminal (shown), ids shown as in messages. */
 static void figure_name(const cm_figure *f, char *buf, size_t size, bool terminal)
 {
     size_t n;
     const cm_indicator_def *def = &cm_indicator_defs(&n)[f->indicator];
     char qa[CM_QUOTE_SIZE], qs[CM_QUOTE_SIZE];
-    const char *area = terminal ? shown(f->area_id, qa, sizeof qa) : f->area_id;
-    const char *service = terminal ? shown(f->service, qs, sizeof qs) : f->service;
+    const char *area = terminal ? cm_shown(qa, sizeof qa, f->area_id) : f->area_id;
+    const char *service = terminal ? cm_shown(qs, sizeof qs, f->service) : f->service;
     int o = snprintf(buf, size, "%s %" PRId32, *area ? area : "(system)", f->year);
     if (o < 0 || (size_t)o >= size)
         return;
@@ -344,147 +326,16 @@ void cm_figure_name(const cm_figure *f, char *buf, size_t size)
     figure_name(f, buf, size, false);
 }
 
-static void tolerance_text(const cm_figure *f, char *buf, size_t size)
+void cm_figure_name_shown(const cm_figure *f, char *buf, size_t size)
+{
+    figure_name(f, buf, size, true);
+}
+
+void cm_figure_tolerance(const cm_figure *f, char *buf, size_t size)
 {
     char v[40];
     if (f->relative)
         snprintf(buf, size, "%s%%", cm_format_double(f->tolerance * 100, v, sizeof v));
     else
         snprintf(buf, size, "%s", cm_format_double(f->tolerance, v, sizeof v));
-}
-
-int cm_figures_write_table(FILE *out, const cm_figures *figures)
-{
-    size_t width = 6, failed = 0;
-    char name[512];
-    for (size_t i = 0; i < figures->count; i++) {
-        figure_name(&figures->items[i], name, sizeof name, true);
-        if (strlen(name) > width)
-            width = strlen(name);
-    }
-    fprintf(out, "%-*s  %12s  %20s  %12s  %9s  %s\n", (int)width, "figure", "expected", "actual",
-            "difference", "tolerance", "result");
-    /* The table's numbers use '.', whatever the locale, as everything else. */
-    for (size_t i = 0; i < figures->count; i++) {
-        const cm_figure *f = &figures->items[i];
-        char e[40], a[40] = "", d[40] = "", t[40], qr[CM_QUOTE_SIZE];
-        figure_name(f, name, sizeof name, true);
-        cm_format_double(f->expected, e, sizeof e);
-        tolerance_text(f, t, sizeof t);
-        if (f->has_actual) {
-            /* The actual value exactly; its difference, readably. */
-            cm_format_double(f->actual, a, sizeof a);
-            snprintf(d, sizeof d, "%+.6g", f->actual - f->expected);
-        }
-        const char *result = f->verdict == CM_VERDICT_PASS    ? "pass"
-                             : f->verdict == CM_VERDICT_DRIFT ? "FAIL (drifted)"
-                                                              : "FAIL (no value)";
-        fprintf(out, "%-*s  %12s  %20s  %12s  %9s  %s", (int)width, name, e, a, d, t, result);
-        if (f->verdict == CM_VERDICT_NO_VALUE)
-            fprintf(out, ": %s%s%s", f->flag >= 0 ? cm_flag_str((cm_flag)f->flag) : "",
-                    f->flag >= 0 && *f->reason ? ", " : "", shown(f->reason, qr, sizeof qr));
-        fputc('\n', out);
-        failed += f->verdict != CM_VERDICT_PASS;
-    }
-    if (failed == 0)
-        fprintf(out, "check: all %zu figures within tolerance\n", figures->count);
-    else
-        fprintf(out, "check: %zu of %zu figures failed\n", failed, figures->count);
-    return ferror(out) ? -1 : 0;
-}
-
-/*
- * Text for JUnit XML. JUnit has no escape for what XML 1.0 forbids: each
- * C0 control other than TAB, LF and CR, each U+FFFE and U+FFFF, and each
- * byte that is not UTF-8 is replaced by U+FFFD, the replacement character.
- * CR is written as a character reference (a parser would turn CR LF into
- * LF), and so are TAB and LF in an attribute (a parser would turn them into
- * spaces).
- */
-static void xml_text(FILE *out, const char *s, bool attribute)
-{
-    size_t len = strlen(s);
-    for (size_t i = 0; i < len;) {
-        uint32_t cp;
-        size_t n = cm_utf8_decode(s + i, len - i, &cp);
-        if (n == 0 || !cm_xml_char_ok(cp)) {
-            fputs("\xEF\xBF\xBD", out);
-            i += n ? n : 1;
-            continue;
-        }
-        switch (cp) {
-        case '<':
-            fputs("&lt;", out);
-            break;
-        case '>':
-            fputs("&gt;", out);
-            break;
-        case '&':
-            fputs("&amp;", out);
-            break;
-        case '"':
-            fputs("&quot;", out);
-            break;
-        case '\r':
-            fputs("&#13;", out);
-            break;
-        case '\n':
-        case '\t':
-            if (attribute)
-                fprintf(out, "&#%u;", (unsigned)cp);
-            else
-                fputc((int)cp, out);
-            break;
-        default:
-            fwrite(s + i, 1, n, out);
-        }
-        i += n;
-    }
-}
-
-int cm_figures_write_junit(FILE *out, const cm_figures *figures, const char *dataset)
-{
-    size_t failed = 0;
-    for (size_t i = 0; i < figures->count; i++)
-        failed += figures->items[i].verdict != CM_VERDICT_PASS;
-    fprintf(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    fprintf(out, "<testsuites tests=\"%zu\" failures=\"%zu\" errors=\"0\">\n", figures->count,
-            failed);
-    fputs("  <testsuite name=\"citymig check ", out);
-    xml_text(out, dataset, true);
-    fprintf(out, "\" tests=\"%zu\" failures=\"%zu\" errors=\"0\" skipped=\"0\">\n", figures->count,
-            failed);
-    for (size_t i = 0; i < figures->count; i++) {
-        const cm_figure *f = &figures->items[i];
-        char name[512], e[40], a[40], t[40], d[40], message[512];
-        cm_figure_name(f, name, sizeof name);
-        fputs("    <testcase classname=\"citymig.check\" name=\"", out);
-        xml_text(out, name, true);
-        if (f->verdict == CM_VERDICT_PASS) {
-            fputs("\"/>\n", out);
-            continue;
-        }
-        cm_format_double(f->expected, e, sizeof e);
-        tolerance_text(f, t, sizeof t);
-        if (f->verdict == CM_VERDICT_DRIFT)
-            snprintf(message, sizeof message,
-                     "expected %s (tolerance %s), actual %s, difference %s", e, t,
-                     cm_format_double(f->actual, a, sizeof a),
-                     cm_format_double(f->actual - f->expected, d, sizeof d));
-        else
-            snprintf(message, sizeof message, "expected %s, but there is no value: %s%s%s", e,
-                     f->flag >= 0 ? cm_flag_str((cm_flag)f->flag) : "",
-                     f->flag >= 0 && *f->reason ? ", " : "", f->reason);
-        fputs("\">\n      <failure message=\"", out);
-        xml_text(out, message, true);
-        fputs("\">", out);
-        xml_text(out, message, false);
-        if (*f->source) {
-            fputs("\nsource: ", out);
-            xml_text(out, f->source, false);
-        }
-        fputs("</failure>\n    </testcase>\n", out);
-    }
-    fputs("  </testsuite>\n</testsuites>\n", out);
-    return ferror(out) ? -1 : 0;
 }

@@ -74,6 +74,7 @@ typedef enum opt_id {
     OPT_STRICT,
     OPT_ALLOW_OUTSIDE_FILES,
     OPT_RAW_TEXT,
+    OPT_TITLE,
     OPT_PROGRESS,
     OPT_THREADS,
     OPT_QUIET,
@@ -112,6 +113,9 @@ static const cm_cli_option option_defs[] = {
      "indicators: write CSV text as it is; by default text that\n"
      "begins with = + - @, TAB or CR (a spreadsheet formula) gets a\n"
      "leading ' inside quotes."},
+    {OPT_TITLE, 0, "title", "TEXT",
+     "report: the workbook's title, on its cover and in its\n"
+     "footers (default: the manifest's title, else the folder's name)."},
     {OPT_PROGRESS, 0, "progress", NULL,
      "Show a progress line on standard error even when it is not\n"
      "a terminal (it shows on a terminal anyway)."},
@@ -286,6 +290,7 @@ typedef struct options {
     const char *hits;
     const char *expect;
     const char *junit;
+    const char *title;
     int64_t min_count;
     int32_t year_from, year_to;
 } options;
@@ -578,6 +583,11 @@ static int parse_args(int argc, char **argv, options *o, FILE *out, FILE *err)
             break;
         case OPT_RAW_TEXT:
             o->raw_text = true;
+            break;
+        case OPT_TITLE:
+            if (!*value || !cm_utf8_valid(value, strlen(value)))
+                return usage_error(err, "option '--title': expected a non-empty UTF-8 text");
+            o->title = value;
             break;
         case OPT_KEEP_GOING:
             o->keep_going = true;
@@ -1016,7 +1026,13 @@ static int cmd_report(const options *o, FILE *err)
         info.rules_sha256 = rules.sha256;
         info.messages = (const char *const *)col.items;
         info.nmessages = col.count;
-        st = cm_xlsx_write(o->output, ds, &results, &rules, hits, nhits, &info, &diag);
+        info.title = o->title;
+        info.xlsx_version = cm_xlsx_library_version();
+        cm_report *model = NULL;
+        st = cm_report_build(ds, &results, &rules, hits, nhits, &info, &diag, &model);
+        if (st == CM_OK)
+            st = cm_xlsx_write(o->output, model, &diag);
+        cm_report_free(model);
     }
     if (hits_open && st == CM_OK)
         st = cm_outfile_commit(&hits_file, &diag);

@@ -19,10 +19,22 @@ const char *cm_table_file(cm_table_id id)
     return (unsigned)id < CM_TABLE_COUNT ? table_files[id] : "?";
 }
 
+static void free_citation(cm_citation *c)
+{
+    free(c->source);
+    free(c->publisher);
+    free(c->url);
+    free(c->licence);
+    free(c->citation);
+}
+
 void cm_dataset_free(cm_dataset *ds)
 {
     if (!ds)
         return;
+    free_citation(&ds->cite);
+    for (int t = 0; t < CM_TABLE_COUNT; t++)
+        free_citation(&ds->table_cite[t]);
     cm_table_free(ds->areas);
     cm_table_free(ds->stocks);
     cm_table_free(ds->services);
@@ -307,10 +319,14 @@ static cm_status load(const char *dir, const cm_load_options *opts, cm_diag *dia
     /* A manifest: the path itself, or dataset.ini in the directory. */
     char *manifest = NULL;
     if (S_ISREG(sb.st_mode)) {
-        manifest = strdup(dir);
+        if (!(manifest = strdup(dir)))
+            return CM_ERR_NOMEM;
     } else {
+        /* Out of memory here must not pass for a directory without one. */
         char *ini = join(dir, "dataset.ini");
-        if (ini && stat(ini, &sb) == 0)
+        if (!ini)
+            return CM_ERR_NOMEM;
+        if (stat(ini, &sb) == 0)
             manifest = ini;
         else
             free(ini);

@@ -58,6 +58,21 @@ static const struct {
 static const char *const encoding_label[] = {"utf-8", "windows-1252", "iso-8859-1", "iso-8859-15"};
 static const char *const encoding_iconv[] = {"UTF-8", "WINDOWS-1252", "ISO-8859-1", "ISO-8859-15"};
 
+/* The keys that say how the data is cited, in a cm_citation's order;
+   "license" is another spelling of "licence". */
+enum { CITE_SOURCE, CITE_PUBLISHER, CITE_URL, CITE_LICENCE, CITE_CITATION, CITE_COUNT };
+
+static const struct {
+    const char *key;
+    const char *what; /* what the value is, for a message */
+} cite_keys[CITE_COUNT] = {
+    {"source", "the name of the data, as its publisher gives it"},
+    {"publisher", "who publishes the data"},
+    {"url", "the address where the data is published, starting with https:// or http://"},
+    {"licence", "the terms the data is released under, such as CC BY 4.0"},
+    {"citation", "the reference to the data, as its publisher asks to be cited"},
+};
+
 typedef enum map_kind { MAP_NONE, MAP_COLUMN, MAP_TEMPLATE, MAP_CONSTANT, MAP_SUM } map_kind;
 
 typedef struct mapping {
@@ -136,6 +151,7 @@ struct source {
     char **header;
     size_t nheader;
     cm_input *input;
+    cm_citation cite; /* this section's source, publisher, url, licence, citation */
 };
 
 typedef struct manifest {
@@ -145,6 +161,10 @@ typedef struct manifest {
     const cm_load_options *opts;
     cm_dataset *ds;
     char *title;
+    cm_citation cite;               /* [dataset]'s source, publisher, ... */
+    unsigned cite_line[CITE_COUNT]; /* where each of them is given */
+    char **cite_open;               /* the citation key of the last line: an */
+    char cite_open_key[16];         /* indented line continues it */
     source *sources;
     size_t nsources;
     size_t errors;
@@ -169,6 +189,7 @@ typedef struct manifest {
     int zone_level;  /* a cm_level, or -1 */
     unsigned zone_level_line;
     bool zones_nomem; /* a zone could not be kept: out of memory */
+    bool nomem;       /* something else could not be kept: out of memory */
 } manifest;
 
 static void merr(manifest *m, unsigned line, const char *fmt, ...)
@@ -206,10 +227,19 @@ static char *trimmed(const char *s, size_t len)
     return c;
 }
 
-/* Splits "a, b, c" into trimmed items; "" gives one empty item. */
+static void free_list(char **items, size_t n)
+{
+    for (size_t i = 0; items && i < n; i++)
+        free(items[i]);
+    free(items);
+}
+
+/* Splits "a, b, c" into trimmed items; "" gives one empty item. Out of
+   memory: NULL, with no item counted. */
 static char **split_list(const char *value, char sep, size_t *n)
 {
     size_t count = 1;
+    *n = 0;
     for (const char *p = value; *p; p++)
         count += *p == sep;
     char **items = calloc(count, sizeof *items);
@@ -219,18 +249,32 @@ static char **split_list(const char *value, char sep, size_t *n)
     for (size_t i = 0; i < count; i++) {
         const char *end = strchr(start, sep);
         size_t len = end ? (size_t)(end - start) : strlen(start);
-        items[i] = trimmed(start, len);
+        if (!(items[i] = trimmed(start, len))) {
+            free_list(items, i);
+            return NULL;
+        }
         start = end ? end + 1 : start + len;
     }
     *n = count;
     return items;
 }
 
-static void free_list(char **items, size_t n)
+/* A copy of a manifest's value; NULL, noted in m->nomem, when out of memory. */
+static char *mdup(manifest *m, const char *s)
 {
-    for (size_t i = 0; items && i < n; i++)
-        free(items[i]);
-    free(items);
+    char *c = strdup(s);
+    if (!c)
+        m->nomem = true;
+    return c;
+}
+
+/* As split_list, out of memory noted in m->nomem. */
+static char **msplit(manifest *m, const char *value, char sep, size_t *n)
+{
+    char **items = split_list(value, sep, n);
+    if (!items)
+        m->nomem = true;
+    return items;
 }
 
 /* A value that is one character: a name, a quoted character, or itself. */
@@ -299,12 +343,14 @@ static bool new_section(manifest *m, const char *section)
         return false;
     }
     source *grown = realloc(m->sources, (m->nsources + 1) * sizeof *grown);
-    if (!grown)
+    if (!grown) {
+        m->nomem = true;
         return false;
+    }
     m->sources = grown;
     source *s = &m->sources[m->nsources++];
     memset(s, 0, sizeof *s);
-    s->section = strdup(section);
+    s->section = mdup(m, section);
     s->table = (cm_table_id)t;
     s->def = table_defs[t];
     s->delim = ',';
@@ -314,17 +360,21 @@ static bool new_section(manifest *m, const char *section)
     return s->section != NULL;
 }
 
-/* Records a key of the section; false when it was already given. */
+/* Records a key of the section; false when it was already given (true,
+   with m->nomem, when it cannot be recorded). */
 static bool first_time(manifest *m, const char *key)
 {
     for (size_t i = 0; i < m->nseen; i++)
         if (strcmp(m->seen[i], key) == 0)
             return false;
     char **grown = realloc(m->seen, (m->nseen + 1) * sizeof *grown);
-    if (!grown)
-        return false;
+    if (!grown) {
+        m->nomem = true;
+        return true;
+    }
     m->seen = grown;
-    m->seen[m->nseen++] = strdup(key);
+    if ((m->seen[m->nseen] = mdup(m, key)) != NULL)
+        m->nseen++;
     return true;
 }
 
@@ -356,7 +406,7 @@ static void set_mapping(manifest *m, source *s, size_t c, map_kind kind, const c
         return;
     }
     mp->kind = kind;
-    mp->text = strdup(value);
+    mp->text = mdup(m, value);
     mp->line = m->line;
 }
 
@@ -389,7 +439,7 @@ static void parse_unpivot(manifest *m, source *s, const char *key, const char *v
         return;
     }
     size_t ncols;
-    char **cols = split_list(arrow + 2, ',', &ncols);
+    char **cols = msplit(m, arrow + 2, ',', &ncols);
     if (!cols)
         return;
     if (ncols != 2 || strcmp(cols[0], "year") != 0) {
@@ -471,15 +521,199 @@ static void zone_key(manifest *m, const source *s, const char *key, const char *
     m->zone_level = level;
 }
 
+/* ---- how the data is cited ---------------------------------------------------- */
+
+/* The citation key that key names (-1: none). */
+static int cite_key(const char *key)
+{
+    if (strcmp(key, "license") == 0)
+        return CITE_LICENCE;
+    for (int k = 0; k < CITE_COUNT; k++)
+        if (strcmp(key, cite_keys[k].key) == 0)
+            return k;
+    return -1;
+}
+
+static char **cite_slot(cm_citation *c, int k)
+{
+    switch (k) {
+    case CITE_SOURCE:
+        return &c->source;
+    case CITE_PUBLISHER:
+        return &c->publisher;
+    case CITE_URL:
+        return &c->url;
+    case CITE_LICENCE:
+        return &c->licence;
+    default:
+        return &c->citation;
+    }
+}
+
+static void free_citation(cm_citation *c)
+{
+    for (int k = 0; k < CITE_COUNT; k++) {
+        free(*cite_slot(c, k));
+        *cite_slot(c, k) = NULL;
+    }
+}
+
+/*
+ * A citation value is one line of text: the manifest's lines are text
+ * already (stream_line), and a tab, DEL or a C1 control, which a line of
+ * text may hold, is refused here too. True when it is; else reported.
+ */
+static bool cite_text(manifest *m, const char *key, const char *value)
+{
+    const unsigned char *p = (const unsigned char *)value;
+    size_t chars = 0;
+    for (size_t i = 0; p[i]; i++) {
+        unsigned cp = p[i];
+        if ((p[i] & 0xc0) == 0x80)
+            continue; /* a continuation byte */
+        chars++;
+        if (p[i] == 0xc2 && p[i + 1] >= 0x80 && p[i + 1] <= 0x9f)
+            cp = p[i + 1];
+        if (cp == '\t' || cp == 0x7f || (cp >= 0x80 && cp <= 0x9f)) {
+            merr(m, m->line,
+                 "key '%s': control character U+%04X (character %zu of the value); expected "
+                 "one line of text%s",
+                 key, cp, chars, cp == '\t' ? " (write a space for the tab)" : "");
+            return false;
+        }
+    }
+    return true;
+}
+
+/* A url: http:// or https://, a host, no space. True when it is; else reported. */
+static bool cite_url(manifest *m, const char *value)
+{
+    char q[CM_QUOTE_SIZE];
+    size_t scheme = strncmp(value, "https://", 8) == 0  ? 8
+                    : strncmp(value, "http://", 7) == 0 ? 7
+                                                        : 0;
+    if (!scheme)
+        merr(m, m->line,
+             "key 'url': %s does not start with https:// or http://; expected the address "
+             "where the data is published, such as https://data.london.gov.uk/",
+             quoted(q, value));
+    else if (strchr(value, ' '))
+        merr(m, m->line,
+             "key 'url': %s holds a space; expected an address without spaces (a space in an "
+             "address is written %%20)",
+             quoted(q, value));
+    else if (value[scheme] == '\0' || value[scheme] == '/')
+        merr(m, m->line,
+             "key 'url': %s names no host after %.*s; expected an address such as "
+             "https://data.london.gov.uk/",
+             quoted(q, value), (int)scheme, value);
+    else
+        return true;
+    return false;
+}
+
+/*
+ * source, publisher, url, licence (or license), citation = VALUE, in
+ * [dataset] (c is the dataset's) or in a table's section (that section's).
+ * An indented line after one of them goes on with its value (cite_more).
+ */
+static void cite_set(manifest *m, cm_citation *c, const char *key, int k, const char *value)
+{
+    char **slot = cite_slot(c, k);
+    if (c == &m->cite && *slot) {
+        /* A second [dataset] section: the dataset has one of each. */
+        merr(m, m->line, "key '%s' is given twice in [dataset] (first at line %u)", key,
+             m->cite_line[k]);
+        return;
+    }
+    if (!*value) {
+        merr(m, m->line, "key '%s': empty; expected %s", key, cite_keys[k].what);
+        return;
+    }
+    if (!cite_text(m, key, value) || (k == CITE_URL && !cite_url(m, value)))
+        return;
+    if (!(*slot = mdup(m, value)))
+        return;
+    if (c == &m->cite)
+        m->cite_line[k] = m->line;
+    m->cite_open = slot;
+    snprintf(m->cite_open_key, sizeof m->cite_open_key, "%s", key);
+}
+
+/* An indented line continuing a citation value: joined with a space. */
+static void cite_more(manifest *m, const char *key, const char *value)
+{
+    if (cite_key(key) == CITE_URL) {
+        merr(m, m->line,
+             "key 'url': goes on over an indented line; expected the address on one line, "
+             "without spaces");
+        m->cite_open = NULL;
+        return;
+    }
+    if (!cite_text(m, key, value))
+        return;
+    size_t n = strlen(*m->cite_open), more = strlen(value);
+    char *grown = realloc(*m->cite_open, n + 1 + more + 1);
+    if (!grown) {
+        m->nomem = true;
+        return;
+    }
+    grown[n] = ' ';
+    memcpy(grown + n + 1, value, more + 1);
+    *m->cite_open = grown;
+}
+
+/*
+ * Each table's citation: for each key, the distinct values its sections
+ * give, in section order, joined with "; ". False when out of memory.
+ */
+static bool table_citations(manifest *m)
+{
+    for (int t = 0; t < CM_TABLE_COUNT; t++) {
+        for (int k = 0; k < CITE_COUNT; k++) {
+            size_t len = 0;
+            for (size_t i = 0; i < m->nsources; i++) {
+                const char *v = *cite_slot(&m->sources[i].cite, k);
+                if (m->sources[i].table == (cm_table_id)t && v)
+                    len += strlen(v) + 2;
+            }
+            if (!len)
+                continue;
+            char *all = malloc(len + 1);
+            if (!all)
+                return false;
+            size_t o = 0;
+            for (size_t i = 0; i < m->nsources; i++) {
+                const char *v = *cite_slot(&m->sources[i].cite, k);
+                bool again = false;
+                if (m->sources[i].table != (cm_table_id)t || !v)
+                    continue;
+                for (size_t j = 0; j < i && !again; j++) {
+                    const char *w = *cite_slot(&m->sources[j].cite, k);
+                    again = m->sources[j].table == (cm_table_id)t && w && strcmp(v, w) == 0;
+                }
+                if (!again)
+                    o += (size_t)snprintf(all + o, len + 1 - o, "%s%s", o ? "; " : "", v);
+            }
+            *cite_slot(&m->ds->table_cite[t], k) = all;
+        }
+    }
+    return true;
+}
+
 static int on_key(void *user, const char *section, const char *key, const char *value)
 {
     manifest *m = user;
+    if (m->nomem)
+        return 1; /* said once, at the end */
     if (!m->section || strcmp(m->section, section) != 0) {
         free(m->section);
-        m->section = strdup(section);
+        if (!(m->section = mdup(m, section)))
+            return 1;
         forget_keys(m);
         m->section_ok = new_section(m, section);
         m->zones_open = false;
+        m->cite_open = NULL;
     }
     /* An indented line after zones = ...: more zones. */
     if (m->zones_open && m->indented && strcmp(key, "zones") == 0) {
@@ -487,16 +721,32 @@ static int on_key(void *user, const char *section, const char *key, const char *
         return 1;
     }
     m->zones_open = false;
-    if (!first_time(m, key)) {
-        merr(m, m->line, "key '%s' is given twice in [%s]", key, section);
+    /* An indented line after a citation key: more of its value. */
+    if (m->cite_open && m->indented && strcmp(key, m->cite_open_key) == 0) {
+        cite_more(m, key, value);
         return 1;
     }
+    m->cite_open = NULL;
+    int k = cite_key(key);
+    /* licence and license are one key. */
+    if (!first_time(m, k == CITE_LICENCE ? "licence" : key)) {
+        merr(m, m->line, "key '%s' is given twice in [%s]%s", key, section,
+             k == CITE_LICENCE ? " (licence and license are the same key)" : "");
+        return 1;
+    }
+    if (m->nomem)
+        return 1;
     if (strcmp(section, "dataset") == 0) {
         if (strcmp(key, "title") == 0) {
             free(m->title);
-            m->title = strdup(value);
+            m->title = mdup(m, value);
+        } else if (k >= 0) {
+            cite_set(m, &m->cite, key, k, value);
         } else {
-            merr(m, m->line, "unknown key '%s' in [dataset] (expected title)", key);
+            merr(m, m->line,
+                 "unknown key '%s' in [dataset] (expected title, source, publisher, url, "
+                 "licence (or license) or citation)",
+                 key);
         }
         return 1;
     }
@@ -505,8 +755,10 @@ static int on_key(void *user, const char *section, const char *key, const char *
         return 1;
     int c;
     char q[CM_QUOTE_SIZE];
-    if (strcmp(key, "file") == 0) {
-        s->file = strdup(value);
+    if (k >= 0) {
+        cite_set(m, &s->cite, key, k, value);
+    } else if (strcmp(key, "file") == 0) {
+        s->file = mdup(m, value);
         s->file_line = m->line;
     } else if (strcmp(key, "delimiter") == 0 || strcmp(key, "quote") == 0) {
         int ch = one_char(value);
@@ -548,7 +800,7 @@ static int on_key(void *user, const char *section, const char *key, const char *
         else
             s->header_line = (uint64_t)n;
     } else if (strcmp(key, "missing") == 0) {
-        s->missing = split_list(value, ',', &s->nmissing);
+        s->missing = msplit(m, value, ',', &s->nmissing);
     } else if (strcmp(key, "thousands") == 0 || strcmp(key, "decimal") == 0) {
         int ch = one_char(value);
         bool thousands = key[0] == 't';
@@ -567,7 +819,7 @@ static int on_key(void *user, const char *section, const char *key, const char *
     } else if (strcmp(key, "unpivot") == 0) {
         parse_unpivot(m, s, key, value);
     } else if (strcmp(key, "join") == 0) {
-        s->join = strdup(value);
+        s->join = mdup(m, value);
         s->join_line = m->line;
     } else if (strncmp(key, "column.", 7) == 0) {
         if ((c = key_column(m, s, key, "column.")) >= 0) {
@@ -588,9 +840,11 @@ static int on_key(void *user, const char *section, const char *key, const char *
     } else if (strncmp(key, "map.", 4) == 0) {
         if ((c = key_column(m, s, key, "map.")) >= 0) {
             size_t n;
-            char **items = split_list(value, ',', &n);
-            s->vmap[c] = calloc(n, sizeof *s->vmap[c]);
+            char **items = msplit(m, value, ',', &n);
+            s->vmap[c] = items ? calloc(n, sizeof *s->vmap[c]) : NULL;
             s->vmap_line[c] = m->line;
+            if (items && !s->vmap[c])
+                m->nomem = true;
             for (size_t i = 0; items && s->vmap[c] && i < n; i++) {
                 char *colon = strrchr(items[i], ':');
                 if (!colon) {
@@ -600,7 +854,13 @@ static int on_key(void *user, const char *section, const char *key, const char *
                 *colon = '\0';
                 char *from = trimmed(items[i], strlen(items[i]));
                 char *to = trimmed(colon + 1, strlen(colon + 1));
-                if (from && strcmp(from, "*") == 0) {
+                if (!from || !to) {
+                    free(from);
+                    free(to);
+                    m->nomem = true;
+                    break;
+                }
+                if (strcmp(from, "*") == 0) {
                     s->vmap_default[c] = to;
                     free(from);
                     s->vmap[c][s->nvmap[c]++] = (pair){NULL, to};
@@ -620,7 +880,7 @@ static int on_key(void *user, const char *section, const char *key, const char *
                 merr(m, m->line, "key '%s': column '%s' is not a number", key,
                      s->def->cols[c].name);
             else {
-                s->scale[c] = strdup(value);
+                s->scale[c] = mdup(m, value);
                 s->scale_line[c] = m->line;
             }
         }
@@ -639,17 +899,14 @@ static int on_key(void *user, const char *section, const char *key, const char *
         } else {
             filter *f = &s->filters[s->nfilters++];
             f->keep = key[0] == 'k';
-            f->column = strdup(key + 8);
+            f->column = mdup(m, key + 8);
             f->line = m->line;
             if (*value)
-                f->values = split_list(value, ',', &f->nvalues);
-            else {
-                f->values = calloc(1, sizeof *f->values);
-                if (f->values) {
-                    f->values[0] = strdup("");
-                    f->nvalues = 1;
-                }
-            }
+                f->values = msplit(m, value, ',', &f->nvalues);
+            else if (!(f->values = calloc(1, sizeof *f->values)))
+                m->nomem = true;
+            else if ((f->values[0] = mdup(m, "")) != NULL)
+                f->nvalues = 1;
         }
     } else if (strcmp(key, "zones") == 0 || strcmp(key, "zone_level") == 0) {
         zone_key(m, s, key, value);
@@ -658,8 +915,9 @@ static int on_key(void *user, const char *section, const char *key, const char *
     } else {
         merr(m, m->line,
              "unknown key '%s' in [%s] (expected file, encoding, delimiter, quote, line_ends, "
-             "header_line, missing, thousands, decimal, dedupe, unpivot, join, %sa column of "
-             "%s, or column., map., scale., round., keep_if., skip_if. followed by a name)",
+             "header_line, missing, thousands, decimal, dedupe, unpivot, join, source, "
+             "publisher, url, licence (or license), citation, %sa column of %s, or column., "
+             "map., scale., round., keep_if., skip_if. followed by a name)",
              key, section, s->table == CM_TABLE_FLOWS ? "zones, zone_level, " : "", s->def->file);
     }
     return 1;
@@ -756,6 +1014,7 @@ static void free_source(source *s)
     free(s->rows);
     free(s->slots);
     free_list(s->header, s->nheader);
+    free_citation(&s->cite);
 }
 
 /* ---- checks of the whole manifest ------------------------------------------ */
@@ -882,8 +1141,10 @@ static void check_sources(manifest *m)
                  s->section);
             continue;
         }
-        if (!locate_file(m, s))
+        if (!locate_file(m, s)) {
+            m->nomem = true;
             return;
+        }
         if (s->join) {
             for (size_t k = 0; k < m->nsources; k++)
                 if (k != i && strcmp(m->sources[k].section, s->join) == 0)
@@ -972,7 +1233,8 @@ static void no_such_column(manifest *m, const source *s, unsigned line, const ch
          list);
 }
 
-/* Resolves column names, templates and filters against the header. */
+/* Resolves column names, templates and filters against the header. False
+   on an error, or out of memory (m->nomem). */
 static bool resolve(manifest *m, source *s)
 {
     size_t errors = m->errors;
@@ -992,14 +1254,18 @@ static bool resolve(manifest *m, source *s)
                 parts += *p == '{';
             mp->lit = calloc(parts + 1, sizeof *mp->lit);
             mp->part = calloc(parts ? parts : 1, sizeof *mp->part);
-            if (!mp->lit || !mp->part)
+            if (!mp->lit || !mp->part) {
+                m->nomem = true;
                 return false;
+            }
             const char *p = mp->text;
             for (size_t k = 0; k <= parts; k++) {
                 const char *open = k < parts ? strchr(p, '{') : p + strlen(p);
                 mp->lit[k] = malloc((size_t)(open - p) + 1);
-                if (!mp->lit[k])
+                if (!mp->lit[k]) {
+                    m->nomem = true;
                     return false;
+                }
                 memcpy(mp->lit[k], p, (size_t)(open - p));
                 mp->lit[k][open - p] = '\0';
                 mp->nparts = k;
@@ -1036,6 +1302,7 @@ static bool resolve(manifest *m, source *s)
         mp->part = calloc(n ? n : 1, sizeof *mp->part);
         if (!terms || !mp->part) {
             free_list(terms, n);
+            m->nomem = true;
             return false;
         }
         mp->nparts = n;
@@ -1667,11 +1934,13 @@ static cm_status source_record(void *ctx, size_t nfields, const cm_csv_pos *star
         s->header = calloc(rd->row.n ? rd->row.n : 1, sizeof *s->header);
         if (!s->header)
             return CM_ERR_NOMEM;
-        for (size_t i = 0; i < rd->row.n; i++)
+        /* Counted as they are kept, so that all of them are freed. */
+        for (size_t i = 0; i < rd->row.n; i++, s->nheader++)
             if (!(s->header[i] = strdup(row_field(&rd->row, i))))
                 return CM_ERR_NOMEM;
-        s->nheader = rd->row.n;
-        return resolve(m, s) ? CM_OK : CM_ERR_DATA;
+        if (!resolve(m, s))
+            return m->nomem ? CM_ERR_NOMEM : CM_ERR_DATA;
+        return CM_OK;
     }
     s->input->records++;
     if (rd->row.n != s->nheader) {
@@ -1896,6 +2165,8 @@ static cm_status read_decoded(manifest *m, source *s, const cm_csv_options *o,
     d.diag = m->diag;
     d.line = 1;
     d.cd = iconv_open("UTF-8", encoding_iconv[s->encoding]);
+    if (d.cd == (iconv_t)-1 && errno == ENOMEM)
+        return CM_ERR_NOMEM;
     if (d.cd == (iconv_t)-1) {
         cm_loc at = {m->path, s->encoding_line, 0};
         cm_diag_report(m->diag, CM_SEV_ERROR, &at,
@@ -2205,17 +2476,22 @@ cm_status cm_manifest_load(const char *path, const cm_load_options *opts, cm_dia
     int fd = cm_input_open(path, path, "the manifest", diag);
     FILE *f = fd >= 0 ? fdopen(fd, "rb") : NULL;
     if (!f) {
+        bool nomem = fd >= 0 && errno == ENOMEM;
         if (fd >= 0) {
-            cm_loc loc = {path, 0, 0};
-            cm_diag_report(diag, CM_SEV_ERROR, &loc, "cannot open the manifest: %s",
-                           strerror(errno));
+            if (!nomem) {
+                cm_loc loc = {path, 0, 0};
+                cm_diag_report(diag, CM_SEV_ERROR, &loc, "cannot open the manifest: %s",
+                               strerror(errno));
+            }
             close(fd);
         }
         free(m.dir);
-        return CM_ERR_NOINPUT;
+        return nomem ? CM_ERR_NOMEM : CM_ERR_NOINPUT;
     }
     ini_stream is = {&m, f};
     int rc = ini_parse_stream(stream_line, &is, on_key, &m);
+    if (rc == -2)
+        m.nomem = true; /* inih's line buffer (when it is built to use the heap) */
     /* The manifest's digest, for the report's Sources sheet. */
     if (fseek(f, 0, SEEK_SET) == 0) {
         cm_sha256 *sha = cm_sha256_new();
@@ -2225,24 +2501,34 @@ cm_status cm_manifest_load(const char *path, const cm_load_options *opts, cm_dia
             cm_sha256_update(sha, buf, n);
         if (sha)
             cm_sha256_finish(sha, ds->manifest_sha256);
+        else
+            m.nomem = true;
     }
     fclose(f);
     if (m.too_long)
         merr(&m, m.too_long_line, "the line is longer than %d characters", INI_MAX_LINE - 1);
     else if (rc > 0)
         merr(&m, (unsigned)rc, "not a [section] nor a 'key = value' line");
-    if (m.nsources == 0 && m.errors == 0)
-        merr(&m, 0, "no table: a manifest needs at least one section such as [areas]");
-    if (m.zones_nomem) {
-        cm_loc loc = {path, m.zones_line, 0};
+    /* Out of memory while reading the manifest: nothing is loaded (what
+       was read may lack a key, a section or a value). */
+    if (m.zones_nomem || m.nomem) {
+        cm_loc loc = {path, m.zones_nomem ? m.zones_line : 0, 0};
         cm_diag_report(diag, CM_SEV_ERROR, &loc, "out of memory");
         st = CM_ERR_NOMEM;
-    } else if (m.zones_line && m.nzones == 0)
+    } else if (m.nsources == 0 && m.errors == 0) {
+        merr(&m, 0, "no table: a manifest needs at least one section such as [areas]");
+    } else if (m.zones_line && m.nzones == 0) {
         merr(&m, m.zones_line,
              "key 'zones': no zone given (expected area ids separated by commas)");
-    if (m.errors == 0)
+    }
+    if (st == CM_OK && !table_citations(&m))
+        st = CM_ERR_NOMEM;
+    if (st == CM_OK && m.errors == 0) {
         check_sources(&m);
-    if (m.errors == 0) {
+        if (m.nomem)
+            st = CM_ERR_NOMEM;
+    }
+    if (st == CM_OK && m.errors == 0) {
         /* One input entry per source, for messages and the Sources sheet. */
         ds->inputs = calloc(m.nsources, sizeof *ds->inputs);
         if (!ds->inputs)
@@ -2273,6 +2559,7 @@ cm_status cm_manifest_load(const char *path, const cm_load_options *opts, cm_dia
         ds->title = m.title;
     else
         free(m.title);
+    ds->cite = m.cite;
     for (size_t i = 0; i < m.nsources; i++)
         free_source(&m.sources[i]);
     free(m.sources);

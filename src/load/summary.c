@@ -1,5 +1,6 @@
 /*
- * summary.c - what validate prints about each table it read.
+ * summary.c - what validate says about each table it read, gathered from
+ * the loaded dataset (printed by src/write/summary.c).
  *
  * Distinct areas and origins are counted with one bit per interned string,
  * years with one bit per possible year: memory in proportion to the
@@ -7,15 +8,8 @@
  */
 #include "citymig/summary.h"
 
-#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* "1 row", "2 rows". */
-static const char *plural(uint64_t n, const char *one, const char *many)
-{
-    return n == 1 ? one : many;
-}
 
 typedef struct years {
     uint8_t seen[CM_YEAR_MAX - CM_YEAR_MIN + 1];
@@ -35,14 +29,11 @@ static void years_add(years *y, int32_t year)
     y->count++;
 }
 
-static void years_print(const years *y, FILE *out)
+static void years_keep(const years *y, cm_summary_table *st)
 {
-    if (y->count == 0)
-        fprintf(out, "no years");
-    else if (y->count == 1)
-        fprintf(out, "1 year (%" PRId32 ")", y->min);
-    else
-        fprintf(out, "%zu years (%" PRId32 "-%" PRId32 ")", y->count, y->min, y->max);
+    st->years = y->count;
+    st->year_min = y->min;
+    st->year_max = y->max;
 }
 
 /* One bit per string id of the pool. */
@@ -73,83 +64,52 @@ static const char *label(const cm_dataset *ds, cm_table_id id)
     return ds->manifest ? names[id] : cm_table_file(id);
 }
 
-static void table_line(const cm_dataset *ds, const cm_table *t, cm_table_id id, FILE *out)
+static void count_table(const cm_dataset *ds, const cm_table *t, cm_table_id id,
+                        cm_summary_table *st)
 {
-    const cm_source *src = &ds->sources[id];
     size_t area_col = 0, extra_col = SIZE_MAX;
-    const char *extra_name = NULL;
     idset areas, extra = {0};
     years y;
 
-    fprintf(out, "  %-13s %" PRIu64 " %s", label(ds, id), src->rows,
-            plural(src->rows, "row", "rows"));
-    if (src->rows_rejected)
-        fprintf(out, " (%" PRIu64 " rejected)", src->rows_rejected);
-    if (src->duplicates_merged)
-        fprintf(out, " (%" PRIu64 " exact %s merged)", src->duplicates_merged,
-                plural(src->duplicates_merged, "duplicate", "duplicates"));
-    if (t->nrows == 0) {
-        fputc('\n', out);
+    if (t->nrows == 0)
         return;
-    }
     memset(&y, 0, sizeof y);
     if (idset_init(&areas, ds) != 0 || idset_init(&extra, ds) != 0) {
         free(areas.bits);
-        fputc('\n', out);
         return;
     }
     size_t year_col = id == CM_TABLE_AREAS ? CM_AREAS_YEAR : 1;
-    if (id == CM_TABLE_STOCKS) {
+    if (id == CM_TABLE_STOCKS)
         extra_col = CM_STOCKS_ORIGIN;
-        extra_name = "origins";
-    } else if (id == CM_TABLE_SERVICES) {
+    else if (id == CM_TABLE_SERVICES)
         extra_col = CM_SERVICES_SERVICE;
-        extra_name = "services";
-    }
-    size_t levels[CM_LEVEL_COUNT] = {0};
     for (size_t r = 0; r < t->nrows; r++) {
         idset_add(&areas, t->cols[area_col].v.text[r]);
         years_add(&y, t->cols[year_col].v.year[r]);
         if (extra_col != SIZE_MAX)
             idset_add(&extra, t->cols[extra_col].v.text[r]);
         if (id == CM_TABLE_AREAS)
-            levels[t->cols[CM_AREAS_LEVEL].v.code[r]]++;
+            st->levels[t->cols[CM_AREAS_LEVEL].v.code[r]]++;
     }
-    fprintf(out, ": %zu %s, ", areas.count, plural(areas.count, "area", "areas"));
-    years_print(&y, out);
-    if (extra_name)
-        fprintf(out, ", %zu %s", extra.count,
-                extra.count == 1 ? (id == CM_TABLE_STOCKS ? "origin" : "service") : extra_name);
-    if (id == CM_TABLE_AREAS) {
-        fprintf(out, "; rows by level:");
-        for (int l = 0; l < CM_LEVEL_COUNT; l++)
-            if (levels[l])
-                fprintf(out, " %s %zu", cm_enum_name(&cm_level_enum, l), levels[l]);
-    }
-    fputc('\n', out);
+    st->counted = true;
+    st->areas = areas.count;
+    st->others = extra.count;
+    years_keep(&y, st);
     free(areas.bits);
     free(extra.bits);
 }
 
-static void flows_line(const cm_dataset *ds, FILE *out)
+static void count_flows(const cm_dataset *ds, cm_summary_table *st)
 {
-    const cm_source *src = &ds->sources[CM_TABLE_FLOWS];
     const cm_flows *f = ds->flows;
     idset dest, orig;
     years y;
 
-    fprintf(out, "  %-13s %" PRIu64 " %s", label(ds, CM_TABLE_FLOWS), src->rows,
-            plural(src->rows, "row", "rows"));
-    if (src->rows_rejected)
-        fprintf(out, " (%" PRIu64 " rejected)", src->rows_rejected);
     memset(&y, 0, sizeof y);
-    if (idset_init(&dest, ds) != 0) {
-        fputc('\n', out);
+    if (idset_init(&dest, ds) != 0)
         return;
-    }
     if (idset_init(&orig, ds) != 0) {
         free(dest.bits);
-        fputc('\n', out);
         return;
     }
     for (size_t i = 0; i < f->count; i++) {
@@ -160,54 +120,44 @@ static void flows_line(const cm_dataset *ds, FILE *out)
             idset_add(&orig, c->area);
         years_add(&y, c->year);
     }
-    fprintf(out, ": %zu %s, %zu %s, ", dest.count,
-            plural(dest.count, "destination", "destinations"), orig.count,
-            plural(orig.count, "origin", "origins"));
-    years_print(&y, out);
-    fputc('\n', out);
-    for (int k = 0; k < CM_KIND_COUNT; k++)
-        fprintf(out, "  %-13s   %-13s %" PRIu64 " %s, %" PRId64 " %s\n", "",
-                cm_enum_name(&cm_kind_enum, k), f->stats.rows_by_kind[k],
-                plural(f->stats.rows_by_kind[k], "row", "rows"), f->stats.persons_by_kind[k],
-                plural((uint64_t)f->stats.persons_by_kind[k], "move", "moves"));
-    fprintf(out, "  %-13s   %-13s %" PRIu64 " %s, %" PRId64 " %s (origin = destination)\n", "",
-            "stayers excl.", f->stats.stayer_rows, plural(f->stats.stayer_rows, "row", "rows"),
-            f->stats.stayer_persons,
-            plural((uint64_t)f->stats.stayer_persons, "person", "persons"));
+    st->counted = true;
+    st->areas = dest.count;
+    st->others = orig.count;
+    years_keep(&y, st);
     free(dest.bits);
     free(orig.bits);
 }
 
-int cm_summary_write(const cm_dataset *ds, FILE *out)
+void cm_summary_build(const cm_dataset *ds, cm_summary *out)
 {
     const cm_table *tables[CM_TABLE_COUNT] = {ds->areas, ds->stocks, NULL, ds->services};
 
-    fprintf(out, "dataset %s\n", ds->dir);
-    if (ds->title)
-        fprintf(out, "  %s\n", ds->title);
-    if (ds->manifest)
-        fprintf(out, "  read through %s: %zu %s\n", ds->manifest, ds->ninputs,
-                ds->ninputs == 1 ? "source" : "sources");
+    memset(out, 0, sizeof *out);
+    out->dir = ds->dir;
+    out->title = ds->title;
+    out->manifest = ds->manifest;
+    out->ninputs = ds->ninputs;
+    out->flows = ds->flows ? &ds->flows->stats : NULL;
     for (int t = 0; t < CM_TABLE_COUNT; t++) {
         const cm_source *src = &ds->sources[t];
-        if (!src->present) {
-            fprintf(out, "  %-13s %s\n", label(ds, (cm_table_id)t),
-                    ds->manifest ? "not in the manifest" : "absent");
-            continue;
-        }
-        if (src->skipped) {
-            fprintf(out, "  %-13s not checked (the error limit was reached first)\n",
-                    label(ds, (cm_table_id)t));
-            continue;
-        }
-        if (src->status == CM_ERR_NOINPUT) {
-            fprintf(out, "  %-13s unreadable\n", label(ds, (cm_table_id)t));
-            continue;
-        }
-        if (t == CM_TABLE_FLOWS)
-            flows_line(ds, out);
+        cm_summary_table *st = &out->tables[t];
+        st->label = label(ds, (cm_table_id)t);
+        if (!src->present)
+            st->state = CM_SUMMARY_ABSENT;
+        else if (src->skipped)
+            st->state = CM_SUMMARY_SKIPPED;
+        else if (src->status == CM_ERR_NOINPUT)
+            st->state = CM_SUMMARY_UNREADABLE;
         else
-            table_line(ds, tables[t], (cm_table_id)t, out);
+            st->state = CM_SUMMARY_READ;
+        if (st->state != CM_SUMMARY_READ)
+            continue;
+        st->rows = src->rows;
+        st->rejected = src->rows_rejected;
+        st->merged = src->duplicates_merged;
+        if (t == CM_TABLE_FLOWS)
+            count_flows(ds, st);
+        else
+            count_table(ds, tables[t], (cm_table_id)t, st);
     }
-    return ferror(out) ? -1 : 0;
 }

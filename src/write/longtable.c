@@ -3,8 +3,9 @@
  *
  * The two formats are two implementations of one small writer interface
  * (begin, row, end), so the walk over the results is written once. Rows
- * are put together in the writer's own buffer and handed to stdio a buffer
- * at a time: no stdio call per field.
+ * are put together in this file's own buffer (a sink) and handed to a
+ * cm_writer a buffer at a time: no call per field. The cm_writer keeps the
+ * first failed write, and the rows stop there.
  */
 #include "citymig/longtable.h"
 
@@ -16,25 +17,30 @@
 #include <string.h>
 
 #include "citymig/value.h"
+#include "citymig/writer.h"
 
-/* Bytes on their way to a stream, or, with no stream, to memory. */
+/* Bytes on their way to a writer, or, with no writer, to memory. */
 typedef struct sink {
-    FILE *out;
-    int err; /* errno of the first failed write (ENOMEM in memory); 0 */
+    cm_writer *out;
+    int err; /* the writer's error (ENOMEM in memory); 0 */
     char *mem;
     size_t mem_len, mem_cap;
     size_t len;
     char buf[32 * 1024];
 } sink;
 
-static void sink_init(sink *s, FILE *out)
+static void sink_init(sink *s, cm_writer *out)
 {
     s->out = out;
-    s->err = 0;
+    s->err = out ? cm_writer_error(out) : 0;
     s->mem = NULL;
     s->mem_len = s->mem_cap = 0;
     s->len = 0;
 }
+
+/* Once a buffer: out of line, so that put and put_c stay small enough to be
+   inlined wherever a field is written. */
+static void write_out(sink *s, const char *p, size_t n) __attribute__((noinline));
 
 static void write_out(sink *s, const char *p, size_t n)
 {
@@ -57,9 +63,8 @@ static void write_out(sink *s, const char *p, size_t n)
         s->mem_len += n;
         return;
     }
-    errno = 0;
-    if (fwrite(p, 1, n, s->out) != n && !s->err)
-        s->err = errno ? errno : EIO;
+    cm_writer_write(s->out, p, n);
+    s->err = cm_writer_error(s->out);
 }
 
 static void drain(sink *s)
@@ -82,14 +87,11 @@ static void put(sink *s, const char *p, size_t n)
     s->len += n;
 }
 
-/* Drains s: 0, or -1 with errno saying why a write failed. */
+/* Drains s (on a writer): 0, or -1 with errno saying why a write failed. */
 static int finish(sink *s)
 {
     drain(s);
-    if (!s->err && !ferror(s->out))
-        return 0;
-    errno = s->err ? s->err : EIO;
-    return -1;
+    return cm_writer_result(s->out);
 }
 
 static void put_s(sink *s, const char *text)
@@ -540,8 +542,10 @@ int cm_longtable_write(FILE *out, cm_format format, const char *dataset, const c
                        const cm_rules *rules, const cm_hit *hits, size_t nhits, unsigned threads,
                        bool raw_text)
 {
+    cm_writer to;
+    cm_writer_init_file(&to, out);
     sink buffer, *s = &buffer;
-    sink_init(s, out);
+    sink_init(s, &to);
     writer w = {s, results, rules, true, raw_text, csv_begin, csv_row, csv_end};
     if (format == CM_FORMAT_JSON) {
         w.begin = json_begin;
@@ -558,8 +562,10 @@ int cm_longtable_write(FILE *out, cm_format format, const char *dataset, const c
 int cm_hits_write_csv(FILE *out, const cm_results *results, const cm_rules *rules,
                       const cm_hit *hits, size_t nhits, bool raw_text)
 {
+    cm_writer to;
+    cm_writer_init_file(&to, out);
     sink buffer, *s = &buffer;
-    sink_init(s, out);
+    sink_init(s, &to);
     put_s(s, "rule_id,severity,area_id,year,base_year,kind,service,origin,indicator,value,op,"
              "threshold,conclusion,sdg\r\n");
     for (size_t i = 0; i < nhits && !s->err; i++) {

@@ -242,7 +242,11 @@ static void write_workbook(const cm_dataset *ds, const cm_results *res, const cm
     cm_diag_init(&diag, NULL, NULL, 0);
     cm_report_info info = {
         .dataset = dataset, .created = 1700000000, .reproducible = 1, .rules_sha256 = ""};
-    cm_status st = cm_xlsx_write(path, ds, res, rules, hits, nhits, &info, &diag);
+    cm_report *model = NULL;
+    cm_status st = cm_report_build(ds, res, rules, hits, nhits, &info, &diag, &model);
+    if (st == CM_OK)
+        st = cm_xlsx_write(path, model, &diag);
+    cm_report_free(model);
     if (st != CM_OK) {
         fprintf(stderr, "the workbook was not written: %s\n", cm_status_str(st));
         abort();

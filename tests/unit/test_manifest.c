@@ -872,8 +872,59 @@ static const bad_case bad[] = {
      "dataset.ini:3: error: key 'zones': no zone given (expected area ids separated by commas)"},
     {"[flows]\nfile = d.csv\nzone = A\n",
      "dataset.ini:3: error: unknown key 'zone' in [flows] (expected file, encoding, delimiter, "
-     "quote, line_ends, header_line, missing, thousands, decimal, dedupe, unpivot, join, zones, "
-     "zone_level, a column of flows.csv"},
+     "quote, line_ends, header_line, missing, thousands, decimal, dedupe, unpivot, join, source, "
+     "publisher, url, licence (or license), citation, zones, zone_level, a column of flows.csv"},
+    /* How the data is cited. */
+    {"[dataset]\ntitle = T\ncolour = blue\n[areas]\nfile = d.csv\nyear = 2020\n"
+     "column.area_id = id\n",
+     "dataset.ini:3: error: unknown key 'colour' in [dataset] (expected title, source, publisher, "
+     "url, licence (or license) or citation)\n"},
+    {"[areas]\nfile = d.csv\nyear = 2020\ncolumn.area_id = id\ncite = x\n",
+     "dataset.ini:5: error: unknown key 'cite' in [areas] (expected file, encoding, delimiter, "
+     "quote, line_ends, header_line, missing, thousands, decimal, dedupe, unpivot, join, source, "
+     "publisher, url, licence (or license), citation, a column of areas.csv, or column., map., "
+     "scale., round., keep_if., skip_if. followed by a name)\n"},
+    {"[dataset]\nurl = ftp://example.org/d.csv\n[areas]\nfile = d.csv\nyear = 2020\n"
+     "column.area_id = id\n",
+     "dataset.ini:2: error: key 'url': \"ftp://example.org/d.csv\" does not start with https:// "
+     "or http://; expected the address where the data is published, such as "
+     "https://data.london.gov.uk/\n"},
+    {"[areas]\nfile = d.csv\nyear = 2020\ncolumn.area_id = id\nurl = example.org\n",
+     "dataset.ini:5: error: key 'url': \"example.org\" does not start with https:// or http://"},
+    {"[areas]\nfile = d.csv\nyear = 2020\ncolumn.area_id = id\n"
+     "url = https://example.org/my data.csv\n",
+     "dataset.ini:5: error: key 'url': \"https://example.org/my data.csv\" holds a space; expected "
+     "an address without spaces (a space in an address is written %20)\n"},
+    {"[areas]\nfile = d.csv\nyear = 2020\ncolumn.area_id = id\nurl = http://\n",
+     "dataset.ini:5: error: key 'url': \"http://\" names no host after http://"},
+    {"[areas]\nfile = d.csv\nyear = 2020\ncolumn.area_id = id\nurl = https://example.org/\n"
+     "    d.csv\n",
+     "dataset.ini:6: error: key 'url': goes on over an indented line; expected the address on one "
+     "line, without spaces\n"},
+    {"[dataset]\nsource =\n[areas]\nfile = d.csv\nyear = 2020\ncolumn.area_id = id\n",
+     "dataset.ini:2: error: key 'source': empty; expected the name of the data, as its publisher "
+     "gives it\n"},
+    {"[areas]\nfile = d.csv\nyear = 2020\ncolumn.area_id = id\ncitation =\n",
+     "dataset.ini:5: error: key 'citation': empty; expected the reference to the data, as its "
+     "publisher asks to be cited\n"},
+    {"[areas]\nfile = d.csv\nyear = 2020\ncolumn.area_id = id\npublisher =\n",
+     "dataset.ini:5: error: key 'publisher': empty; expected who publishes the data\n"},
+    {"[dataset]\nlicence = CC BY 4.0\nlicense = OGL\n[areas]\nfile = d.csv\nyear = 2020\n"
+     "column.area_id = id\n",
+     "dataset.ini:3: error: key 'license' is given twice in [dataset] (licence and license are "
+     "the same key)\n"},
+    {"[dataset]\nsource = A\n[areas]\nfile = d.csv\nyear = 2020\ncolumn.area_id = id\n"
+     "[dataset]\nsource = B\n",
+     "dataset.ini:8: error: key 'source' is given twice in [dataset] (first at line 2)\n"},
+    {"[areas]\nfile = d.csv\nyear = 2020\ncolumn.area_id = id\npublisher = A\tB\n",
+     "dataset.ini:5: error: key 'publisher': control character U+0009 (character 2 of the "
+     "value); expected one line of text (write a space for the tab)\n"},
+    {"[areas]\nfile = d.csv\nyear = 2020\ncolumn.area_id = id\nsource = A\xc2\x9b"
+     "B\n",
+     "dataset.ini:5: error: key 'source': control character U+009B (character 2 of the value); "
+     "expected one line of text\n"},
+    {"[areas]\nfile = d.csv\nyear = 2020\ncolumn.area_id = id\nsource = A\x01\n",
+     "dataset.ini:5: error: control character U+0001; expected text"},
     {"[areas]\nfile = d.csv\nyear = 2020\ncolumn.area_id = id\nencoding = cp1250\n",
      "dataset.ini:5: error: key 'encoding': \"cp1250\" is not an encoding citymig reads (expected "
      "utf-8, windows-1252, iso-8859-1 (or latin1) or iso-8859-15)\n"},
@@ -1082,6 +1133,68 @@ static void test_files_stay_in_the_folder(void **state)
     close_scratch(&out);
 }
 
+/* source, publisher, url, licence (or license) and citation: the dataset's
+   from [dataset], each table's from its sections, the distinct values of
+   several sections joined with "; " in their order. */
+static void test_citations(void **state)
+{
+    (void)state;
+    scratch s;
+    open_scratch(&s);
+    put_text(&s, "d.csv", "id,pop\nA,5\n");
+    put_text(&s, "o.csv", "id,origin,n\nA,B,2\n");
+    put_text(&s, "dataset.ini",
+             "[dataset]\ntitle = T\nsource = Census 2020\npublisher = Statistics Office\n"
+             "url = https://stats.example.org/census\nlicense = CC BY 4.0\n"
+             "citation = Statistics Office (2020), Census 2020,\n"
+             "    https://stats.example.org/census\n"
+             "[areas]\nfile = d.csv\nyear = 2020\ncolumn.area_id = id\ncolumn.population = pop\n"
+             "source = Population estimates\npublisher = Statistics Office\n"
+             "[stocks]\nfile = o.csv\nyear = 2020\ncolumn.area_id = id\n"
+             "column.origin = origin\ncolumn.count = n\nlicence = OGL\n"
+             "[areas.later]\nfile = d.csv\nyear = 2021\ncolumn.area_id = id\n"
+             "column.population = pop\nsource = Mid-year estimates\npublisher = Statistics Office\n"
+             "url = http://old.example.org/\n"
+             "[areas.again]\nfile = d.csv\nyear = 2022\ncolumn.area_id = id\n"
+             "column.population = pop\nsource = Population estimates\n"
+             "citation = A reference\n  going on\n");
+    assert_int_equal(load(&s), CM_OK);
+    assert_string_equal(s.messages, "");
+    const cm_citation *d = &s.ds->cite;
+    assert_string_equal(d->source, "Census 2020");
+    assert_string_equal(d->publisher, "Statistics Office");
+    assert_string_equal(d->url, "https://stats.example.org/census");
+    assert_string_equal(d->licence, "CC BY 4.0");
+    assert_string_equal(d->citation,
+                        "Statistics Office (2020), Census 2020, https://stats.example.org/census");
+    const cm_citation *a = &s.ds->table_cite[CM_TABLE_AREAS];
+    assert_string_equal(a->source, "Population estimates; Mid-year estimates");
+    assert_string_equal(a->publisher, "Statistics Office");
+    assert_string_equal(a->url, "http://old.example.org/");
+    assert_null(a->licence);
+    assert_string_equal(a->citation, "A reference going on");
+    const cm_citation *o = &s.ds->table_cite[CM_TABLE_STOCKS];
+    assert_string_equal(o->licence, "OGL");
+    assert_null(o->source);
+    assert_null(o->publisher);
+    assert_null(o->url);
+    assert_null(o->citation);
+    for (int t = CM_TABLE_FLOWS; t < CM_TABLE_COUNT; t++) {
+        const cm_citation *n = &s.ds->table_cite[t];
+        assert_true(!n->source && !n->publisher && !n->url && !n->licence && !n->citation);
+    }
+    close_scratch(&s);
+    /* Without the keys, nothing is cited. */
+    open_scratch(&s);
+    put_text(&s, "d.csv", "id,pop\nA,5\n");
+    put_text(&s, "dataset.ini", "[areas]\nfile = d.csv\nyear = 2020\ncolumn.area_id = id\n");
+    assert_int_equal(load(&s), CM_OK);
+    assert_null(s.ds->cite.source);
+    assert_null(s.ds->cite.citation);
+    assert_null(s.ds->table_cite[CM_TABLE_AREAS].source);
+    close_scratch(&s);
+}
+
 static void test_bad_manifests(void **state)
 {
     (void)state;
@@ -1127,6 +1240,7 @@ int main(void)
         cmocka_unit_test(test_encoding_undefined_byte),
         cmocka_unit_test(test_encoding_bom),
         cmocka_unit_test(test_bad_manifests),
+        cmocka_unit_test(test_citations),
         cmocka_unit_test(test_manifest_nul),
         cmocka_unit_test(test_manifest_line_ends),
         cmocka_unit_test(test_value_quoted_as_written),

@@ -77,10 +77,13 @@ static void test_parts(void **state)
     assert_non_null(mkdtemp(dir));
     char path[64];
     snprintf(path, sizeof path, "%s/parts.xlsx", dir);
-    /* Three rows a part: a header and two data rows. */
+    /* Seven rows a part: the five of its head and two data rows. */
     cm_report_info info = {
-        .dataset = "small", .created = 1700000000, .reproducible = 1, .max_rows = 3};
-    assert_int_equal(cm_xlsx_write(path, ds, &res, &rules, hits, nhits, &info, &diag), CM_OK);
+        .dataset = "small", .created = 1700000000, .reproducible = 1, .max_rows = 7};
+    cm_report *model;
+    assert_int_equal(cm_report_build(ds, &res, &rules, hits, nhits, &info, &diag, &model), CM_OK);
+    assert_int_equal(cm_xlsx_write(path, model, &diag), CM_OK);
+    cm_report_free(model);
     char why[160];
     assert_int_equal(cm_xlsx_verify(path, why, sizeof why), 0);
 
@@ -97,16 +100,22 @@ static void test_parts(void **state)
     assert_non_null(f1);
     assert_true(a1 < a2 && a2 < a3 && a3 < f1);
     free(wb);
-    /* Every part starts with the header and holds at most three rows. */
-    char *sheet3 = read_part(path, "xl/worksheets/sheet3.xml"); /* Areas (2) */
-    assert_non_null(sheet3);
-    assert_non_null(strstr(sheet3, "<t>area_id</t>"));
+    /* Every part starts with its head (title, about, source, labels, ids)
+       and holds at most two data rows; the panes are frozen below the ids
+       and right of the key columns, the filter is on the ids row. Sheets
+       1 to 3 are the Cover, Contents and Notes: sheet 5 is Areas (2). */
+    char *sheet5 = read_part(path, "xl/worksheets/sheet5.xml");
+    assert_non_null(sheet5);
+    assert_non_null(strstr(sheet5, "<t>area_id</t>"));
+    assert_non_null(strstr(sheet5, "(continued, part 2)</t>"));
     size_t rows;
-    count_of(sheet3, "<row ", &rows);
-    assert_int_equal(rows, 3);
-    assert_non_null(strstr(sheet3, "<pane ySplit=\"1\""));
-    assert_non_null(strstr(sheet3, "<autoFilter ref=\"A1:"));
-    free(sheet3);
+    count_of(sheet5, "<row ", &rows);
+    assert_int_equal(rows, 7);
+    assert_non_null(strstr(sheet5, "<pane xSplit=\"3\" ySplit=\"5\""));
+    assert_non_null(strstr(sheet5, "<autoFilter ref=\"A5:"));
+    assert_non_null(strstr(sheet5, "orientation=\"landscape\""));
+    assert_non_null(strstr(sheet5, "<oddFooter>"));
+    free(sheet5);
 
     /* The cells of every sheet are counted back (the sheets are shared out
        over two threads): one cell short in any sheet is caught and named,
@@ -372,34 +381,57 @@ static void test_workbook_escapes(void **state)
     snprintf(path, sizeof path, "%s/hostile.xlsx", dir);
     /* The dataset's name, as given, holds a control and a byte not UTF-8. */
     cm_report_info info = {.dataset = "in\x01\xff", .created = 1700000000, .reproducible = 1};
-    assert_int_equal(cm_xlsx_write(path, ds, &res, &rules, hits, nhits, &info, &diag), CM_OK);
+    cm_report *model;
+    assert_int_equal(cm_report_build(ds, &res, &rules, hits, nhits, &info, &diag, &model), CM_OK);
+    assert_int_equal(cm_xlsx_write(path, model, &diag), CM_OK);
+    cm_report_free(model);
     /* Every part parses (the writer's read-back checked it too). */
     assert_int_equal(cm_xlsx_verify(path, why, sizeof why), 0);
-    static const char *const parts[] = {"xl/worksheets/sheet1.xml", "xl/worksheets/sheet2.xml",
-                                        "xl/sharedStrings.xml",     "xl/charts/chart1.xml",
-                                        "docProps/core.xml",        "xl/workbook.xml"};
-    char *text[6];
-    for (size_t i = 0; i < 6; i++) {
+    static const char *const parts[] = {"xl/sharedStrings.xml", "xl/charts/chart1.xml",
+                                        "docProps/core.xml", "xl/workbook.xml"};
+    char *text[4];
+    for (size_t i = 0; i < 4; i++) {
         text[i] = read_part(path, parts[i]);
         assert_non_null(text[i]);
         const char *e = xml_error(text[i], strlen(text[i]));
         if (e)
             fail_msg("%s: %s", parts[i], e);
     }
-    /* The Summary's dataset; the Areas sheet's names (inline strings);
-       shared strings and the chart's categories (the Charts sheet). */
+    /* The worksheets, whole: the tables' names are inline strings (they
+       stream), the Cover's and the charts' text is shared. */
+    char *sheets = NULL;
+    size_t sheets_len = 0;
+    FILE *all = open_memstream(&sheets, &sheets_len);
+    assert_non_null(all);
+    for (size_t k = 1; k < 64; k++) {
+        char part[64];
+        snprintf(part, sizeof part, "xl/worksheets/sheet%zu.xml", k);
+        char *xml = read_part(path, part);
+        if (!xml)
+            break;
+        const char *e = xml_error(xml, strlen(xml));
+        if (e)
+            fail_msg("%s: %s", part, e);
+        fputs(xml, all);
+        free(xml);
+    }
+    fclose(all);
+    /* The title (the dataset's name, as given), in the Cover's A1 and in the
+       document's properties; names in the tables and the shared strings;
+       the chart's categories. */
     assert_non_null(strstr(text[0], "<t>in_x0001_\xef\xbf\xbd</t>"));
-    assert_non_null(strstr(text[1], "<t>bad_x0001__x000B_name</t>"));
-    assert_non_null(strstr(text[1], "<t>nc_xFFFE_x_xFFFF_</t>"));
-    assert_non_null(strstr(text[1], "<t>lat\xef\xbf\xbd"
-                                    "1</t>"));
-    assert_non_null(strstr(text[2], "<t>bad_x0001__x000B_name</t>"));
-    assert_non_null(strstr(text[3], "<c:v>bad_x0001__x000B_name</c:v>"));
-    assert_non_null(strstr(text[3], "<c:v>nc_xFFFE_x_xFFFF_</c:v>"));
-    assert_non_null(strstr(text[4], "<dc:title>citymig report</dc:title>"));
-    assert_non_null(strstr(text[5], "<sheet name=\"Summary\""));
-    for (size_t i = 0; i < 6; i++)
+    assert_non_null(strstr(sheets, "<t>bad_x0001__x000B_name</t>"));
+    assert_non_null(strstr(sheets, "<t>nc_xFFFE_x_xFFFF_</t>"));
+    assert_non_null(strstr(sheets, "<t>lat\xef\xbf\xbd"
+                                   "1</t>"));
+    assert_non_null(strstr(text[0], "<t>bad_x0001__x000B_name</t>"));
+    assert_non_null(strstr(text[1], "<c:v>bad_x0001__x000B_name</c:v>"));
+    assert_non_null(strstr(text[1], "<c:v>nc_xFFFE_x_xFFFF_</c:v>"));
+    assert_non_null(strstr(text[2], "<dc:title>in_x0001_\xef\xbf\xbd</dc:title>"));
+    assert_non_null(strstr(text[3], "<sheet name=\"Cover\""));
+    for (size_t i = 0; i < 4; i++)
         free(text[i]);
+    free(sheets);
     unlink(path);
     rmdir(dir);
 

@@ -1,0 +1,600 @@
+/*
+ * cover.c - the first sheet: the publication's title, its reference
+ * period, and what matters in sentences. The headline figures of the
+ * largest area (the nation before its states) in one reference year; the
+ * areas that lead; where people moved; the largest gaps in access to
+ * services; and the conference's conclusions that fired, each counted once
+ * per area and year, with the areas. Rules with no hit come last, muted.
+ */
+#include "internal.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+enum { LEAD_MAX = 5, LIST_MAX = 3 };
+
+typedef struct pick {
+    const cm_result *r;
+    double key;
+} pick;
+
+static int by_key_desc(const void *a, const void *b)
+{
+    const pick *x = a, *y = b;
+    if (x->key != y->key)
+        return x->key < y->key ? 1 : -1;
+    return (x->r->area > y->r->area) - (x->r->area < y->r->area);
+}
+
+/* By area, then the latest year first, then the strongest first. */
+static int by_area_latest(const void *a, const void *b)
+{
+    const pick *x = a, *y = b;
+    if (x->r->area != y->r->area)
+        return x->r->area < y->r->area ? -1 : 1;
+    if (x->r->year != y->r->year)
+        return x->r->year > y->r->year ? -1 : 1;
+    return x->key < y->key ? 1 : x->key > y->key ? -1 : 0;
+}
+
+static void sentence(cm_report *r, rlist *l, cm_rstyle style, const char *text)
+{
+    cm_rcell *row = rp_row(r, l);
+    if (row && text)
+        rp_text(&row[0], style, rp_strdup(r, text));
+}
+
+static void blank(cm_report *r, rlist *l)
+{
+    rp_row(r, l);
+}
+
+/* The value of one indicator for an area, year, kind and service; NULL. */
+static const cm_result *find(const rctx *x, uint32_t area, int32_t year, int ind, int kind,
+                             uint32_t service)
+{
+    const cm_results *res = x->res;
+    for (size_t i = 0; i < res->count; i++) {
+        const cm_result *r = &res->items[i];
+        if (r->indicator == ind && r->area == area && r->year == year && r->kind == kind &&
+            r->service == service && r->base_year == 0 && rp_has_value(r))
+            return r;
+    }
+    return NULL;
+}
+
+static const char *place(const rctx *x, uint32_t area, int32_t year, char *buf, size_t size)
+{
+    const char *name = rp_area_name(x, area);
+    /* Names that take "the" in a sentence. */
+    static const char *const the[] = {"United ", "Netherlands", "Philippines", "Bahamas",
+                                      "Gambia", "Czech Republic", "Dominican Republic",
+                                      "Central African Republic", "Russian Federation",
+                                      "Republic of ", "Democratic Republic"};
+    bool with_the = false;
+    for (size_t i = 0; i < sizeof the / sizeof the[0]; i++)
+        with_the |= strncmp(name, the[i], strlen(the[i])) == 0;
+    if (rp_level(x, area, year) == CM_LEVEL_WORLD && !x->names[area])
+        snprintf(buf, size, "the world");
+    else if (rp_level(x, area, year) == CM_LEVEL_WORLD && strcasecmp(name, "world") == 0)
+        snprintf(buf, size, "the world");
+    else if (rp_level(x, area, year) == CM_LEVEL_WORLD || with_the)
+        snprintf(buf, size, "the %s", name);
+    else
+        snprintf(buf, size, "%s", name);
+    return buf;
+}
+
+static int64_t area_count(const rctx *x, uint32_t area, int32_t year, int col)
+{
+    size_t row = cm_areas_find(x->ds->areas, area, year);
+    if (row == SIZE_MAX || !x->ds->areas->cols[col].present[row])
+        return -1;
+    return x->ds->areas->cols[col].v.count[row];
+}
+
+/* ", up from 13.1% in 2013": the same figure in another year. */
+static void other_year(const rctx *x, const cm_result *ref, char *buf, size_t size)
+{
+    const cm_results *res = x->res;
+    const cm_result *early = NULL, *late = NULL;
+    for (size_t i = 0; i < res->count; i++) {
+        const cm_result *r = &res->items[i];
+        if (r->indicator != ref->indicator || r->area != ref->area || r->kind != ref->kind ||
+            r->service != ref->service || r->base_year || !rp_has_value(r) ||
+            r->year == ref->year)
+            continue;
+        if (r->year > ref->year && (!late || r->year > late->year))
+            late = r;
+        if (r->year < ref->year && (!early || r->year < early->year))
+            early = r;
+    }
+    char v[64];
+    buf[0] = '\0';
+    if (late) {
+        rp_fmt_value(late, v, sizeof v);
+        snprintf(buf, size, "; %s in %d", v, (int)late->year);
+    } else if (early) {
+        rp_fmt_value(early, v, sizeof v);
+        const char *how = rp_def(ref)->unit == CM_UNIT_PP ? "against"
+                          : ref->value >= early->value    ? "up from"
+                                                          : "down from";
+        snprintf(buf, size, ", %s %s in %d", how, v, (int)early->year);
+    }
+}
+
+/* The area of the headline: the largest population; and its year with
+   the most headline figures (the latest of equals). */
+static const int headline_ids_n = 5;
+static const char *const headline_ids[] = {"one_in_n", "fb_share", "internal_per_international",
+                                           "urban_share", "fb_female_share"};
+
+static bool headline_area(const rctx *x, uint32_t *area, int32_t *year)
+{
+    const cm_table *t = x->ds->areas;
+    int64_t best = -1;
+    for (size_t row = 0; row < t->nrows; row++) {
+        if (!t->cols[CM_AREAS_POPULATION].present[row])
+            continue;
+        int64_t pop = t->cols[CM_AREAS_POPULATION].v.count[row];
+        if (pop > best) {
+            best = pop;
+            *area = t->cols[CM_AREAS_AREA_ID].v.text[row];
+        }
+    }
+    if (best < 0)
+        return false;
+    int ind[5];
+    for (int h = 0; h < headline_ids_n; h++)
+        ind[h] = cm_indicator_find(headline_ids[h]);
+    int32_t best_year = 0;
+    int best_n = 0;
+    const cm_results *res = x->res;
+    /* Results are sorted by area and year: one pass counts each year. */
+    int32_t cur = 0;
+    int n = 0;
+    for (size_t i = 0; i <= res->count; i++) {
+        const cm_result *r = i < res->count ? &res->items[i] : NULL;
+        if (!r || r->area != *area || r->year != cur) {
+            if (n > best_n || (n == best_n && n > 0 && cur > best_year)) {
+                best_n = n;
+                best_year = cur;
+            }
+            n = 0;
+            cur = r ? r->year : 0;
+        }
+        if (!r || r->area != *area || !rp_has_value(r) || r->base_year || r->kind != CM_KIND_NONE)
+            continue;
+        for (int h = 0; h < headline_ids_n; h++)
+            n += r->indicator == ind[h];
+    }
+    *year = best_year;
+    return best_n > 0;
+}
+
+static void headline(cm_report *r, rlist *l, uint32_t area, int32_t year)
+{
+    const rctx *x = &r->priv->x;
+    char where[256], buf[1024], v[64], more[128], a[64], b[64];
+    place(x, area, year, where, sizeof where);
+    bool world = strcmp(where, "the world") == 0;
+    const cm_result *one = find(x, area, year, cm_indicator_find("one_in_n"), CM_KIND_NONE, 0);
+    const cm_result *fb = find(x, area, year, cm_indicator_find("fb_share"), CM_KIND_NONE, 0);
+    const cm_result *ipi =
+        find(x, area, year, cm_indicator_find("internal_per_international"), CM_KIND_NONE, 0);
+    const cm_result *urb = find(x, area, year, cm_indicator_find("urban_share"), CM_KIND_NONE, 0);
+    const cm_result *fem =
+        find(x, area, year, cm_indicator_find("fb_female_share"), CM_KIND_NONE, 0);
+    int64_t nfb = area_count(x, area, year, CM_AREAS_FOREIGN_BORN);
+    int64_t nin = area_count(x, area, year, CM_AREAS_INTERNAL_MIGRANTS);
+    if (one) {
+        long n = lround(one->value);
+        if (nfb >= 0 && nin >= 0) {
+            rp_fmt_people((double)nfb, a, sizeof a);
+            rp_fmt_people((double)nin, b, sizeof b);
+            snprintf(buf, sizeof buf,
+                     "1 in %ld people%s%s is a migrant (%d): %s international and %s internal "
+                     "migrants.",
+                     n, world ? "" : " in ", world ? "" : where, (int)year, a, b);
+        } else {
+            snprintf(buf, sizeof buf, "1 in %ld people%s%s is a migrant (%d).", n,
+                     world ? "" : " in ", world ? "" : where, (int)year);
+        }
+        sentence(r, l, CM_RSTYLE_SENTENCE, buf);
+    }
+    if (fb) {
+        rp_fmt_value(fb, v, sizeof v);
+        other_year(x, fb, more, sizeof more);
+        if (nfb >= 0) {
+            rp_fmt_people((double)nfb, a, sizeof a);
+            snprintf(buf, sizeof buf, "%s of the residents of %s were born abroad (%d): %s people%s.",
+                     v, where, (int)year, a, more);
+        } else {
+            snprintf(buf, sizeof buf, "%s of the residents of %s were born abroad (%d)%s.", v,
+                     where, (int)year, more);
+        }
+        sentence(r, l, CM_RSTYLE_SENTENCE, buf);
+    }
+    if (ipi && !one) {
+        snprintf(buf, sizeof buf,
+                 "There were %.1f internal migrants for every international migrant in %s (%d).",
+                 ipi->value, where, (int)year);
+        sentence(r, l, CM_RSTYLE_SENTENCE, buf);
+    }
+    if (urb) {
+        rp_fmt_value(urb, v, sizeof v);
+        other_year(x, urb, more, sizeof more);
+        snprintf(buf, sizeof buf, "%s of the residents of %s lived in urban areas (%d)%s.", v,
+                 where, (int)year, more);
+        sentence(r, l, CM_RSTYLE_SENTENCE, buf);
+    }
+    if (fem) {
+        rp_fmt_value(fem, v, sizeof v);
+        snprintf(buf, sizeof buf, "Women were %s of the foreign-born in %s (%d).", v, where,
+                 (int)year);
+        sentence(r, l, CM_RSTYLE_SENTENCE, buf);
+    }
+}
+
+/* The areas with the largest foreign-born shares, below the headline area. */
+static void leaders(cm_report *r, rlist *l, uint32_t top)
+{
+    const rctx *x = &r->priv->x;
+    const cm_results *res = x->res;
+    int fb = cm_indicator_find("fb_share");
+    pick *p = malloc((res->count + 1) * sizeof *p);
+    if (!p) {
+        rp_nomem(r);
+        return;
+    }
+    size_t n = 0;
+    /* The latest share of each area (results are sorted by area, then year). */
+    for (size_t i = 0; i < res->count; i++) {
+        const cm_result *c = &res->items[i];
+        if (c->indicator != fb || !rp_has_value(c) || c->area == top ||
+            rp_level(x, c->area, c->year) <= CM_LEVEL_WORLD)
+            continue;
+        if (n && p[n - 1].r->area == c->area) {
+            if (c->year >= p[n - 1].r->year)
+                p[n - 1] = (pick){c, c->value};
+            continue;
+        }
+        p[n++] = (pick){c, c->value};
+    }
+    qsort(p, n, sizeof *p, by_key_desc);
+    if (n) {
+        char buf[2048], v[64];
+        size_t used =
+            n > LEAD_MAX
+                ? (size_t)snprintf(buf, sizeof buf, "The largest foreign-born shares of %zu areas: ", n)
+                : (size_t)snprintf(buf, sizeof buf, "The largest foreign-born shares: ");
+        for (size_t i = 0; i < n && i < LEAD_MAX && used < sizeof buf; i++) {
+            rp_fmt_value(p[i].r, v, sizeof v);
+            used += (size_t)snprintf(buf + used, sizeof buf - used, "%s%s %s (%d)",
+                                     i ? ", " : "", rp_area_name(x, p[i].r->area), v,
+                                     (int)p[i].r->year);
+        }
+        if (used < sizeof buf)
+            snprintf(buf + used, sizeof buf - used, " (the Areas sheet has them all).");
+        sentence(r, l, CM_RSTYLE_SENTENCE, buf);
+    }
+    free(p);
+}
+
+static void flows(cm_report *r, rlist *l)
+{
+    const rctx *x = &r->priv->x;
+    const cm_results *res = x->res;
+    int net = cm_indicator_find("net"), moves = cm_indicator_find("system_moves");
+    int32_t year = 0;
+    for (size_t i = 0; i < res->count; i++)
+        if (res->items[i].indicator == net && rp_has_value(&res->items[i]) &&
+            res->items[i].year > year)
+            year = res->items[i].year;
+    if (!year)
+        return;
+    pick *p = malloc((res->count + 1) * sizeof *p);
+    if (!p) {
+        rp_nomem(r);
+        return;
+    }
+    sentence(r, l, CM_RSTYLE_HEADING, "Where people moved");
+    char buf[2048], v[64], when[40];
+    /* Census flows cover the years before the census: "2005 to 2010". */
+    rp_flow_period(x, year, when, sizeof when);
+    for (size_t i = 0; i < res->count; i++) {
+        const cm_result *c = &res->items[i];
+        if (c->indicator == moves && c->year == year && rp_has_value(c)) {
+            rp_fmt_count(c->value, v, sizeof v);
+            snprintf(buf, sizeof buf, "%s moves between the areas of the system in %s.", v,
+                     when);
+            sentence(r, l, CM_RSTYLE_SENTENCE, buf);
+        }
+    }
+    static const int kinds[] = {0, 1}; /* CM_KIND_INTERNAL, CM_KIND_INTERNATIONAL */
+    for (size_t k = 0; k < 2; k++) {
+        size_t n = 0;
+        for (size_t i = 0; i < res->count; i++) {
+            const cm_result *c = &res->items[i];
+            if (c->indicator == net && c->year == year && c->kind == kinds[k] && c->area &&
+                rp_has_value(c))
+                p[n++] = (pick){c, c->value};
+        }
+        if (!n)
+            continue;
+        qsort(p, n, sizeof *p, by_key_desc);
+        const char *how = kinds[k] == 0 ? "internal" : "international";
+        if (p[0].key > 0) {
+            rp_fmt_count(p[0].key, v, sizeof v);
+            snprintf(buf, sizeof buf, "%s gained %s people by %s migration (%s), the largest gain.",
+                     rp_area_name(x, p[0].r->area), v, how, when);
+            sentence(r, l, CM_RSTYLE_SENTENCE, buf);
+        }
+        if (p[n - 1].key < 0) {
+            rp_fmt_count(-p[n - 1].key, v, sizeof v);
+            snprintf(buf, sizeof buf, "%s lost %s people by %s migration (%s), the largest loss.",
+                     rp_area_name(x, p[n - 1].r->area), v, how, when);
+            sentence(r, l, CM_RSTYLE_SENTENCE, buf);
+        }
+        size_t used = (size_t)snprintf(buf, sizeof buf, "Largest net gains: ");
+        size_t shown = 0;
+        for (size_t i = 0; i < n && shown < LIST_MAX && p[i].key > 0 && used < sizeof buf; i++) {
+            rp_fmt_count(p[i].key, v, sizeof v);
+            used += (size_t)snprintf(buf + used, sizeof buf - used, "%s%s %s", shown ? ", " : "",
+                                     rp_area_name(x, p[i].r->area), v);
+            shown++;
+        }
+        if (used < sizeof buf)
+            used += (size_t)snprintf(buf + used, sizeof buf - used, "; largest net losses: ");
+        size_t lost = 0;
+        for (size_t i = n; i-- > 0 && lost < LIST_MAX && p[i].key < 0 && used < sizeof buf;) {
+            rp_fmt_count(-p[i].key, v, sizeof v);
+            used += (size_t)snprintf(buf + used, sizeof buf - used, "%s%s %s", lost ? ", " : "",
+                                     rp_area_name(x, p[i].r->area), v);
+            lost++;
+        }
+        if (used < sizeof buf)
+            snprintf(buf + used, sizeof buf - used, " (%s migration, %s; the Flows sheet has "
+                                                    "every area).",
+                     how, when);
+        if (shown && lost)
+            sentence(r, l, CM_RSTYLE_SENTENCE, buf);
+    }
+    free(p);
+    blank(r, l);
+}
+
+static void services(cm_report *r, rlist *l, uint32_t top, int32_t top_year)
+{
+    const rctx *x = &r->priv->x;
+    const cm_results *res = x->res;
+    int gap = cm_indicator_find("gap_pp");
+    pick *p = malloc((res->count + 1) * sizeof *p);
+    if (!p) {
+        rp_nomem(r);
+        return;
+    }
+    size_t n = 0;
+    int32_t year = 0;
+    for (size_t i = 0; i < res->count; i++)
+        if (res->items[i].indicator == gap && rp_has_value(&res->items[i]) &&
+            res->items[i].year > year)
+            year = res->items[i].year;
+    /* The headline area's gaps in its reference year, when it has them. */
+    bool at_top = false;
+    for (size_t i = 0; i < res->count; i++) {
+        const cm_result *c = &res->items[i];
+        if (c->indicator == gap && c->area == top && c->year == top_year && rp_has_value(c))
+            at_top = true;
+    }
+    if (at_top)
+        year = top_year;
+    for (size_t i = 0; i < res->count; i++) {
+        const cm_result *c = &res->items[i];
+        if (c->indicator == gap && c->year == year && rp_has_value(c) && (!at_top || c->area == top))
+            p[n++] = (pick){c, -c->value};
+    }
+    if (n) {
+        qsort(p, n, sizeof *p, by_key_desc);
+        sentence(r, l, CM_RSTYLE_HEADING, "Access to services");
+        char buf[1024], where[256];
+        for (size_t i = 0; i < n && i < LIST_MAX; i++) {
+            const cm_result *c = p[i].r;
+            place(x, c->area, c->year, where, sizeof where);
+            char more[128];
+            other_year(x, c, more, sizeof more);
+            snprintf(buf, sizeof buf,
+                     "%s: migrants' access was %.1f percentage points %s natives' in %s (%d)%s.",
+                     rp_str(x, c->service), fabs(c->value), c->value < 0 ? "below" : "above",
+                     where, (int)c->year, more);
+            buf[0] = (char)(buf[0] >= 'a' && buf[0] <= 'z' ? buf[0] - 32 : buf[0]);
+            sentence(r, l, CM_RSTYLE_SENTENCE, buf);
+        }
+        if (n > LIST_MAX) {
+            snprintf(buf, sizeof buf, "The Services sheet has all %zu gaps of %d, and the other "
+                                      "years.",
+                     n, (int)year);
+            sentence(r, l, CM_RSTYLE_SENTENCE, buf);
+        }
+        blank(r, l);
+    }
+    free(p);
+}
+
+/* A rule's name from its id: "super-diversity" reads "Super-diversity". */
+static void rule_name(const char *id, char *buf, size_t size)
+{
+    snprintf(buf, size, "%s", id);
+    if (buf[0] >= 'a' && buf[0] <= 'z')
+        buf[0] = (char)(buf[0] - 32);
+    if (!strchr(id, '-') || strncmp(id, "super-", 6) == 0)
+        return;
+    for (char *c = buf; *c; c++)
+        if (*c == '-')
+            *c = ' ';
+}
+
+static void conclusions(cm_report *r, rlist *l)
+{
+    const rctx *x = &r->priv->x;
+    if (!x->rules->count)
+        return;
+    sentence(r, l, CM_RSTYLE_HEADING, "Conclusions of the Conference on Migrants and Cities");
+    pick *p = malloc((x->nhits + 1) * sizeof *p);
+    bool *fired = calloc(x->rules->count + 1, sizeof *fired);
+    if (!p || !fired) {
+        free(p);
+        free(fired);
+        rp_nomem(r);
+        return;
+    }
+    char buf[4096], name[64], v[64];
+    for (size_t k = 0; k < x->rules->count; k++) {
+        const cm_rule *rule = &x->rules->items[k];
+        bool low = rule->op == CM_OP_LT || rule->op == CM_OP_LE;
+        size_t n = 0;
+        int32_t lo = INT32_MAX, hi = INT32_MIN;
+        for (size_t h = 0; h < x->nhits; h++) {
+            if (x->hits[h].rule != k)
+                continue;
+            const cm_result *c = &x->res->items[x->hits[h].result];
+            p[n++] = (pick){c, low ? -c->value : c->value};
+            lo = c->year < lo ? c->year : lo;
+            hi = c->year > hi ? c->year : hi;
+        }
+        /* Each area once: its latest year, and of that year's kinds the
+           strongest (a surge of internal, international and all moves is
+           one surge). */
+        qsort(p, n, sizeof *p, by_area_latest);
+        size_t kept = 0;
+        for (size_t i = 0; i < n; i++)
+            if (kept == 0 || p[kept - 1].r->area != p[i].r->area)
+                p[kept++] = p[i];
+        n = kept;
+        if (!n)
+            continue;
+        fired[k] = true;
+        qsort(p, n, sizeof *p, by_key_desc);
+        rule_name(rule->id, name, sizeof name);
+        char years[32];
+        if (lo == hi)
+            snprintf(years, sizeof years, "%d", (int)lo);
+        else
+            snprintf(years, sizeof years, "%d to %d", (int)lo, (int)hi);
+        const cm_indicator_def *d = rp_def(p[0].r);
+        char what[256];
+        snprintf(what, sizeof what, "%s", d->title);
+        if (what[0] >= 'A' && what[0] <= 'Z' && !(what[1] >= 'A' && what[1] <= 'Z'))
+            what[0] = (char)(what[0] + 32);
+        size_t used = (size_t)snprintf(buf, sizeof buf, "%s: %s %s in %zu %s (%s), %s in ",
+                                       name, what, rp_condition(r, rule), n,
+                                       n == 1 ? "area" : "areas", years,
+                                       low ? "lowest" : "highest");
+        for (size_t i = 0; i < n && i < LIST_MAX + 2 && used < sizeof buf; i++) {
+            rp_fmt_value(p[i].r, v, sizeof v);
+            used += (size_t)snprintf(buf + used, sizeof buf - used, "%s%s %s", i ? ", " : "",
+                                     p[i].r->area ? rp_area_name(x, p[i].r->area)
+                                                  : "the system of zones",
+                                     v);
+        }
+        if (n > LIST_MAX + 2 && used < sizeof buf)
+            used += (size_t)snprintf(buf + used, sizeof buf - used, " and %zu more",
+                                     n - LIST_MAX - 2);
+        if (used < sizeof buf)
+            snprintf(buf + used, sizeof buf - used, ". %s", rule->conclusion);
+        sentence(r, l, CM_RSTYLE_SENTENCE, buf);
+    }
+    size_t quiet = 0;
+    for (size_t k = 0; k < x->rules->count; k++)
+        quiet += !fired[k];
+    if (quiet) {
+        size_t used = (size_t)snprintf(buf, sizeof buf, "No area met: ");
+        size_t i = 0;
+        for (size_t k = 0; k < x->rules->count && used < sizeof buf; k++) {
+            if (fired[k])
+                continue;
+            const cm_rule *rule = &x->rules->items[k];
+            size_t nd;
+            rule_name(rule->id, name, sizeof name);
+            char what[256];
+            snprintf(what, sizeof what, "%s", cm_indicator_defs(&nd)[rule->indicator].title);
+            if (what[0] >= 'A' && what[0] <= 'Z' && !(what[1] >= 'A' && what[1] <= 'Z'))
+                what[0] = (char)(what[0] + 32);
+            used += (size_t)snprintf(buf + used, sizeof buf - used, "%s%s (%s, %s)",
+                                     i++ ? "; " : "", name, what, rp_condition(r, rule));
+        }
+        if (used < sizeof buf)
+            snprintf(buf + used, sizeof buf - used, ".");
+        sentence(r, l, CM_RSTYLE_MUTED, buf);
+    }
+    free(p);
+    free(fired);
+    blank(r, l);
+}
+
+void rp_cover(cm_report *r)
+{
+    rctx *x = &r->priv->x;
+    cm_rsheet *s = rp_sheet(r, CM_RSHEET_TEXT, "Cover");
+    rlist *l = s ? rp_list(r, s, 1) : NULL;
+    cm_rcolumn *c = s ? rp_columns(r, s, 1) : NULL;
+    if (!l || !c)
+        return;
+    c[0].width = 110;
+    c[0].style = CM_RSTYLE_SENTENCE;
+    s->title = r->title;
+    s->contents = rp_strdup(r, "The headline figures and the conclusions, in sentences");
+    /* The reference period: the years of the results. */
+    int32_t lo = INT32_MAX, hi = INT32_MIN;
+    for (size_t i = 0; i < x->res->count; i++) {
+        int32_t y = x->res->items[i].year;
+        lo = y < lo ? y : lo;
+        hi = y > hi ? y : hi;
+    }
+    uint32_t top = 0;
+    int32_t year = 0;
+    bool have_top = headline_area(x, &top, &year);
+    x->top_year = year;
+    char buf[2048];
+    if (lo <= hi) {
+        if (have_top && lo != hi)
+            snprintf(buf, sizeof buf,
+                     "Reference period: %d to %d. Headline figures are for %d unless a sentence "
+                     "gives its own year.",
+                     (int)lo, (int)hi, (int)year);
+        else if (lo != hi)
+            snprintf(buf, sizeof buf, "Reference period: %d to %d.", (int)lo, (int)hi);
+        else
+            snprintf(buf, sizeof buf, "Reference period: %d.", (int)lo);
+        sentence(r, l, CM_RSTYLE_SENTENCE, buf);
+    }
+    const cm_table_id all[] = {CM_TABLE_AREAS, CM_TABLE_STOCKS, CM_TABLE_FLOWS, CM_TABLE_SERVICES};
+    sentence(r, l, CM_RSTYLE_MUTED, rp_source_line(r, all, 4));
+    blank(r, l);
+    size_t before = l->n;
+    sentence(r, l, CM_RSTYLE_HEADING, "Headline figures");
+    size_t heading = l->n;
+    if (have_top)
+        headline(r, l, top, year);
+    leaders(r, l, have_top ? top : 0);
+    if (l->n == heading)
+        l->n = before; /* no headline figure: no heading */
+    else
+        blank(r, l);
+    flows(r, l);
+    services(r, l, top, year);
+    conclusions(r, l);
+    sentence(r, l, CM_RSTYLE_HEADING, "About these figures");
+    sentence(r, l, CM_RSTYLE_SENTENCE,
+             "Every figure is computed from the files on the Sources sheet, or is the "
+             "publisher's own where the tables flag it p. An empty cell has no value: the flag "
+             "beside it says why, and the Notes sheet explains the codes. Nothing empty is ever "
+             "counted as zero.");
+    sentence(r, l, CM_RSTYLE_SENTENCE,
+             "The Contents sheet lists every sheet; the Definitions sheet says how each figure "
+             "is computed.");
+    s->nrows = l->n;
+}
