@@ -4,7 +4,9 @@
 # examples/ with a dataset.ini) and of tests/data/small, converts each to
 # PDF with LibreOffice headless, and its pages to PNG with pdftoppm at 60
 # dpi (small files), into docs/images/: NAME.pdf and NAME-01.png,
-# NAME-02.png, ... (NAME: wmr2015, small, or the example's folder). Prints
+# NAME-02.png, ... (NAME: wmr2015, small, or the example's folder), and
+# at 80 dpi NAME-cover.png and NAME-chart-N.png (the first page of each
+# chart sheet), names the README can show whatever pages move. Prints
 # each file it wrote. Not part of the tests; run it when the workbook
 # changes, and look at the pictures.
 #
@@ -100,5 +102,23 @@ for dataset in $datasets; do
         echo "docs/images/$name: pages $((last + 1)) to $pages only in the PDF" \
             "(CITYMIG_PICTURE_PAGES=$most)"
     fi
+    # Names that stay when pages move: the cover, and the first page of
+    # each chart (its footer names the sheet), at a resolution to read.
+    rm -f "$out/$name"-cover.png "$out/$name"-chart-[0-9]*.png
+    pdftoppm -png -r 80 -f 1 -l 1 -singlefile "$work/$name.pdf" "$out/$name-cover"
+    echo "docs/images/$name-cover.png"
+    p=1
+    while [ "$p" -le "$pages" ]; do
+        # The footer is the page's last line: title, sheet, "Page N of M".
+        chart=$(pdftotext -layout -f "$p" -l "$p" "$work/$name.pdf" - 2>/dev/null |
+            grep -v '^[[:space:]]*$' | tail -n 1 |
+            sed -n 's/.*[[:space:]]Chart \([0-9][0-9]*\)[[:space:]].*/\1/p')
+        if [ -n "$chart" ] && [ ! -f "$out/$name-chart-$chart.png" ]; then
+            pdftoppm -png -r 80 -f "$p" -l "$p" -singlefile "$work/$name.pdf" \
+                "$out/$name-chart-$chart"
+            echo "docs/images/$name-chart-$chart.png"
+        fi
+        p=$((p + 1))
+    done
 done
 exit $status

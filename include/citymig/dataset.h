@@ -115,11 +115,21 @@ typedef struct cm_citation {
     char *citation;  /* the reference, as the publisher asks to be cited */
 } cm_citation;
 
+/** A note on an area's figures ([dataset] note.AREA_ID): a definition that
+    differs from the others', as the publisher states it. */
+typedef struct cm_area_note {
+    char *area; /* the area_id */
+    char *text;
+} cm_area_note;
+
 typedef struct cm_dataset {
     char *dir;
-    char *manifest;                         /* the manifest's path, or NULL for a plain directory */
-    char *title;                            /* [dataset] title, or NULL */
-    cm_citation cite;                       /* [dataset] */
+    char *manifest;         /* the manifest's path, or NULL for a plain directory */
+    char *title;            /* [dataset] title, or NULL */
+    int32_t reference_year; /* [dataset] reference_year: the year the report is about; 0: none */
+    cm_citation cite;       /* [dataset] */
+    cm_area_note *notes;    /* [dataset] note.AREA_ID, in the manifest's order */
+    size_t nnotes;
     cm_citation table_cite[CM_TABLE_COUNT]; /* each table's section */
     char manifest_sha256[65];
     cm_input *inputs; /* files read through the manifest */

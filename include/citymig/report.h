@@ -32,19 +32,19 @@
 /** How a cell is shown: the renderer maps each to a format. */
 typedef enum cm_rstyle {
     CM_RSTYLE_PLAIN,
-    CM_RSTYLE_TITLE,     /* a sheet's title (A1) */
-    CM_RSTYLE_HEADING,   /* a section heading */
-    CM_RSTYLE_SENTENCE,  /* a sentence of the cover, wrapped across the sheet */
-    CM_RSTYLE_MUTED,     /* secondary text: rules with no hit, notes */
-    CM_RSTYLE_LABEL,     /* a header row's label (wrapped) */
-    CM_RSTYLE_ID,        /* a header row's column id */
-    CM_RSTYLE_KEY,       /* the name of an item in a list of items */
-    CM_RSTYLE_WRAP,      /* long text, wrapped in its column */
-    CM_RSTYLE_FLAG,      /* a flag code and its reason */
-    CM_RSTYLE_LINK,      /* a link to a sheet (text is the sheet's name) */
-    CM_RSTYLE_YEAR,      /* a year: no separators */
-    CM_RSTYLE_VALUE,     /* a number in the unit of its cell */
-    CM_RSTYLE_SEV_INFO,  /* a rule's severity */
+    CM_RSTYLE_TITLE,    /* a sheet's title (A1) */
+    CM_RSTYLE_HEADING,  /* a section heading */
+    CM_RSTYLE_SENTENCE, /* a sentence of the cover, wrapped across the sheet */
+    CM_RSTYLE_MUTED,    /* secondary text: rules with no hit, notes */
+    CM_RSTYLE_LABEL,    /* a header row's label (wrapped) */
+    CM_RSTYLE_ID,       /* a header row's column id */
+    CM_RSTYLE_KEY,      /* the name of an item in a list of items */
+    CM_RSTYLE_WRAP,     /* long text, wrapped in its column */
+    CM_RSTYLE_FLAG,     /* a flag code and its reason */
+    CM_RSTYLE_LINK,     /* a link to a sheet (text is the sheet's name) */
+    CM_RSTYLE_YEAR,     /* a year: no separators */
+    CM_RSTYLE_VALUE,    /* a number in the unit of its cell */
+    CM_RSTYLE_SEV_INFO, /* a rule's severity */
     CM_RSTYLE_SEV_WARNING,
     CM_RSTYLE_SEV_ALERT,
     CM_RSTYLE_ASIDE, /* a line under a title: grey, not wrapped */
@@ -103,30 +103,30 @@ typedef bool (*cm_rrows_fn)(cm_rsheet *sheet, void *cursor, cm_rcell *cells);
 
 struct cm_rsheet {
     cm_rsheet_kind kind;
-    char name[32];      /* the tab's name (parts add " (2)", ...) */
-    char *title;        /* A1 */
-    char *about;        /* A2: what a row is, what an empty cell means; NULL: none */
-    char *source;       /* A3: "Source: ..."; NULL: none */
-    char *contents;     /* its line on the Contents sheet */
-    size_t ncols;       /* columns of its rows */
-    cm_rcolumn *cols;   /* table sheets: the two header rows; else widths only */
-    size_t nkeys;       /* leading columns that identify a row: frozen, repeated in print */
-    uint64_t nrows;     /* data rows, known before they are written */
-    bool landscape;     /* always true today: every sheet prints landscape */
-    cm_rrows_fn rows;   /* the rows' cursor */
-    void *cursor;       /* its state (owned by the model) */
+    char name[32];    /* the tab's name (parts add " (2)", ...) */
+    char *title;      /* A1 */
+    char *about;      /* A2: what a row is, what an empty cell means; NULL: none */
+    char *source;     /* A3: "Source: ..."; NULL: none */
+    char *contents;   /* its line on the Contents sheet */
+    size_t ncols;     /* columns of its rows */
+    cm_rcolumn *cols; /* table sheets: the two header rows; else widths only */
+    size_t nkeys;     /* leading columns that identify a row: frozen, repeated in print */
+    uint64_t nrows;   /* data rows, known before they are written */
+    bool landscape;   /* always true today: every sheet prints landscape */
+    cm_rrows_fn rows; /* the rows' cursor */
+    void *cursor;     /* its state (owned by the model) */
     void (*cursor_free)(void *cursor);
-    cm_rchart chart;    /* CM_RSHEET_CHART */
+    cm_rchart chart; /* CM_RSHEET_CHART */
 };
 
 /** What the report says about how it was made. */
 typedef struct cm_report_info {
-    const char *dataset;      /* the DATASET argument */
-    const char *title;        /* --title, or NULL */
-    time_t created;           /* the document's time: SOURCE_DATE_EPOCH or now */
-    int reproducible;         /* created came from SOURCE_DATE_EPOCH */
-    int64_t min_count;        /* --min-count */
-    int32_t year_from;        /* --year, 0: all */
+    const char *dataset; /* the DATASET argument */
+    const char *title;   /* --title, or NULL */
+    time_t created;      /* the document's time: SOURCE_DATE_EPOCH or now */
+    int reproducible;    /* created came from SOURCE_DATE_EPOCH */
+    int64_t min_count;   /* --min-count */
+    int32_t year_from;   /* --year, 0: all */
     int32_t year_to;
     const char *rules_sha256;
     const char *xlsx_version;    /* the workbook library's version, for Sources */
@@ -136,10 +136,10 @@ typedef struct cm_report_info {
 } cm_report_info;
 
 struct cm_report {
-    char *title;     /* the publication's title */
-    char *footer;    /* the dataset's title as a print footer shows it */
-    char *subject;   /* the document properties' subject */
-    time_t created;  /* as written: never 0 */
+    char *title;    /* the publication's title */
+    char *footer;   /* the dataset's title as a print footer shows it */
+    char *subject;  /* the document properties' subject */
+    time_t created; /* as written: never 0 */
     cm_rsheet *sheets;
     size_t nsheets;
     size_t max_rows; /* rows a sheet part may hold */

@@ -33,6 +33,11 @@ void cm_dataset_free(cm_dataset *ds)
     if (!ds)
         return;
     free_citation(&ds->cite);
+    for (size_t i = 0; i < ds->nnotes; i++) {
+        free(ds->notes[i].area);
+        free(ds->notes[i].text);
+    }
+    free(ds->notes);
     for (int t = 0; t < CM_TABLE_COUNT; t++)
         free_citation(&ds->table_cite[t]);
     cm_table_free(ds->areas);

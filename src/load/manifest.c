@@ -161,7 +161,10 @@ typedef struct manifest {
     const cm_load_options *opts;
     cm_dataset *ds;
     char *title;
-    cm_citation cite;               /* [dataset]'s source, publisher, ... */
+    int32_t reference_year; /* [dataset] reference_year, 0: none */
+    cm_citation cite;       /* [dataset]'s source, publisher, ... */
+    cm_area_note *notes;    /* [dataset]'s note.AREA_ID keys */
+    size_t nnotes;
     unsigned cite_line[CITE_COUNT]; /* where each of them is given */
     char **cite_open;               /* the citation key of the last line: an */
     char cite_open_key[16];         /* indented line continues it */
@@ -640,6 +643,39 @@ static void cite_set(manifest *m, cm_citation *c, const char *key, int k, const 
     snprintf(m->cite_open_key, sizeof m->cite_open_key, "%s", key);
 }
 
+/* [dataset] note.AREA_ID = text: a note on an area's figures. */
+static void add_note(manifest *m, const char *key, const char *value)
+{
+    const char *area = key + 5;
+    if (!*area) {
+        merr(m, m->line, "key 'note.': no area_id after the dot (expected note.AREA_ID)");
+        return;
+    }
+    for (size_t i = 0; i < m->nnotes; i++)
+        if (strcmp(m->notes[i].area, area) == 0) {
+            merr(m, m->line, "key '%s' is given twice in [dataset]", key);
+            return;
+        }
+    if (!*value) {
+        merr(m, m->line, "key '%s': empty; expected the note on the area's figures", key);
+        return;
+    }
+    if (!cite_text(m, key, value))
+        return;
+    cm_area_note *grown = realloc(m->notes, (m->nnotes + 1) * sizeof *grown);
+    if (!grown) {
+        m->nomem = true;
+        return;
+    }
+    m->notes = grown;
+    char *a = mdup(m, area), *t = a ? mdup(m, value) : NULL;
+    if (!a || !t) {
+        free(a);
+        return;
+    }
+    m->notes[m->nnotes++] = (cm_area_note){a, t};
+}
+
 /* An indented line continuing a citation value: joined with a space. */
 static void cite_more(manifest *m, const char *key, const char *value)
 {
@@ -740,12 +776,25 @@ static int on_key(void *user, const char *section, const char *key, const char *
         if (strcmp(key, "title") == 0) {
             free(m->title);
             m->title = mdup(m, value);
+        } else if (strcmp(key, "reference_year") == 0) {
+            int32_t y;
+            char q[CM_QUOTE_SIZE];
+            if (cm_parse_year(value, strlen(value), &y) != CM_PARSE_OK)
+                merr(m, m->line,
+                     "key 'reference_year': %s is not a year (expected four digits, such as "
+                     "2013)",
+                     quoted(q, value));
+            else
+                m->reference_year = y;
+        } else if (strncmp(key, "note.", 5) == 0) {
+            add_note(m, key, value);
         } else if (k >= 0) {
             cite_set(m, &m->cite, key, k, value);
         } else {
             merr(m, m->line,
-                 "unknown key '%s' in [dataset] (expected title, source, publisher, url, "
-                 "licence (or license) or citation)",
+                 "unknown key '%s' in [dataset] (expected title, reference_year, source, "
+                 "publisher, url, licence (or license), citation, or note. followed by an "
+                 "area_id)",
                  key);
         }
         return 1;
@@ -2555,11 +2604,14 @@ cm_status cm_manifest_load(const char *path, const cm_load_options *opts, cm_dia
     } else if (st != CM_ERR_NOMEM) {
         st = m.noinput ? CM_ERR_NOINPUT : CM_ERR_DATA;
     }
+    ds->reference_year = m.reference_year;
     if (m.title)
         ds->title = m.title;
     else
         free(m.title);
     ds->cite = m.cite;
+    ds->notes = m.notes;
+    ds->nnotes = m.nnotes;
     for (size_t i = 0; i < m.nsources; i++)
         free_source(&m.sources[i]);
     free(m.sources);

@@ -173,18 +173,30 @@ static void shares(cm_report *r, bar *b, int *number, const char *id, bool urban
         size_t c = published && b[i].r->flag != CM_FLAG_PUBLISHED ? 2 : 1;
         rp_value(&row[c], b[i].r);
     }
-    char more[160] = "";
+    char more[320] = "";
     if (n > shown)
         snprintf(more, sizeof more, " The %zu largest of %zu are shown; the Areas sheet has all.",
                  shown, n);
+    bool differs = false;
+    for (size_t k = 0; k < x->ds->nnotes && !differs; k++) {
+        const char *a = x->ds->notes[k].area;
+        uint32_t note_area = cm_strpool_find(x->ds->pool, a, strlen(a));
+        for (size_t i = 0; i < shown && note_area; i++)
+            differs |= b[i].r->area == note_area;
+    }
+    if (differs)
+        strncat(more, " For some, the definition differs: see the Notes sheet.",
+                sizeof more - strlen(more) - 1);
     s->about = rp_printf(r, "Note: the latest year with a value for each %s%s.%s%s",
-                         urban ? "country" : cities ? "city" : "area",
+                         urban    ? "country"
+                         : cities ? "city"
+                                  : "area",
                          mixed ? ", given beside its name" : "", more,
                          published && computed
                              ? " Published figures and figures computed from the data are "
                                "shown in two colours."
-                             : published ? " Every figure is the publisher's own."
-                                         : "");
+                         : published ? " Every figure is the publisher's own."
+                                     : "");
     const cm_table_id t[] = {CM_TABLE_AREAS};
     s->source = rp_source_line(r, t, 1);
     s->contents = rp_printf(r, "Chart: %s", what);
@@ -203,8 +215,8 @@ static void net_migration(cm_report *r, bar *b, int *number)
     int net = cm_indicator_find("net");
     int32_t year = 0;
     for (size_t i = 0; i < res->count; i++)
-        if (res->items[i].indicator == net && rp_has_value(&res->items[i]) &&
-            res->items[i].area && res->items[i].year > year)
+        if (res->items[i].indicator == net && rp_has_value(&res->items[i]) && res->items[i].area &&
+            res->items[i].year > year)
             year = res->items[i].year;
     if (!year)
         return;

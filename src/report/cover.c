@@ -70,10 +70,17 @@ static const char *place(const rctx *x, uint32_t area, int32_t year, char *buf, 
 {
     const char *name = rp_area_name(x, area);
     /* Names that take "the" in a sentence. */
-    static const char *const the[] = {"United ", "Netherlands", "Philippines", "Bahamas",
-                                      "Gambia", "Czech Republic", "Dominican Republic",
-                                      "Central African Republic", "Russian Federation",
-                                      "Republic of ", "Democratic Republic"};
+    static const char *const the[] = {"United ",
+                                      "Netherlands",
+                                      "Philippines",
+                                      "Bahamas",
+                                      "Gambia",
+                                      "Czech Republic",
+                                      "Dominican Republic",
+                                      "Central African Republic",
+                                      "Russian Federation",
+                                      "Republic of ",
+                                      "Democratic Republic"};
     bool with_the = false;
     for (size_t i = 0; i < sizeof the / sizeof the[0]; i++)
         with_the |= strncmp(name, the[i], strlen(the[i])) == 0;
@@ -104,8 +111,7 @@ static void other_year(const rctx *x, const cm_result *ref, char *buf, size_t si
     for (size_t i = 0; i < res->count; i++) {
         const cm_result *r = &res->items[i];
         if (r->indicator != ref->indicator || r->area != ref->area || r->kind != ref->kind ||
-            r->service != ref->service || r->base_year || !rp_has_value(r) ||
-            r->year == ref->year)
+            r->service != ref->service || r->base_year || !rp_has_value(r) || r->year == ref->year)
             continue;
         if (r->year > ref->year && (!late || r->year > late->year))
             late = r;
@@ -114,39 +120,89 @@ static void other_year(const rctx *x, const cm_result *ref, char *buf, size_t si
     }
     char v[64];
     buf[0] = '\0';
-    if (late) {
+    if (late && rp_def(ref)->unit == CM_UNIT_PP) {
+        /* A gap says its side in words: "12.3 points below in 2018". */
+        snprintf(buf, size, "; %.1f points %s in %d", fabs(late->value),
+                 late->value < 0 ? "below" : "above", (int)late->year);
+    } else if (late) {
         rp_fmt_value(late, v, sizeof v);
         snprintf(buf, size, "; %s in %d", v, (int)late->year);
     } else if (early) {
         rp_fmt_value(early, v, sizeof v);
-        const char *how = rp_def(ref)->unit == CM_UNIT_PP ? "against"
-                          : ref->value >= early->value    ? "up from"
-                                                          : "down from";
-        snprintf(buf, size, ", %s %s in %d", how, v, (int)early->year);
+        if (rp_def(ref)->unit == CM_UNIT_PP)
+            snprintf(buf, size, ", against %.1f points %s in %d", fabs(early->value),
+                     early->value < 0 ? "below" : "above", (int)early->year);
+        else
+            snprintf(buf, size, ", %s %s in %d",
+                     ref->value >= early->value ? "up from" : "down from", v, (int)early->year);
     }
 }
 
-/* The area of the headline: the largest population; and its year with
-   the most headline figures (the latest of equals). */
+/*
+ * The area of the headline: the world, else the largest area that holds
+ * others (the parent of some area: the nation before its states), else
+ * the largest area if it is at least as large as half of all the others
+ * together (an aggregate given without parent links); else none, and the
+ * cover speaks of the areas that lead. Its year: the manifest's
+ * reference_year when the area has a headline figure in it, else the year
+ * with the most headline figures (the latest of equals).
+ */
 static const int headline_ids_n = 5;
 static const char *const headline_ids[] = {"one_in_n", "fb_share", "internal_per_international",
                                            "urban_share", "fb_female_share"};
 
-static bool headline_area(const rctx *x, uint32_t *area, int32_t *year)
+static bool headline_area(cm_report *r, uint32_t *area, int32_t *year)
 {
+    const rctx *x = &r->priv->x;
     const cm_table *t = x->ds->areas;
-    int64_t best = -1;
+    size_t npool = cm_strpool_count(x->ds->pool) + 1;
+    bool *parent = calloc(npool, sizeof *parent);
+    if (!parent) {
+        rp_nomem(r);
+        return false;
+    }
+    for (size_t row = 0; row < t->nrows; row++) {
+        uint32_t p = t->cols[CM_AREAS_PARENT_ID].v.text[row];
+        if (t->cols[CM_AREAS_PARENT_ID].present[row] && p < npool)
+            parent[p] = true;
+    }
+    int64_t best[3] = {-1, -1, -1}; /* the world, a parent, any */
+    uint32_t pick_of[3] = {0, 0, 0};
+    int32_t year_of_any = 0;
     for (size_t row = 0; row < t->nrows; row++) {
         if (!t->cols[CM_AREAS_POPULATION].present[row])
             continue;
         int64_t pop = t->cols[CM_AREAS_POPULATION].v.count[row];
-        if (pop > best) {
-            best = pop;
-            *area = t->cols[CM_AREAS_AREA_ID].v.text[row];
-        }
+        uint32_t id = t->cols[CM_AREAS_AREA_ID].v.text[row];
+        int kinds[3] = {t->cols[CM_AREAS_LEVEL].v.code[row] == CM_LEVEL_WORLD,
+                        id < npool && parent[id], 1};
+        for (int k = 0; k < 3; k++)
+            if (kinds[k] && pop > best[k]) {
+                best[k] = pop;
+                pick_of[k] = id;
+                if (k == 2)
+                    year_of_any = t->cols[CM_AREAS_YEAR].v.year[row];
+            }
     }
-    if (best < 0)
+    free(parent);
+    if (best[0] >= 0) {
+        *area = pick_of[0];
+    } else if (best[1] >= 0) {
+        *area = pick_of[1];
+    } else if (best[2] >= 0) {
+        /* An aggregate without parent links holds at least half of the rest. */
+        int64_t others = 0;
+        for (size_t row = 0; row < t->nrows; row++)
+            if (t->cols[CM_AREAS_POPULATION].present[row] &&
+                t->cols[CM_AREAS_YEAR].v.year[row] == year_of_any &&
+                t->cols[CM_AREAS_AREA_ID].v.text[row] != pick_of[2])
+                others += t->cols[CM_AREAS_POPULATION].v.count[row];
+        if (2 * best[2] < others)
+            return false;
+        *area = pick_of[2];
+    } else {
         return false;
+    }
     int ind[5];
     for (int h = 0; h < headline_ids_n; h++)
         ind[h] = cm_indicator_find(headline_ids[h]);
@@ -156,22 +212,24 @@ static bool headline_area(const rctx *x, uint32_t *area, int32_t *year)
     /* Results are sorted by area and year: one pass counts each year. */
     int32_t cur = 0;
     int n = 0;
+    bool at_reference = false;
     for (size_t i = 0; i <= res->count; i++) {
-        const cm_result *r = i < res->count ? &res->items[i] : NULL;
-        if (!r || r->area != *area || r->year != cur) {
+        const cm_result *c = i < res->count ? &res->items[i] : NULL;
+        if (!c || c->area != *area || c->year != cur) {
             if (n > best_n || (n == best_n && n > 0 && cur > best_year)) {
                 best_n = n;
                 best_year = cur;
             }
+            at_reference |= n > 0 && cur == x->ds->reference_year;
             n = 0;
-            cur = r ? r->year : 0;
+            cur = c ? c->year : 0;
         }
-        if (!r || r->area != *area || !rp_has_value(r) || r->base_year || r->kind != CM_KIND_NONE)
+        if (!c || c->area != *area || !rp_has_value(c) || c->base_year || c->kind != CM_KIND_NONE)
             continue;
         for (int h = 0; h < headline_ids_n; h++)
-            n += r->indicator == ind[h];
+            n += c->indicator == ind[h];
     }
-    *year = best_year;
+    *year = at_reference ? x->ds->reference_year : best_year;
     return best_n > 0;
 }
 
@@ -210,8 +268,9 @@ static void headline(cm_report *r, rlist *l, uint32_t area, int32_t year)
         other_year(x, fb, more, sizeof more);
         if (nfb >= 0) {
             rp_fmt_people((double)nfb, a, sizeof a);
-            snprintf(buf, sizeof buf, "%s of the residents of %s were born abroad (%d): %s people%s.",
-                     v, where, (int)year, a, more);
+            snprintf(buf, sizeof buf,
+                     "%s of the residents of %s were born abroad (%d): %s people%s.", v, where,
+                     (int)year, a, more);
         } else {
             snprintf(buf, sizeof buf, "%s of the residents of %s were born abroad (%d)%s.", v,
                      where, (int)year, more);
@@ -240,7 +299,7 @@ static void headline(cm_report *r, rlist *l, uint32_t area, int32_t year)
 }
 
 /* The areas with the largest foreign-born shares, below the headline area. */
-static void leaders(cm_report *r, rlist *l, uint32_t top)
+static void leaders(cm_report *r, rlist *l, uint32_t top, int32_t year)
 {
     const rctx *x = &r->priv->x;
     const cm_results *res = x->res;
@@ -258,7 +317,8 @@ static void leaders(cm_report *r, rlist *l, uint32_t top)
             rp_level(x, c->area, c->year) <= CM_LEVEL_WORLD)
             continue;
         if (n && p[n - 1].r->area == c->area) {
-            if (c->year >= p[n - 1].r->year)
+            /* The reference year's share, else the latest. */
+            if (p[n - 1].r->year != year && (c->year == year || c->year > p[n - 1].r->year))
                 p[n - 1] = (pick){c, c->value};
             continue;
         }
@@ -267,15 +327,14 @@ static void leaders(cm_report *r, rlist *l, uint32_t top)
     qsort(p, n, sizeof *p, by_key_desc);
     if (n) {
         char buf[2048], v[64];
-        size_t used =
-            n > LEAD_MAX
-                ? (size_t)snprintf(buf, sizeof buf, "The largest foreign-born shares of %zu areas: ", n)
-                : (size_t)snprintf(buf, sizeof buf, "The largest foreign-born shares: ");
+        size_t used = n > LEAD_MAX
+                          ? (size_t)snprintf(buf, sizeof buf,
+                                             "The largest foreign-born shares of %zu areas: ", n)
+                          : (size_t)snprintf(buf, sizeof buf, "The largest foreign-born shares: ");
         for (size_t i = 0; i < n && i < LEAD_MAX && used < sizeof buf; i++) {
             rp_fmt_value(p[i].r, v, sizeof v);
-            used += (size_t)snprintf(buf + used, sizeof buf - used, "%s%s %s (%d)",
-                                     i ? ", " : "", rp_area_name(x, p[i].r->area), v,
-                                     (int)p[i].r->year);
+            used += (size_t)snprintf(buf + used, sizeof buf - used, "%s%s %s (%d)", i ? ", " : "",
+                                     rp_area_name(x, p[i].r->area), v, (int)p[i].r->year);
         }
         if (used < sizeof buf)
             snprintf(buf + used, sizeof buf - used, " (the Areas sheet has them all).");
@@ -301,6 +360,7 @@ static void flows(cm_report *r, rlist *l)
         rp_nomem(r);
         return;
     }
+    size_t before = l->n;
     sentence(r, l, CM_RSTYLE_HEADING, "Where people moved");
     char buf[2048], v[64], when[40];
     /* Census flows cover the years before the census: "2005 to 2010". */
@@ -309,8 +369,7 @@ static void flows(cm_report *r, rlist *l)
         const cm_result *c = &res->items[i];
         if (c->indicator == moves && c->year == year && rp_has_value(c)) {
             rp_fmt_count(c->value, v, sizeof v);
-            snprintf(buf, sizeof buf, "%s moves between the areas of the system in %s.", v,
-                     when);
+            snprintf(buf, sizeof buf, "%s moves between the areas of the system in %s.", v, when);
             sentence(r, l, CM_RSTYLE_SENTENCE, buf);
         }
     }
@@ -357,14 +416,18 @@ static void flows(cm_report *r, rlist *l)
             lost++;
         }
         if (used < sizeof buf)
-            snprintf(buf + used, sizeof buf - used, " (%s migration, %s; the Flows sheet has "
-                                                    "every area).",
+            snprintf(buf + used, sizeof buf - used,
+                     " (%s migration, %s; the Flows sheet has "
+                     "every area).",
                      how, when);
         if (shown && lost)
             sentence(r, l, CM_RSTYLE_SENTENCE, buf);
     }
     free(p);
-    blank(r, l);
+    if (l->n == before + 1)
+        l->n = before; /* nothing to say: no heading */
+    else
+        blank(r, l);
 }
 
 static void services(cm_report *r, rlist *l, uint32_t top, int32_t top_year)
@@ -394,7 +457,8 @@ static void services(cm_report *r, rlist *l, uint32_t top, int32_t top_year)
         year = top_year;
     for (size_t i = 0; i < res->count; i++) {
         const cm_result *c = &res->items[i];
-        if (c->indicator == gap && c->year == year && rp_has_value(c) && (!at_top || c->area == top))
+        if (c->indicator == gap && c->year == year && rp_has_value(c) &&
+            (!at_top || c->area == top))
             p[n++] = (pick){c, -c->value};
     }
     if (n) {
@@ -408,14 +472,15 @@ static void services(cm_report *r, rlist *l, uint32_t top, int32_t top_year)
             other_year(x, c, more, sizeof more);
             snprintf(buf, sizeof buf,
                      "%s: migrants' access was %.1f percentage points %s natives' in %s (%d)%s.",
-                     rp_str(x, c->service), fabs(c->value), c->value < 0 ? "below" : "above",
-                     where, (int)c->year, more);
+                     rp_str(x, c->service), fabs(c->value), c->value < 0 ? "below" : "above", where,
+                     (int)c->year, more);
             buf[0] = (char)(buf[0] >= 'a' && buf[0] <= 'z' ? buf[0] - 32 : buf[0]);
             sentence(r, l, CM_RSTYLE_SENTENCE, buf);
         }
         if (n > LIST_MAX) {
-            snprintf(buf, sizeof buf, "The Services sheet has all %zu gaps of %d, and the other "
-                                      "years.",
+            snprintf(buf, sizeof buf,
+                     "The Services sheet has all %zu gaps of %d, and the other "
+                     "years.",
                      n, (int)year);
             sentence(r, l, CM_RSTYLE_SENTENCE, buf);
         }
@@ -489,20 +554,18 @@ static void conclusions(cm_report *r, rlist *l)
         snprintf(what, sizeof what, "%s", d->title);
         if (what[0] >= 'A' && what[0] <= 'Z' && !(what[1] >= 'A' && what[1] <= 'Z'))
             what[0] = (char)(what[0] + 32);
-        size_t used = (size_t)snprintf(buf, sizeof buf, "%s: %s %s in %zu %s (%s), %s in ",
-                                       name, what, rp_condition(r, rule), n,
-                                       n == 1 ? "area" : "areas", years,
-                                       low ? "lowest" : "highest");
+        size_t used = (size_t)snprintf(buf, sizeof buf, "%s: %s %s in %zu %s (%s), %s in ", name,
+                                       what, rp_condition(r, rule), n, n == 1 ? "area" : "areas",
+                                       years, low ? "lowest" : "highest");
         for (size_t i = 0; i < n && i < LIST_MAX + 2 && used < sizeof buf; i++) {
             rp_fmt_value(p[i].r, v, sizeof v);
-            used += (size_t)snprintf(buf + used, sizeof buf - used, "%s%s %s", i ? ", " : "",
-                                     p[i].r->area ? rp_area_name(x, p[i].r->area)
-                                                  : "the system of zones",
-                                     v);
+            used += (size_t)snprintf(
+                buf + used, sizeof buf - used, "%s%s %s", i ? ", " : "",
+                p[i].r->area ? rp_area_name(x, p[i].r->area) : "the system of zones", v);
         }
         if (n > LIST_MAX + 2 && used < sizeof buf)
-            used += (size_t)snprintf(buf + used, sizeof buf - used, " and %zu more",
-                                     n - LIST_MAX - 2);
+            used +=
+                (size_t)snprintf(buf + used, sizeof buf - used, " and %zu more", n - LIST_MAX - 2);
         if (used < sizeof buf)
             snprintf(buf + used, sizeof buf - used, ". %s", rule->conclusion);
         sentence(r, l, CM_RSTYLE_SENTENCE, buf);
@@ -556,7 +619,7 @@ void rp_cover(cm_report *r)
     }
     uint32_t top = 0;
     int32_t year = 0;
-    bool have_top = headline_area(x, &top, &year);
+    bool have_top = headline_area(r, &top, &year);
     x->top_year = year;
     char buf[2048];
     if (lo <= hi) {
@@ -579,7 +642,7 @@ void rp_cover(cm_report *r)
     size_t heading = l->n;
     if (have_top)
         headline(r, l, top, year);
-    leaders(r, l, have_top ? top : 0);
+    leaders(r, l, have_top ? top : 0, year);
     if (l->n == heading)
         l->n = before; /* no headline figure: no heading */
     else

@@ -41,7 +41,7 @@ void rp_definitions(cm_report *r)
     cm_rcolumn *c = s ? rp_columns(r, s, 8) : NULL;
     if (!l || !c)
         return;
-    static const char *const labels[] = {"Indicator",   "Title",   "Unit",   "Shown on sheet",
+    static const char *const labels[] = {"Indicator",    "Title",   "Unit",   "Shown on sheet",
                                          "Computed per", "Formula", "Inputs", "When it is empty"};
     static const char *const ids[] = {"indicator",    "title",   "unit",   "sheet",
                                       "computed_per", "formula", "inputs", "edge_cases"};

@@ -16,7 +16,7 @@ char *rp_condition(cm_report *r, const cm_rule *rule)
     size_t n;
     const cm_indicator_def *d = &cm_indicator_defs(&n)[rule->indicator];
     static const char *const words[] = {
-        [CM_OP_LT] = "below", [CM_OP_LE] = "at most", [CM_OP_GT] = "above",
+        [CM_OP_LT] = "below",    [CM_OP_LE] = "at most", [CM_OP_GT] = "above",
         [CM_OP_GE] = "at least", [CM_OP_EQ] = "exactly", [CM_OP_NE] = "other than"};
     char num[40], th[48];
     cm_format_double(rule->threshold, num, sizeof num);
@@ -43,9 +43,17 @@ void rp_flags(cm_report *r)
     cm_rcolumn *c = s ? rp_columns(r, s, 12) : NULL;
     if (!l || !c)
         return;
-    static const char *const labels[] = {"Rule",  "Severity",      "Area code", "Area",
-                                         "Year",  "Kind of move",  "Service",   "Indicator",
-                                         "Value", "Condition met", "Conclusion of the conference",
+    static const char *const labels[] = {"Rule",
+                                         "Severity",
+                                         "Area code",
+                                         "Area",
+                                         "Year",
+                                         "Kind of move",
+                                         "Service",
+                                         "Indicator",
+                                         "Value",
+                                         "Condition met",
+                                         "Conclusion of the conference",
                                          "Sustainable Development Goal"};
     static const char *const ids[] = {"rule_id", "severity",  "area_id",    "name",
                                       "year",    "kind",      "service",    "indicator",
@@ -94,8 +102,9 @@ void rp_flags(cm_report *r)
     s->about = rp_strdup(r, "One row per value that meets a rule's condition (rules on the "
                             "Sources sheet). A rule can fire for each kind of move: the cover "
                             "counts each area and year once.");
-    s->source = rp_printf(r, "Source: rules of the Conference on Migrants and Cities (2015), "
-                             "applied by citymig %s to the tables of this workbook.",
+    s->source = rp_printf(r,
+                          "Source: rules of the Conference on Migrants and Cities (2015), "
+                          "applied by citymig %s to the tables of this workbook.",
                           CITYMIG_VERSION);
     s->contents = rp_strdup(r, "Every value that meets a rule drawn from the conference's "
                                "conclusions: the rule, the area, the value and the conclusion");

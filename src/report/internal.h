@@ -64,7 +64,7 @@ struct cm_report_private {
     uint8_t why_flag[128][WHY_MAX];
     size_t nwhy[128];
     uint64_t more_why[128];
-    bool flagged[128]; /* shown with a flag column */
+    bool flagged[128];            /* shown with a flag column */
     size_t contents_at, notes_at; /* the sheets filled in last */
     int tables_numbered;          /* tables given a number so far */
 };

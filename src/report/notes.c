@@ -96,14 +96,29 @@ void rp_notes(cm_report *r)
         {"Header rows",
          "Each table has two header rows: the labels with their units, then the column ids, "
          "which stay the same from one release to the next for re-use by programs."},
-        {"Published figures",
-         "are shown with the number of decimals they were published with."},
+        {"Published figures", "are shown with the number of decimals they were published with."},
     };
     for (size_t i = 0; i < sizeof reading / sizeof reading[0]; i++) {
         if (!(row = rp_row(r, l)))
             return;
         rp_text(&row[0], CM_RSTYLE_KEY, reading[i][0]);
         rp_text(&row[1], CM_RSTYLE_WRAP, reading[i][1]);
+    }
+    const rctx *x = &r->priv->x;
+    if (x->ds->nnotes) {
+        rp_row(r, l);
+        if (!(row = rp_row(r, l)))
+            return;
+        rp_text(&row[0], CM_RSTYLE_HEADING, "Definitions that differ");
+        rp_text(&row[1], CM_RSTYLE_HEADING, "As the publisher states them");
+        for (size_t i = 0; i < x->ds->nnotes; i++) {
+            const cm_area_note *note = &x->ds->notes[i];
+            uint32_t id = cm_strpool_find(x->ds->pool, note->area, strlen(note->area));
+            if (!(row = rp_row(r, l)))
+                return;
+            rp_text(&row[0], CM_RSTYLE_KEY, id ? rp_area_name(x, id) : note->area);
+            rp_text(&row[1], CM_RSTYLE_WRAP, note->text);
+        }
     }
     size_t n;
     const cm_indicator_def *defs = cm_indicator_defs(&n);
@@ -126,8 +141,9 @@ void rp_notes(cm_report *r)
             used += (size_t)snprintf(buf + used, sizeof buf - used, "%s%s: %s", k ? "; " : "",
                                      rp_flag_code((cm_flag)p->why_flag[i][k]), p->why[i][k]);
         if (p->more_why[i] && used < sizeof buf)
-            snprintf(buf + used, sizeof buf - used, "; and %llu other reasons (the long table "
-                                                    "gives each row's)",
+            snprintf(buf + used, sizeof buf - used,
+                     "; and %llu other reasons (the long table "
+                     "gives each row's)",
                      (unsigned long long)p->more_why[i]);
         if (!(row = rp_row(r, l)))
             return;

@@ -521,9 +521,9 @@ cm_status cm_report_build(const cm_dataset *ds, const cm_results *results, const
     r->created = info->created ? info->created : 1;
     r->max_rows = info->max_rows;
     char base[256];
-    const char *title = info->title    ? info->title
-                        : ds->title    ? ds->title
-                                       : base_name(info->dataset, base, sizeof base);
+    const char *title = info->title ? info->title
+                        : ds->title ? ds->title
+                                    : base_name(info->dataset, base, sizeof base);
     r->title = rp_strdup(r, title);
     r->footer = r->title;
     r->subject = rp_strdup(r, "Migration and urbanization indicators");

@@ -19,7 +19,6 @@
 
 #include <csv.h>
 
-
 enum { MESSAGES_MAX = 10000, SOURCE_COLS = 9 };
 
 struct later_digests {
@@ -236,9 +235,10 @@ void rp_sources(cm_report *r)
     cm_rcell *row = rp_row(r, l);
     if (!row)
         return;
-    static const char *const head[] = {"File",      "Table",        "Bytes",
-                                       "Lines",     "SHA-256",      "Rows read",
-                                       "Rejected",  "Merged or dropped", "Unknown columns"};
+    static const char *const head[] = {
+        "File",           "Table",     "Bytes",    "Lines",
+        "SHA-256",        "Rows read", "Rejected", "Merged or dropped",
+        "Unknown columns"};
     for (size_t k = 0; k < SOURCE_COLS; k++)
         rp_text(&row[k], CM_RSTYLE_HEADING, head[k]);
     for (int t = 0; t < CM_TABLE_COUNT; t++) {
@@ -383,7 +383,7 @@ void rp_sources(cm_report *r)
     pair(r, l, "Manifest", ds->manifest ? relative(r, ds->manifest) : "none (a folder of tables)");
     pair(r, l, "Rules",
          strcmp(x->rules->source, "built-in") == 0 ? "built-in (the conference's conclusions)"
-                                                  : relative(r, x->rules->source));
+                                                   : relative(r, x->rules->source));
     pair(r, l, "Rules, count", rp_printf(r, "%zu", x->rules->count));
     pair(r, l, "Rules, SHA-256", info->rules_sha256);
     pair(r, l, "Option --min-count", rp_printf(r, "%" PRId64, info->min_count));

@@ -44,8 +44,8 @@ typedef struct table_def {
     const char *name;
     cm_scope scopes[2];
     key keys[7];
-    size_t nkeys;    /* key columns */
-    size_t frozen;   /* of them, frozen and repeated in print */
+    size_t nkeys;     /* key columns */
+    size_t frozen;    /* of them, frozen and repeated in print */
     const char *what; /* the title's words */
     const char *row;  /* what a row is */
     cm_table_id tables[2];
@@ -99,15 +99,20 @@ static const table_def tdefs[T_COUNT] = {
      "Migrants' and natives' access to each service, the gap and its 95% interval"},
 };
 
-static const char *const key_label[] = {
-    [K_AREA_ID] = "Area code",        [K_NAME] = "Area",     [K_YEAR] = "Year",
-    [K_LEVEL] = "Level",              [K_PARENT] = "Part of", [K_BASE_YEAR] = "Growth since",
-    [K_POPULATION] = "Population",    [K_KIND] = "Kind of move",
-    [K_ORIGIN] = "Largest country of birth", [K_SERVICE] = "Service"};
+static const char *const key_label[] = {[K_AREA_ID] = "Area code",
+                                        [K_NAME] = "Area",
+                                        [K_YEAR] = "Year",
+                                        [K_LEVEL] = "Level",
+                                        [K_PARENT] = "Part of",
+                                        [K_BASE_YEAR] = "Growth since",
+                                        [K_POPULATION] = "Population",
+                                        [K_KIND] = "Kind of move",
+                                        [K_ORIGIN] = "Largest country of birth",
+                                        [K_SERVICE] = "Service"};
 static const char *const key_id[] = {
-    [K_AREA_ID] = "area_id",       [K_NAME] = "name",       [K_YEAR] = "year",
+    [K_AREA_ID] = "area_id",       [K_NAME] = "name",        [K_YEAR] = "year",
     [K_LEVEL] = "level",           [K_PARENT] = "parent_id", [K_BASE_YEAR] = "base_year",
-    [K_POPULATION] = "population", [K_KIND] = "kind",       [K_ORIGIN] = "top_origin",
+    [K_POPULATION] = "population", [K_KIND] = "kind",        [K_ORIGIN] = "top_origin",
     [K_SERVICE] = "service"};
 
 typedef struct dcursor {
@@ -119,9 +124,9 @@ typedef struct dcursor {
     size_t cov_from, cov_to; /* services: the coverage of the current area-year */
     size_t nfull;
     fullcol *full;
-    cm_rcell *row;         /* the full row */
-    int value_col[128];    /* registry index -> full column of its value, -1 */
-    size_t *vis;           /* shown columns -> full column */
+    cm_rcell *row;      /* the full row */
+    int value_col[128]; /* registry index -> full column of its value, -1 */
+    size_t *vis;        /* shown columns -> full column */
     size_t nvis;
     bool planning; /* the first walk */
 } dcursor;
@@ -215,8 +220,8 @@ static void put_keys(dcursor *d, const cm_result *first, size_t growth_from, siz
             break;
         case K_POPULATION:
             if (arow != SIZE_MAX && areas->cols[CM_AREAS_POPULATION].present[arow])
-                rp_num(cell, CM_UNIT_COUNT,
-                       (double)areas->cols[CM_AREAS_POPULATION].v.count[arow], -1);
+                rp_num(cell, CM_UNIT_COUNT, (double)areas->cols[CM_AREAS_POPULATION].v.count[arow],
+                       -1);
             break;
         case K_KIND:
             rp_text(cell, CM_RSTYLE_PLAIN, cm_kind_str(first->kind));
@@ -367,8 +372,7 @@ static void data_table(cm_report *r, int which, int *number)
             if (d->full[c].what == COL_FLAG) {
                 int ind = d->full[c].ind;
                 has_rows[ind] = true;
-                if (!first_why[ind] && d->row[c - 1].kind == CM_RCELL_BLANK &&
-                    r->priv->nwhy[ind])
+                if (!first_why[ind] && d->row[c - 1].kind == CM_RCELL_BLANK && r->priv->nwhy[ind])
                     first_why[ind] = r->priv->why[ind][0];
             } else if (d->full[c].what == COL_VALUE) {
                 has_rows[d->full[c].ind] = true;

@@ -262,4 +262,3 @@ cm_status cm_xlsx_write(const char *path, cm_report *report, cm_diag *diag)
     free(dir);
     return st;
 }
-

@@ -172,10 +172,14 @@ static lxw_format *new_format(book *b)
 static lxw_format *value_format(book *b, const cm_rcell *c)
 {
     static const char *const base[CM_UNIT_COUNT_] = {
-        [CM_UNIT_PERCENT] = "0.0%",    [CM_UNIT_COUNT] = "#,##0",
-        [CM_UNIT_RATIO] = "0.00",      [CM_UNIT_PER_1000] = "0.0",
-        [CM_UNIT_PER_1000_PER_YEAR] = "0.0", [CM_UNIT_PERCENT_PER_YEAR] = "0.00%",
-        [CM_UNIT_INDEX] = "0.000",     [CM_UNIT_PP] = "+0.0;-0.0;0.0",
+        [CM_UNIT_PERCENT] = "0.0%",
+        [CM_UNIT_COUNT] = "#,##0",
+        [CM_UNIT_RATIO] = "0.00",
+        [CM_UNIT_PER_1000] = "0.0",
+        [CM_UNIT_PER_1000_PER_YEAR] = "0.0",
+        [CM_UNIT_PERCENT_PER_YEAR] = "0.00%",
+        [CM_UNIT_INDEX] = "0.000",
+        [CM_UNIT_PP] = "+0.0;-0.0;0.0",
     };
     int unit = c->unit < CM_UNIT_COUNT_ ? c->unit : CM_UNIT_RATIO;
     int d = c->decimals < 0 ? -1 : c->decimals > 6 ? 6 : c->decimals;
@@ -224,8 +228,8 @@ static void put_cell(part *p, size_t col, const cm_rcell *c)
         count_cell(p);
         char buf[40];
         size_t chars = strlen(cm_format_double(c->num, buf, sizeof buf));
-        if (c->style == CM_RSTYLE_VALUE && (c->unit == CM_UNIT_PERCENT ||
-                                            c->unit == CM_UNIT_PERCENT_PER_YEAR))
+        if (c->style == CM_RSTYLE_VALUE &&
+            (c->unit == CM_UNIT_PERCENT || c->unit == CM_UNIT_PERCENT_PER_YEAR))
             chars = 7;
         else if (c->style == CM_RSTYLE_YEAR)
             chars = 4;
@@ -402,8 +406,7 @@ static void print_setup(part *p, bool table)
 static void finish_part(part *p)
 {
     for (size_t c = 0; c < p->s->ncols; c++)
-        check(p->b, worksheet_set_column(p->ws, (lxw_col_t)c, (lxw_col_t)c, col_width(p, c),
-                                         NULL));
+        check(p->b, worksheet_set_column(p->ws, (lxw_col_t)c, (lxw_col_t)c, col_width(p, c), NULL));
 }
 
 /* The title, the line on what the sheet holds and the source line. */
@@ -517,8 +520,8 @@ static void write_table(book *b, cm_rsheet *s, lxw_row_t max_rows, bool in_memor
                      "XFD", (unsigned)last);
             char col[8];
             lxw_col_to_name(col, (lxw_col_t)(s->ncols - 1), LXW_FALSE);
-            snprintf(range, sizeof range, "='%s'!$A$%u:$%s$%u", p.name, (unsigned)p.first_data,
-                     col, (unsigned)last);
+            snprintf(range, sizeof range, "='%s'!$A$%u:$%s$%u", p.name, (unsigned)p.first_data, col,
+                     (unsigned)last);
             check(b, workbook_define_name(b->wb, name, range));
         }
         finish_part(&p);
@@ -630,8 +633,7 @@ static void write_chart(book *b, cm_rsheet *s)
     if (ch->nseries > 1 && ch->kind == CM_RCHART_BAR)
         chart_set_series_overlap(c, 100); /* one bar per row, in one of two colours */
     chart_set_series_gap(c, 40);
-    chart_legend_set_position(c, ch->nseries > 1 ? LXW_CHART_LEGEND_BOTTOM
-                                                 : LXW_CHART_LEGEND_NONE);
+    chart_legend_set_position(c, ch->nseries > 1 ? LXW_CHART_LEGEND_BOTTOM : LXW_CHART_LEGEND_NONE);
     /* As tall as its bars need: about 18 pixels each. */
     double height = 120.0 + 18.0 * (double)ch->npoints;
     if (height < 320)
@@ -655,8 +657,7 @@ cm_status cm_xlsx_render(const char *path, const char *tmp, const char *dir, cm_
     *cells_out = NULL;
     *ncells_out = 0;
     cm_report_begin(rep);
-    lxw_workbook_options opt = {.constant_memory = LXW_TRUE, .tmpdir = (char *)dir,
-                                .use_zip64 = 0};
+    lxw_workbook_options opt = {.constant_memory = LXW_TRUE, .tmpdir = (char *)dir, .use_zip64 = 0};
     b.wb = workbook_new_opt(tmp, &opt);
     if (!b.wb) {
         cm_diag_report(diag, CM_SEV_ERROR, &loc, "cannot create the workbook");

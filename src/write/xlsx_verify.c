@@ -281,4 +281,3 @@ int cm_xlsx_verify_cells(const char *path, const uint64_t *cells, size_t nsheets
     free(parts);
     return result;
 }
-

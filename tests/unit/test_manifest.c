@@ -877,8 +877,16 @@ static const bad_case bad[] = {
     /* How the data is cited. */
     {"[dataset]\ntitle = T\ncolour = blue\n[areas]\nfile = d.csv\nyear = 2020\n"
      "column.area_id = id\n",
-     "dataset.ini:3: error: unknown key 'colour' in [dataset] (expected title, source, publisher, "
-     "url, licence (or license) or citation)\n"},
+     "dataset.ini:3: error: unknown key 'colour' in [dataset] (expected title, reference_year, "
+     "source, publisher, url, licence (or license), citation, or note. followed by an area_id)\n"},
+    {"[dataset]\nnote.A = one\nnote.A = two\n[areas]\nfile = d.csv\nyear = 2020\n"
+     "column.area_id = id\n",
+     "dataset.ini:3: error: key 'note.A' is given twice in [dataset]\n"},
+    {"[dataset]\nnote. = x\n[areas]\nfile = d.csv\nyear = 2020\ncolumn.area_id = id\n",
+     "dataset.ini:2: error: key 'note.': no area_id after the dot (expected note.AREA_ID)\n"},
+    {"[dataset]\nreference_year = 13\n[areas]\nfile = d.csv\nyear = 2020\ncolumn.area_id = id\n",
+     "dataset.ini:2: error: key 'reference_year': \"13\" is not a year (expected four digits, such "
+     "as 2013)\n"},
     {"[areas]\nfile = d.csv\nyear = 2020\ncolumn.area_id = id\ncite = x\n",
      "dataset.ini:5: error: unknown key 'cite' in [areas] (expected file, encoding, delimiter, "
      "quote, line_ends, header_line, missing, thousands, decimal, dedupe, unpivot, join, source, "
@@ -1144,7 +1152,8 @@ static void test_citations(void **state)
     put_text(&s, "d.csv", "id,pop\nA,5\n");
     put_text(&s, "o.csv", "id,origin,n\nA,B,2\n");
     put_text(&s, "dataset.ini",
-             "[dataset]\ntitle = T\nsource = Census 2020\npublisher = Statistics Office\n"
+             "[dataset]\ntitle = T\nreference_year = 2021\nsource = Census 2020\n"
+             "publisher = Statistics Office\nnote.A = A counts residents of foreign origin\n"
              "url = https://stats.example.org/census\nlicense = CC BY 4.0\n"
              "citation = Statistics Office (2020), Census 2020,\n"
              "    https://stats.example.org/census\n"
@@ -1160,6 +1169,10 @@ static void test_citations(void **state)
              "citation = A reference\n  going on\n");
     assert_int_equal(load(&s), CM_OK);
     assert_string_equal(s.messages, "");
+    assert_int_equal(s.ds->reference_year, 2021);
+    assert_int_equal(s.ds->nnotes, 1);
+    assert_string_equal(s.ds->notes[0].area, "A");
+    assert_string_equal(s.ds->notes[0].text, "A counts residents of foreign origin");
     const cm_citation *d = &s.ds->cite;
     assert_string_equal(d->source, "Census 2020");
     assert_string_equal(d->publisher, "Statistics Office");
