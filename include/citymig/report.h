@@ -47,7 +47,8 @@ typedef enum cm_rstyle {
     CM_RSTYLE_SEV_INFO, /* a rule's severity */
     CM_RSTYLE_SEV_WARNING,
     CM_RSTYLE_SEV_ALERT,
-    CM_RSTYLE_ASIDE, /* a line under a title: grey, not wrapped */
+    CM_RSTYLE_ASIDE,  /* a line under a title: grey, not wrapped */
+    CM_RSTYLE_SOURCE, /* a source line across a chart's sheet: grey, wrapped */
     CM_RSTYLE_COUNT_
 } cm_rstyle;
 

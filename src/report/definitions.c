@@ -45,12 +45,12 @@ void rp_definitions(cm_report *r)
                                          "Computed per", "Formula", "Inputs", "When it is empty"};
     static const char *const ids[] = {"indicator",    "title",   "unit",   "sheet",
                                       "computed_per", "formula", "inputs", "edge_cases"};
-    static const double widths[] = {22, 30, 10, 10, 12, 40, 26, 50};
+    static const double widths[] = {22, 30, 10, 10, 16, 40, 26, 50};
     for (size_t k = 0; k < 8; k++) {
         c[k].label = labels[k];
         c[k].id = ids[k];
         c[k].width = widths[k];
-        c[k].style = k == 1 || k >= 5 ? CM_RSTYLE_WRAP : CM_RSTYLE_PLAIN;
+        c[k].style = k == 1 || k >= 4 ? CM_RSTYLE_WRAP : CM_RSTYLE_PLAIN;
     }
     s->nkeys = 1;
     for (size_t i = 0; i < n && i < 128; i++) {
@@ -63,7 +63,7 @@ void rp_definitions(cm_report *r)
         rp_text(&row[1], CM_RSTYLE_WRAP, defs[i].title);
         rp_text(&row[2], CM_RSTYLE_PLAIN, cm_unit_str(defs[i].unit));
         rp_text(&row[3], CM_RSTYLE_PLAIN, r->priv->shown_on[i]);
-        rp_text(&row[4], CM_RSTYLE_PLAIN, cm_scope_str(defs[i].scope));
+        rp_text(&row[4], CM_RSTYLE_WRAP, cm_scope_str(defs[i].scope));
         rp_text(&row[5], CM_RSTYLE_WRAP, plain(r, defs[i].formula));
         rp_text(&row[6], CM_RSTYLE_WRAP, plain(r, defs[i].inputs));
         rp_text(&row[7], CM_RSTYLE_WRAP, plain(r, defs[i].edge_cases));
@@ -71,8 +71,9 @@ void rp_definitions(cm_report *r)
     rp_compact(s, l);
     s->nrows = l->n;
     s->title = rp_strdup(r, "Definitions of the indicators in this workbook");
-    s->about = rp_strdup(r, "One row per indicator shown on a table of this workbook. The full "
-                            "catalogue is in the documentation (docs/indicators.md).");
+    s->about = rp_strdup(r, "One row per indicator shown on a table of this workbook. The whole "
+                            "catalogue: citymig catalogue, or docs/indicators.md in citymig's "
+                            "documentation.");
     s->source = rp_printf(r, "Source: citymig %s, its catalogue of indicators.", CITYMIG_VERSION);
     s->contents =
         rp_strdup(r, "What each indicator is, its unit, its formula and when it is left empty");

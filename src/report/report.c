@@ -523,7 +523,8 @@ cm_status cm_report_build(const cm_dataset *ds, const cm_results *results, const
     char base[256];
     const char *title = info->title ? info->title
                         : ds->title ? ds->title
-                                    : base_name(info->dataset, base, sizeof base);
+                                    : base_name(info->dataset ? info->dataset : "citymig report",
+                                                base, sizeof base);
     r->title = rp_strdup(r, title);
     r->footer = r->title;
     r->subject = rp_strdup(r, "Migration and urbanization indicators");

@@ -101,6 +101,8 @@ static const char *digest_of(const cm_report *r, int t)
 static const char *relative(cm_report *r, const char *path)
 {
     const cm_dataset *ds = r->priv->x.ds;
+    if (!path)
+        return "";
     const char *dirs[2] = {ds->dir, NULL};
     char mdir[4096] = "";
     if (ds->manifest) {
@@ -154,7 +156,7 @@ static bool source_rows(cm_rsheet *sheet, void *cursor, cm_rcell *cells)
     /* The digests land in the rows that wait for them: filled now. */
     if (c->list.next == 0 && c->r->priv->later) {
         for (size_t i = 0; i < c->list.n; i++) {
-            cm_rcell *cell = &c->list.cells[i * c->list.ncols + 4];
+            cm_rcell *cell = &c->list.cells[i * c->list.ncols + 8];
             if (cell->kind == CM_RCELL_NUMBER && cell->style == CM_RSTYLE_PLAIN) {
                 rp_text(cell, CM_RSTYLE_PLAIN, digest_of(c->r, (int)cell->num));
             }
@@ -223,7 +225,7 @@ void rp_sources(cm_report *r)
     s->cursor = sc;
     s->cursor_free = source_cursor_free;
     rlist *l = &sc->list;
-    static const double widths[] = {40, 10, 12, 14, 66, 12, 12, 12, 12};
+    static const double widths[] = {40, 12, 12, 10, 11, 10, 18, 17, 66};
     for (size_t k = 0; k < SOURCE_COLS; k++)
         cols[k].width = widths[k];
     s->title = rp_strdup(r, "Sources");
@@ -235,10 +237,15 @@ void rp_sources(cm_report *r)
     cm_rcell *row = rp_row(r, l);
     if (!row)
         return;
-    static const char *const head[] = {
-        "File",           "Table",     "Bytes",    "Lines",
-        "SHA-256",        "Rows read", "Rejected", "Merged or dropped",
-        "Unknown columns"};
+    static const char *const head[] = {"File",
+                                       "Table",
+                                       "Bytes",
+                                       "Lines",
+                                       "Rows read",
+                                       "Rejected",
+                                       "Merged or dropped",
+                                       "Unknown columns",
+                                       "SHA-256"};
     for (size_t k = 0; k < SOURCE_COLS; k++)
         rp_text(&row[k], CM_RSTYLE_HEADING, head[k]);
     for (int t = 0; t < CM_TABLE_COUNT; t++) {
@@ -258,47 +265,48 @@ void rp_sources(cm_report *r)
                     rp_printf(r, "%.*s (%zu %s)", (int)(strlen(table) - 4), table, files,
                               files == 1 ? "file" : "files"));
             rp_text(&row[1], CM_RSTYLE_PLAIN, table);
-            count(&row[5], src->rows);
-            count(&row[6], src->rows_rejected);
-            count(&row[7], src->duplicates_merged);
-            count(&row[8], src->unknown_columns);
+            count(&row[4], src->rows);
+            count(&row[5], src->rows_rejected);
+            count(&row[6], src->duplicates_merged);
+            count(&row[7], src->unknown_columns);
             for (size_t i = 0; i < ds->ninputs; i++) {
                 const cm_input *in = &ds->inputs[i];
                 if (in->table != (cm_table_id)t || !(row = rp_row(r, l)))
                     continue;
                 rp_text(&row[0], CM_RSTYLE_PLAIN, relative(r, in->path));
-                rp_text(&row[1], CM_RSTYLE_PLAIN, rp_printf(r, "[%s]", in->section));
+                rp_text(&row[1], CM_RSTYLE_PLAIN,
+                        in->section ? rp_printf(r, "[%s]", in->section) : "");
                 count(&row[2], in->bytes);
                 count(&row[3], in->lines);
-                rp_text(&row[4], CM_RSTYLE_PLAIN, in->sha256);
-                count(&row[5], in->rows);
-                count(&row[7], in->filtered + in->deduped);
+                rp_text(&row[8], CM_RSTYLE_PLAIN, in->sha256);
+                count(&row[4], in->rows);
+                count(&row[6], in->filtered + in->deduped);
             }
             continue;
         }
-        rp_text(&row[0], CM_RSTYLE_PLAIN, relative(r, src->name));
+        rp_text(&row[0], CM_RSTYLE_PLAIN, src->name ? relative(r, src->name) : table);
         rp_text(&row[1], CM_RSTYLE_PLAIN, table);
         count(&row[2], src->csv.bytes);
         count(&row[3], src->csv.lines);
         if (src->sha256_later) {
             /* Filled in when the digest is ready (source_rows). */
-            row[4].kind = CM_RCELL_NUMBER;
-            row[4].style = CM_RSTYLE_PLAIN;
-            row[4].num = t;
+            row[8].kind = CM_RCELL_NUMBER;
+            row[8].style = CM_RSTYLE_PLAIN;
+            row[8].num = t;
         } else {
-            rp_text(&row[4], CM_RSTYLE_PLAIN, src->sha256);
+            rp_text(&row[8], CM_RSTYLE_PLAIN, src->sha256);
         }
-        count(&row[5], src->rows);
-        count(&row[6], src->rows_rejected);
-        count(&row[7], src->duplicates_merged);
-        count(&row[8], src->unknown_columns);
+        count(&row[4], src->rows);
+        count(&row[5], src->rows_rejected);
+        count(&row[6], src->duplicates_merged);
+        count(&row[7], src->unknown_columns);
     }
     if (ds->manifest) {
         row = rp_row(r, l);
         if (row) {
             rp_text(&row[0], CM_RSTYLE_PLAIN, relative(r, ds->manifest));
             rp_text(&row[1], CM_RSTYLE_PLAIN, "the manifest");
-            rp_text(&row[4], CM_RSTYLE_PLAIN, ds->manifest_sha256);
+            rp_text(&row[8], CM_RSTYLE_PLAIN, ds->manifest_sha256);
         }
     }
     rp_row(r, l);
@@ -335,7 +343,7 @@ void rp_sources(cm_report *r)
     rp_row(r, l);
 
     if ((row = rp_row(r, l))) {
-        rp_text(&row[0], CM_RSTYLE_HEADING, "Rules: the conference's conclusions as checks");
+        rp_text(&row[0], CM_RSTYLE_HEADING, "Rules (the conference's conclusions)");
         rp_text(&row[1], CM_RSTYLE_HEADING, "Severity");
         rp_text(&row[2], CM_RSTYLE_HEADING, "Indicator");
         rp_text(&row[4], CM_RSTYLE_HEADING, "Condition");
@@ -365,7 +373,7 @@ void rp_sources(cm_report *r)
     if ((row = rp_row(r, l)))
         rp_text(&row[0], CM_RSTYLE_HEADING, "How this workbook was made");
     char base[256];
-    const char *dataset = info->dataset;
+    const char *dataset = info->dataset ? info->dataset : "";
     const char *slash = strrchr(dataset, '/');
     if (slash && slash[1])
         dataset = slash + 1;
@@ -382,8 +390,9 @@ void rp_sources(cm_report *r)
     pair(r, l, "Dataset", rp_strdup(r, dataset));
     pair(r, l, "Manifest", ds->manifest ? relative(r, ds->manifest) : "none (a folder of tables)");
     pair(r, l, "Rules",
-         strcmp(x->rules->source, "built-in") == 0 ? "built-in (the conference's conclusions)"
-                                                   : relative(r, x->rules->source));
+         !x->rules->source || strcmp(x->rules->source, "built-in") == 0
+             ? "built-in (the conference's conclusions)"
+             : relative(r, x->rules->source));
     pair(r, l, "Rules, count", rp_printf(r, "%zu", x->rules->count));
     pair(r, l, "Rules, SHA-256", info->rules_sha256);
     pair(r, l, "Option --min-count", rp_printf(r, "%" PRId64, info->min_count));

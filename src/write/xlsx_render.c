@@ -343,6 +343,10 @@ static void make_formats(book *b)
     }
     if ((f = b->style[CM_RSTYLE_ASIDE] = new_format(b)))
         format_set_font_color(f, 0x595959);
+    if ((f = b->style[CM_RSTYLE_SOURCE] = new_format(b))) {
+        format_set_font_color(f, 0x595959);
+        format_set_text_wrap(f);
+    }
     if ((f = b->style[CM_RSTYLE_FLAG] = new_format(b)))
         format_set_font_color(f, 0x595959);
     if ((f = b->style[CM_RSTYLE_LINK] = new_format(b))) {
@@ -409,18 +413,45 @@ static void finish_part(part *p)
         check(p->b, worksheet_set_column(p->ws, (lxw_col_t)c, (lxw_col_t)c, col_width(p, c), NULL));
 }
 
-/* The title, the line on what the sheet holds and the source line. */
-static void put_head(part *p, const char *title)
+/* A line of the head over the columns 0 to last, wrapped, so that it does
+   not run past what prints (in-memory sheets only: merged cells do not
+   stream). Every cell of the range is written, and counted. */
+static void put_spanning(part *p, const char *text, lxw_format *f, lxw_col_t last, double chars)
+{
+    book *b = p->b;
+    bool cut;
+    char *own;
+    const char *t = xml_text(text, &cut, &own);
+    if (!t) {
+        b->status = CM_ERR_NOMEM;
+        return;
+    }
+    check(b, worksheet_set_row(p->ws, p->row, 15.0 * lines_of(t, chars) + 2, NULL));
+    check(b, worksheet_merge_range(p->ws, p->row, 0, p->row, last, t, f));
+    for (lxw_col_t c = 0; c <= last; c++)
+        count_cell(p);
+    b->rep->truncated += cut;
+    free(own);
+}
+
+/* The title, the line on what the sheet holds and the source line; with
+   span, the last two wrapped over the columns 0 to span (span characters
+   wide in all: span_chars). */
+static void put_head(part *p, const char *title, lxw_col_t span, double span_chars)
 {
     book *b = p->b;
     put_text(p, 0, title, b->style[CM_RSTYLE_TITLE], false);
     p->row++;
-    if (p->s->about)
-        put_text(p, 0, p->s->about, b->style[CM_RSTYLE_PLAIN], false);
-    p->row++;
-    if (p->s->source)
-        put_text(p, 0, p->s->source, b->style[CM_RSTYLE_ASIDE], false);
-    p->row++;
+    const char *lines[2] = {p->s->about, p->s->source};
+    lxw_format *formats[2] = {b->style[CM_RSTYLE_WRAP], b->style[CM_RSTYLE_SOURCE]};
+    for (int k = 0; k < 2; k++) {
+        if (lines[k] && span)
+            put_spanning(p, lines[k], formats[k], span, span_chars);
+        else if (lines[k])
+            put_text(p, 0, lines[k], k ? b->style[CM_RSTYLE_ASIDE] : b->style[CM_RSTYLE_PLAIN],
+                     false);
+        p->row++;
+    }
 }
 
 static void put_header_rows(part *p)
@@ -465,7 +496,8 @@ static cm_status new_part(book *b, part *p, cm_rsheet *s, size_t k, bool in_memo
 
 /* A table sheet: its parts, each with its head, filter, frozen panes and
    a defined name over its data. */
-static void write_table(book *b, cm_rsheet *s, lxw_row_t max_rows, bool in_memory)
+static void write_table(book *b, cm_rsheet *s, lxw_row_t max_rows, bool in_memory, lxw_col_t span,
+                        double span_chars)
 {
     uint64_t per_part = max_rows - HEAD_ROWS;
     uint64_t parts = s->nrows ? (s->nrows + per_part - 1) / per_part : 1;
@@ -489,7 +521,7 @@ static void write_table(book *b, cm_rsheet *s, lxw_row_t max_rows, bool in_memor
         else
             snprintf(title, sizeof title, "%s (continued, part %llu)", s->title ? s->title : "",
                      (unsigned long long)k + 1);
-        put_head(&p, title);
+        put_head(&p, title, span, span_chars);
         put_header_rows(&p);
         p.first_data = p.row;
         while (p.row < max_rows && b->err == LXW_NO_ERROR) {
@@ -585,7 +617,13 @@ static void write_chart(book *b, cm_rsheet *s)
 {
     /* The data: a table of one part, kept in memory. */
     size_t before = b->nworksheets;
-    write_table(b, s, LXW_ROW_MAX, true);
+    /* The head's lines span the data and the chart beside it: about 10
+       columns of the default width (8.43 characters, 64 pixels) at this
+       scale. */
+    double chars = 10 * 8.43;
+    for (size_t c = 0; c < s->ncols; c++)
+        chars += s->cols[c].width > 0 ? s->cols[c].width : 12;
+    write_table(b, s, LXW_ROW_MAX, true, (lxw_col_t)(s->ncols + 10), chars);
     if (b->nworksheets == before || b->err != LXW_NO_ERROR || !s->chart.npoints)
         return;
     lxw_worksheet *ws = workbook_get_worksheet_by_name(b->wb, s->name);
@@ -621,6 +659,10 @@ static void write_chart(book *b, cm_rsheet *s)
                       : ch->unit == CM_UNIT_PP    ? "+0;-0;0"
                                                   : "#,##0";
     chart_axis_set_num_format(c->x_axis, fmt);
+    /* Bars of a share start at zero: an axis cut short would make small
+       differences look large. */
+    if (ch->kind == CM_RCHART_BAR)
+        chart_axis_set_min(c->x_axis, 0);
     chart_axis_major_gridlines_set_visible(c->x_axis, LXW_TRUE);
     if (ch->axis_title) {
         bool cut;
@@ -705,7 +747,7 @@ cm_status cm_xlsx_render(const char *path, const char *tmp, const char *dir, cm_
         cm_rsheet *s = &rep->sheets[i];
         switch (s->kind) {
         case CM_RSHEET_TABLE:
-            write_table(&b, s, max_rows, false);
+            write_table(&b, s, max_rows, false, 0, 0);
             break;
         case CM_RSHEET_CHART:
             write_chart(&b, s);

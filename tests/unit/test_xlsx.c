@@ -367,6 +367,9 @@ static void test_workbook_escapes(void **state)
     cm_diag diag;
     cm_diag_init(&diag, NULL, NULL, 0);
     cm_dataset *ds = hostile_dataset();
+    /* A table read from no file (rows given to the loader): present, with
+       no path or name. The Sources sheet names it by its table. */
+    ds->sources[CM_TABLE_AREAS].present = true;
     cm_results res;
     cm_indicator_options io = {0};
     assert_int_equal(cm_indicators_compute(ds, &io, &res), CM_OK);
