@@ -223,6 +223,11 @@ const int *cm_loader_column_map(const cm_loader *loader, size_t *ncols);
 /** Ends the input: the checks of an empty file; returns the table's status. */
 cm_status cm_loader_end(cm_loader *loader, cm_status read_status);
 
+/* Records of the input that a manifest's filters dropped before they
+   reached the loader: a table left with no rows says so, not "header
+   only". */
+void cm_loader_filtered(cm_loader *loader, uint64_t records);
+
 void cm_loader_free(cm_loader *loader);
 
 #endif

@@ -117,19 +117,27 @@ static cm_status check_parents(const cm_dataset *ds, cm_diag *diag)
         if (missing <= SHOWN && o < sizeof list) {
             char q[CM_QUOTE_SIZE];
             const char *id = cm_strpool_str(ds->pool, parent);
-            o += (size_t)snprintf(list + o, sizeof list - o, "%s%s (line %" PRIu64 ")",
-                                  missing > 1 ? ", " : "", cm_quote(q, sizeof q, id, strlen(id)),
-                                  t->line[r]);
+            /* Through a manifest a table's rows come from several files:
+               a line alone would not say which. */
+            if (ds->manifest)
+                o += (size_t)snprintf(list + o, sizeof list - o, "%s%s", missing > 1 ? ", " : "",
+                                      cm_quote(q, sizeof q, id, strlen(id)));
+            else
+                o += (size_t)snprintf(list + o, sizeof list - o, "%s%s (line %" PRIu64 ")",
+                                      missing > 1 ? ", " : "",
+                                      cm_quote(q, sizeof q, id, strlen(id)), t->line[r]);
         }
     }
     if (missing) {
-        cm_loc loc = {ds->sources[CM_TABLE_AREAS].name, first_line, 0};
+        cm_loc loc = {ds->manifest ? ds->manifest : ds->sources[CM_TABLE_AREAS].name,
+                      ds->manifest ? 0 : first_line, 0};
         cm_diag_report(
             diag, CM_SEV_NOTE, &loc,
-            "%zu %s of areas.csv: %s%s; indicators set against a parent will be "
+            "%zu %s of %s: %s%s; indicators set against a parent will be "
             "missing for %s",
             missing, missing == 1 ? "parent_id is not an area_id" : "parent_ids are not area_ids",
-            list, missing > SHOWN ? ", ..." : "", missing == 1 ? "its children" : "their children");
+            ds->manifest ? "the areas table" : "areas.csv", list, missing > SHOWN ? ", ..." : "",
+            missing == 1 ? "its children" : "their children");
     }
     free(is_area);
     free(seen);
@@ -338,7 +346,12 @@ static cm_status load(const char *dir, const cm_load_options *opts, cm_diag *dia
     }
     if (manifest) {
         ds->manifest = manifest;
-        return cm_manifest_load(manifest, opts, diag, ds);
+        cm_status loaded = cm_manifest_load(manifest, opts, diag, ds);
+        /* The parents are checked whatever the tables came from. */
+        if (loaded != CM_ERR_NOMEM && ds->sources[CM_TABLE_AREAS].present &&
+            check_parents(ds, diag) != CM_OK)
+            loaded = CM_ERR_NOMEM;
+        return loaded;
     }
 
     int found = 0;

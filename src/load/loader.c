@@ -41,6 +41,7 @@ typedef struct loader {
 
     /* Header. */
     bool have_header;
+    uint64_t filtered; /* records a manifest's filters dropped before they got here */
     size_t nheader;
     size_t header_bytes;
     size_t names_cap;
@@ -793,6 +794,12 @@ cm_status cm_loader_end(cm_loader *l, cm_status st)
                        "empty file: expected a header row naming the columns");
         src->errors++;
         st = CM_ERR_DATA;
+    } else if (st == CM_OK && src->rows == 0 && ld->filtered) {
+        cm_loc loc = {ld->file, 0, 0};
+        cm_diag_report(ld->diag, CM_SEV_NOTE, &loc,
+                       "no rows: the manifest's keep_if and skip_if dropped all %" PRIu64
+                       " records",
+                       ld->filtered);
     } else if (st == CM_OK && src->rows == 0) {
         cm_loc loc = {ld->file, 0, 0};
         cm_diag_report(ld->diag, CM_SEV_NOTE, &loc, "header only: the file has no data rows");
@@ -801,6 +808,11 @@ cm_status cm_loader_end(cm_loader *l, cm_status st)
         st = CM_ERR_DATA;
     src->status = st;
     return st;
+}
+
+void cm_loader_filtered(cm_loader *l, uint64_t records)
+{
+    l->ld.filtered += records;
 }
 
 void cm_loader_free(cm_loader *l)

@@ -89,6 +89,8 @@ typedef struct pair {
     char *from, *to;
 } pair;
 
+enum { FILTER_SEEN = 5 }; /* values of a filter's column kept for its message */
+
 typedef struct filter {
     char *column;
     char **values;
@@ -96,6 +98,13 @@ typedef struct filter {
     bool keep;
     unsigned line;
     size_t src;
+    /* What the filter met: rows that reached it and that it let through,
+       and the first distinct values of its column, with their rows. */
+    uint64_t reached, passed;
+    char *seen[FILTER_SEEN];
+    uint64_t seen_rows[FILTER_SEEN];
+    size_t nseen;
+    uint64_t seen_other; /* rows with a value past the first FILTER_SEEN */
 } filter;
 
 typedef struct joined_row {
@@ -286,8 +295,8 @@ static int one_char(const char *value)
     static const struct {
         const char *name;
         char c;
-    } names[] = {{"comma", ','}, {"semicolon", ';'}, {"tab", '\t'},       {"pipe", '|'},
-                 {"space", ' '}, {"period", '.'},    {"apostrophe", '\''}};
+    } names[] = {{"comma", ','}, {"semicolon", ';'}, {"tab", '\t'},        {"pipe", '|'},
+                 {"space", ' '}, {"period", '.'},    {"apostrophe", '\''}, {"\\t", '\t'}};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         if (strcmp(value, names[i].name) == 0)
             return (unsigned char)names[i].c;
@@ -966,7 +975,7 @@ static int on_key(void *user, const char *section, const char *key, const char *
              "unknown key '%s' in [%s] (expected file, encoding, delimiter, quote, line_ends, "
              "header_line, missing, thousands, decimal, dedupe, unpivot, join, source, "
              "publisher, url, licence (or license), citation, %sa column of %s, or column., "
-             "map., scale., round., keep_if., skip_if. followed by a name)",
+             "map., sum., scale., round., keep_if., skip_if. followed by a name)",
              key, section, s->table == CM_TABLE_FLOWS ? "zones, zone_level, " : "", s->def->file);
     }
     return 1;
@@ -1054,6 +1063,8 @@ static void free_source(source *s)
     for (size_t i = 0; i < s->nfilters; i++) {
         free(s->filters[i].column);
         free_list(s->filters[i].values, s->filters[i].nvalues);
+        for (size_t k = 0; k < s->filters[i].nseen; k++)
+            free(s->filters[i].seen[k]);
     }
     for (size_t r = 0; r < s->nrows; r++) {
         free(s->rows[r].key);
@@ -1758,18 +1769,86 @@ static bool build(source *s, const row_buf *r, canon *cr)
     return true;
 }
 
-static bool filtered_out(const source *s, const row_buf *r)
+/* Counts a value a filter met, among the first FILTER_SEEN distinct ones
+   (a copy that cannot be made is counted as another value). */
+static void filter_saw(filter *fl, const char *v)
+{
+    for (size_t k = 0; k < fl->nseen; k++)
+        if (strcmp(fl->seen[k], v) == 0) {
+            fl->seen_rows[k]++;
+            return;
+        }
+    if (fl->nseen < FILTER_SEEN && (fl->seen[fl->nseen] = strdup(v)) != NULL) {
+        fl->seen_rows[fl->nseen++] = 1;
+        return;
+    }
+    fl->seen_other++;
+}
+
+/* Filters apply in turn, and a row must pass them all: each counts the
+   rows that reached it and those it let through. */
+static bool filtered_out(source *s, const row_buf *r)
 {
     for (size_t f = 0; f < s->nfilters; f++) {
-        const filter *fl = &s->filters[f];
+        filter *fl = &s->filters[f];
         const char *v = row_field(r, fl->src);
         bool listed = false;
         for (size_t i = 0; i < fl->nvalues; i++)
             listed |= strcmp(v, fl->values[i]) == 0;
+        fl->reached++;
+        filter_saw(fl, v);
         if (listed != fl->keep)
             return true;
+        fl->passed++;
     }
     return false;
+}
+
+/*
+ * After a source is read: a filter that let no row through says so, at its
+ * line of the manifest, with the values its column does have. A warning,
+ * or under --strict an error (then false).
+ */
+static bool filters_report(manifest *m, const source *s)
+{
+    bool ok = true;
+    for (size_t f = 0; f < s->nfilters; f++) {
+        const filter *fl = &s->filters[f];
+        if (!fl->reached || fl->passed)
+            continue;
+        char have[768], q[CM_QUOTE_SIZE];
+        size_t used = 0;
+        for (size_t k = 0; k < fl->nseen && used < sizeof have; k++)
+            used += (size_t)snprintf(have + used, sizeof have - used, "%s%s (%" PRIu64 " %s)",
+                                     k ? ", " : "", quoted(q, fl->seen[k]), fl->seen_rows[k],
+                                     fl->seen_rows[k] == 1 ? "row" : "rows");
+        if (fl->seen_other && used < sizeof have)
+            snprintf(have + used, sizeof have - used, " and others (%" PRIu64 " rows)",
+                     fl->seen_other);
+        char want[512];
+        used = 0;
+        for (size_t i = 0; i < fl->nvalues && used < sizeof want; i++)
+            used += (size_t)snprintf(want + used, sizeof want - used, "%s%s", i ? ", " : "",
+                                     quoted(q, fl->values[i]));
+        cm_severity sev = m->opts->strict ? CM_SEV_ERROR : CM_SEV_WARNING;
+        cm_loc loc = {m->path, fl->line, 0};
+        if (fl->keep)
+            cm_diag_report(m->diag, sev, &loc,
+                           "keep_if.%s keeps no row of %s: none of its %" PRIu64
+                           " rows has %s%s in column %s, which holds %s",
+                           fl->column, s->input->path, fl->reached,
+                           fl->nvalues > 1 ? "any of " : "", want, fl->column, have);
+        else
+            cm_diag_report(m->diag, sev, &loc,
+                           "skip_if.%s drops every row of %s (%" PRIu64
+                           " rows): column %s holds only %s",
+                           fl->column, s->input->path, fl->reached, fl->column, have);
+        if (m->opts->strict) {
+            m->errors++;
+            ok = false;
+        }
+    }
+    return ok;
 }
 
 /* ---- joined sources: rows by key ----------------------------------------------- */
@@ -2325,6 +2404,8 @@ static cm_status read_source(manifest *m, source *s, cm_loader *loader)
         m->errors++;
         st = CM_ERR_DATA;
     }
+    if (st == CM_OK && rd.header_done && !filters_report(m, s))
+        st = CM_ERR_DATA;
     free(rd.row.text);
     free(rd.row.start);
     free(rd.row.pos);
@@ -2482,8 +2563,10 @@ static cm_status load_table(manifest *m, cm_table_id t)
         if (j->input->unmatched) {
             cm_loc loc = {j->input->path, 0, 0};
             cm_diag_report(m->diag, CM_SEV_NOTE, &loc,
-                           "%" PRIu64 " rows match no row of [%s] and are not used (a left join)",
-                           j->input->unmatched, j->target->section);
+                           "%" PRIu64 " %s no row of [%s] and %s not used (a left join)",
+                           j->input->unmatched,
+                           j->input->unmatched == 1 ? "row matches" : "rows match",
+                           j->target->section, j->input->unmatched == 1 ? "is" : "are");
         }
     }
     if (st == CM_OK && m->errors)
@@ -2493,6 +2576,7 @@ static cm_status load_table(manifest *m, cm_table_id t)
         if (m->sources[i].table == t && m->sources[i].input) {
             src->csv.bytes += m->sources[i].input->bytes;
             src->csv.lines += m->sources[i].input->lines;
+            cm_loader_filtered(loader, m->sources[i].input->filtered);
         }
     }
     st = cm_loader_end(loader, st);

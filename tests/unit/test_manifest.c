@@ -256,6 +256,38 @@ static void test_keep_if(void **state)
     close_scratch(&s);
 }
 
+/* Filters combine with "and"; one that keeps no row warns at its line with
+   the values its column holds; a tab delimiter may be written \t. */
+static void test_filter_keeps_nothing(void **state)
+{
+    (void)state;
+    scratch s;
+    open_scratch(&s);
+    put_text(&s, "d.tsv", "id\tkind\tpop\nA\tcountry\t100\nB\taggregate\t200\nC\tcountry\t300\n");
+    put_text(&s, "dataset.ini",
+             "[areas]\nfile = d.tsv\ndelimiter = \\t\nyear = 2000\nkeep_if.kind = country\n"
+             "skip_if.id = A\ncolumn.area_id = id\ncolumn.population = pop\n");
+    assert_int_equal(load(&s), CM_OK);
+    assert_int_equal(s.ds->areas->nrows, 1);
+    EXPECT_AREA(&s, "C", 2000, CM_AREAS_POPULATION, "300");
+    assert_string_equal(s.messages, "");
+    close_scratch(&s);
+
+    open_scratch(&s);
+    put_text(&s, "d.csv", "id,kind,pop\nA,country,100\nB,aggregate,200\nC,country,300\n");
+    put_text(&s, "dataset.ini",
+             "[areas]\nfile = d.csv\nyear = 2000\nkeep_if.kind = Country\n"
+             "column.area_id = id\ncolumn.population = pop\n");
+    assert_int_equal(load(&s), CM_OK);
+    assert_int_equal(s.ds->areas->nrows, 0);
+    assert_non_null(strstr(s.messages, "dataset.ini:4: warning: keep_if.kind keeps no row of "));
+    assert_non_null(strstr(s.messages, "none of its 3 rows has \"Country\" in column kind, which "
+                                       "holds \"country\" (2 rows), \"aggregate\" (1 row)"));
+    assert_non_null(strstr(s.messages, "no rows: the manifest's keep_if and skip_if dropped all 3 "
+                                       "records"));
+    close_scratch(&s);
+}
+
 static void test_unpivot_and_join(void **state)
 {
     (void)state;
@@ -891,7 +923,7 @@ static const bad_case bad[] = {
      "dataset.ini:5: error: unknown key 'cite' in [areas] (expected file, encoding, delimiter, "
      "quote, line_ends, header_line, missing, thousands, decimal, dedupe, unpivot, join, source, "
      "publisher, url, licence (or license), citation, a column of areas.csv, or column., map., "
-     "scale., round., keep_if., skip_if. followed by a name)\n"},
+     "sum., scale., round., keep_if., skip_if. followed by a name)\n"},
     {"[dataset]\nurl = ftp://example.org/d.csv\n[areas]\nfile = d.csv\nyear = 2020\n"
      "column.area_id = id\n",
      "dataset.ini:2: error: key 'url': \"ftp://example.org/d.csv\" does not start with https:// "
@@ -1234,6 +1266,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_mapping_constants_templates),
         cmocka_unit_test(test_delimiter_quote_line_ends_bom),
+        cmocka_unit_test(test_filter_keeps_nothing),
         cmocka_unit_test(test_numbers),
         cmocka_unit_test(test_filters_maps_dedupe),
         cmocka_unit_test(test_keep_if),
