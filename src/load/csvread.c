@@ -134,10 +134,7 @@ cm_csv *cm_csv_new(const cm_csv_options *opts, const cm_csv_handler *handler, vo
     csv->quote = o.quote;
     csv->max_field = o.max_field;
     csv->max_fields = o.max_fields;
-    csv->utf8_advice = o.utf8_advice
-                           ? o.utf8_advice
-                           : "the file must be UTF-8: convert it first, for example with iconv -f "
-                             "LATIN1 -t UTF-8 if it is Latin-1";
+    csv->utf8_advice = o.utf8_advice; /* NULL: advice by the bytes met (utf8_hint) */
     csv->line = 1;
     csv->state = ROW_NOT_BEGUN;
     return csv;
@@ -236,6 +233,46 @@ static int push_pos(cm_csv *csv, cm_csv_pos pos)
     return 0;
 }
 
+/*
+ * What a byte that is not UTF-8 says of the file's encoding, with the byte
+ * that failed to continue its sequence (-1: the byte cannot begin one), and
+ * the advice that fits. 0x80 to 0x9F are Windows-1252's quotes, dashes and
+ * euro sign (in ISO-8859-1 they are control characters: iconv -f LATIN1
+ * would turn them into those). A byte of 0xA1 to 0xFE followed by another
+ * is a character of a two-byte East Asian code page; followed by plain
+ * text, a Latin letter. Alone, it can be either, and the advice says both.
+ * The caller's advice (a manifest naming its encoding key) follows the
+ * guess; without it, the conversion to run.
+ */
+static void utf8_hint(unsigned char lead, int next, const char *advice, char *out, size_t size)
+{
+    const char *looks, *convert;
+    bool high = lead >= 0xA1 && lead <= 0xFE;
+    if (lead >= 0x80 && lead <= 0x9F) {
+        looks = "the bytes look like Windows-1252, whose 0x80 to 0x9F are quotes, dashes and "
+                "the euro sign";
+        convert = "iconv -f WINDOWS-1252 -t UTF-8";
+    } else if (high && next >= 0xA1 && next <= 0xFE) {
+        looks = "the bytes look like a two-byte East Asian code page (CP949 or EUC-KR, GBK, "
+                "EUC-JP, Big5)";
+        convert = "iconv -f CP949 -t UTF-8, or the code page its publisher names";
+    } else if (high && next < 0) {
+        looks = "the bytes look like a Latin code page (Windows-1252) or, in Korean, Chinese or "
+                "Japanese text, a two-byte East Asian code page (CP949, GBK, EUC-JP, Big5)";
+        convert = "iconv -f WINDOWS-1252 -t UTF-8, or -f CP949 (or the code page its "
+                  "publisher names) for East Asian text";
+    } else {
+        looks = "the bytes look like a Latin code page (Windows-1252, which holds ISO-8859-1's "
+                "letters)";
+        convert = "iconv -f WINDOWS-1252 -t UTF-8";
+    }
+    if (advice)
+        snprintf(out, size, "%s; %s", looks, advice);
+    else
+        snprintf(out, size, "%s; the file must be UTF-8: convert it first, for example with %s",
+                 looks, convert);
+}
+
 /* Hands bytes the scanner accepted to libcsv. */
 static cm_status parse(cm_csv *csv, const unsigned char *p, size_t len)
 {
@@ -304,9 +341,14 @@ static cm_status scan_slice(cm_csv *csv, const unsigned char *p, size_t len)
                 /* Point at the sequence that went wrong, named by its first byte. */
                 err_pos = inside ? csv->u8_start : here;
                 err = msg;
+                unsigned char lead = inside ? csv->u8_lead : c;
+                /* Only what every split of the input shows alike: the byte
+                   that failed to continue a sequence, never one past it. */
+                int next = inside ? c : -1;
+                char hint[400];
+                utf8_hint(lead, next, csv->utf8_advice, hint, sizeof hint);
                 snprintf(msg, sizeof msg, "invalid UTF-8 (%s); %s",
-                         describe_byte(inside ? csv->u8_lead : c, arg, sizeof arg),
-                         csv->utf8_advice);
+                         describe_byte(lead, arg, sizeof arg), hint);
                 break;
             }
         }

@@ -144,17 +144,31 @@ static const csv_case cases[] = {
     {"nul byte", BIN("a,b\nc,\0\n"), CM_ERR_DATA,
      "1:1=a 1:3=b\n! 2:3 NUL byte in a text file (is it binary, or UTF-16?)\n"},
     {"invalid utf8 latin1", "a\nb\xe9t\n", 0, CM_ERR_DATA,
-     "1:1=a\n! 2:2 invalid UTF-8 (byte 0xE9); the file must be UTF-8: convert it first, for "
-     "example with iconv -f LATIN1 -t UTF-8 if it is Latin-1\n"},
-    {"invalid utf8 lone continuation", "x\x80\n", 0, CM_ERR_DATA,
-     "! 1:2 invalid UTF-8 (byte 0x80); the file must be UTF-8: convert it first, for example "
-     "with iconv -f LATIN1 -t UTF-8 if it is Latin-1\n"},
+     "1:1=a\n! 2:2 invalid UTF-8 (byte 0xE9); the bytes look like a Latin code page (Windows-1252, "
+     "which holds ISO-8859-1's letters); the file must be UTF-8: convert it first, for example "
+     "with iconv -f WINDOWS-1252 -t UTF-8\n"},
+    {"invalid utf8 windows-1252", "x\x80\n", 0, CM_ERR_DATA,
+     "! 1:2 invalid UTF-8 (byte 0x80); the bytes look like Windows-1252, whose 0x80 to 0x9F are "
+     "quotes, dashes and the euro sign; the file must be UTF-8: convert it first, for example with "
+     "iconv -f WINDOWS-1252 -t UTF-8\n"},
+    {"invalid utf8 east asian", "\xc7\xd1\n", 0, CM_ERR_DATA,
+     "! 1:1 invalid UTF-8 (byte 0xC7); the bytes look like a two-byte East Asian code page (CP949 "
+     "or EUC-KR, GBK, EUC-JP, Big5); the file must be UTF-8: convert it first, for example with "
+     "iconv -f CP949 -t UTF-8, or the code page its publisher names\n"},
     {"overlong utf8", "\xc0\xaf\n", 0, CM_ERR_DATA,
-     "! 1:1 invalid UTF-8 (byte 0xC0); the file must be UTF-8: convert it first, for example "
-     "with iconv -f LATIN1 -t UTF-8 if it is Latin-1\n"},
+     "! 1:1 invalid UTF-8 (byte 0xC0); the bytes look like a Latin code page (Windows-1252) or, in "
+     "Korean, Chinese or Japanese text, a two-byte East Asian code page (CP949, GBK, EUC-JP, "
+     "Big5); the file must be UTF-8: convert it first, for example with iconv -f WINDOWS-1252 -t "
+     "UTF-8, or -f CP949 (or the code page its publisher names) for East Asian text\n"},
+    {"a byte that cannot begin a character", "\xb8\xed\n", 0, CM_ERR_DATA,
+     "! 1:1 invalid UTF-8 (byte 0xB8); the bytes look like a Latin code page (Windows-1252) or, in "
+     "Korean, Chinese or Japanese text, a two-byte East Asian code page (CP949, GBK, EUC-JP, "
+     "Big5); the file must be UTF-8: convert it first, for example with iconv -f WINDOWS-1252 -t "
+     "UTF-8, or -f CP949 (or the code page its publisher names) for East Asian text\n"},
     {"surrogate utf8", "\xed\xa0\x80\n", 0, CM_ERR_DATA,
-     "! 1:1 invalid UTF-8 (byte 0xED); the file must be UTF-8: convert it first, for example "
-     "with iconv -f LATIN1 -t UTF-8 if it is Latin-1\n"},
+     "! 1:1 invalid UTF-8 (byte 0xED); the bytes look like a Latin code page (Windows-1252, which "
+     "holds ISO-8859-1's letters); the file must be UTF-8: convert it first, for example with "
+     "iconv -f WINDOWS-1252 -t UTF-8\n"},
     {"tab is text", "a\tb,c\n", 0, CM_OK, "1:1=a\tb 1:5=c\n"},
     {"truncated utf8 at end", "a\xc3", 0, CM_ERR_DATA,
      "! 1:2 invalid UTF-8 (a truncated character) at the end of the file\n"},

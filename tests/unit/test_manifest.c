@@ -700,9 +700,11 @@ static void test_encoding_iso_8859(void **state)
     put_areas_ini(&s, "UTF-8");
     assert_int_equal(load(&s), CM_ERR_DATA);
     assert_string_equal(s.messages,
-                        "d.csv:2:2: error: invalid UTF-8 (byte 0xE3); expected UTF-8, as [areas] "
-                        "of the manifest reads it: if the file is in another encoding, say which "
-                        "there (encoding = windows-1252, iso-8859-1 or iso-8859-15)\n");
+                        "d.csv:2:2: error: invalid UTF-8 (byte 0xE3); the bytes look like a "
+                        "Latin code page (Windows-1252, which holds ISO-8859-1's letters); "
+                        "expected UTF-8, as [areas] of the manifest reads it: if the file is in "
+                        "another encoding, say which there (encoding = windows-1252, iso-8859-1 "
+                        "or iso-8859-15)\n");
     close_scratch(&s);
 }
 
