@@ -21,7 +21,11 @@
 
 #include <sys/stat.h>
 
-enum { MAX_COLS = CM_TABLE_MAX_COLS, HEADER_MAX_BYTES = 1 << 20 };
+enum {
+    MAX_COLS = CM_TABLE_MAX_COLS,
+    HEADER_MAX_BYTES = 1 << 20,
+    REPEATS_SHOWN = 5 /* repeated rows named one by one; the rest counted */
+};
 
 typedef struct pending {
     size_t col;
@@ -566,10 +570,14 @@ static cm_status commit_table_row(loader *ld, const cm_csv_pos *row)
     uint64_t first = ld->table->line[dup];
     cm_csv_pos at = {row->line, 0, row->file};
     if (col == SIZE_MAX) {
-        cm_loc loc = loc_of(ld, at);
-        cm_diag_report(ld->diag, CM_SEV_NOTE, &loc,
-                       "row repeats line %" PRIu64 " exactly (%s); merged", first,
-                       describe_key(ld, key, sizeof key));
+        /* The first few said one by one, the rest counted at the end: a
+           file whose rows all repeat says so in a few lines. */
+        if (ld->src->duplicates_merged < REPEATS_SHOWN) {
+            cm_loc loc = loc_of(ld, at);
+            cm_diag_report(ld->diag, CM_SEV_NOTE, &loc,
+                           "row repeats line %" PRIu64 " exactly (%s); merged", first,
+                           describe_key(ld, key, sizeof key));
+        }
         ld->src->duplicates_merged++;
         return CM_OK;
     }
@@ -794,7 +802,16 @@ cm_status cm_loader_end(cm_loader *l, cm_status st)
                        "empty file: expected a header row naming the columns");
         src->errors++;
         st = CM_ERR_DATA;
-    } else if (st == CM_OK && src->rows == 0 && ld->filtered) {
+    }
+    if (st != CM_ERR_NOMEM && src->duplicates_merged > REPEATS_SHOWN) {
+        cm_loc loc = {ld->file, 0, 0};
+        cm_diag_report(
+            ld->diag, CM_SEV_NOTE, &loc,
+            "%" PRIu64 " more rows repeat an earlier row exactly and were merged (%" PRIu64
+            " in all; the first %d are named above)",
+            src->duplicates_merged - REPEATS_SHOWN, src->duplicates_merged, REPEATS_SHOWN);
+    }
+    if (st == CM_OK && src->rows == 0 && ld->filtered) {
         cm_loc loc = {ld->file, 0, 0};
         cm_diag_report(ld->diag, CM_SEV_NOTE, &loc,
                        "no rows: the manifest's keep_if and skip_if dropped all %" PRIu64
