@@ -113,7 +113,6 @@ struct cm_rsheet {
     cm_rcolumn *cols; /* table sheets: the two header rows; else widths only */
     size_t nkeys;     /* leading columns that identify a row: frozen, repeated in print */
     uint64_t nrows;   /* data rows, known before they are written */
-    bool landscape;   /* always true today: every sheet prints landscape */
     cm_rrows_fn rows; /* the rows' cursor */
     void *cursor;     /* its state (owned by the model) */
     void (*cursor_free)(void *cursor);

@@ -99,10 +99,7 @@ static void span(const bar *b, size_t n, char *buf, size_t size, bool *mixed)
         hi = b[i].r->year > hi ? b[i].r->year : hi;
     }
     *mixed = lo != hi;
-    if (lo == hi)
-        snprintf(buf, size, "%d", (int)lo);
-    else
-        snprintf(buf, size, "%d to %d", (int)lo, (int)hi);
+    rp_years(lo, hi, buf, size);
 }
 
 static cm_rsheet *chart_sheet(cm_report *r, size_t ncols, int *number)
@@ -121,7 +118,7 @@ static cm_rsheet *chart_sheet(cm_report *r, size_t ncols, int *number)
 /* Foreign-born share by city (or area), or the urban share of countries. */
 static void shares(cm_report *r, bar *b, int *number, const char *id, bool urban)
 {
-    rctx *x = &r->priv->x;
+    const rctx *x = &r->priv->x;
     int ind = cm_indicator_find(id);
     size_t n = latest(x, ind, urban ? is_country : is_city, b);
     bool cities = !urban && n > 0;
@@ -210,7 +207,7 @@ static void shares(cm_report *r, bar *b, int *number, const char *id, bool urban
 /* Net migration by area, internal and international either side of zero. */
 static void net_migration(cm_report *r, bar *b, int *number)
 {
-    rctx *x = &r->priv->x;
+    const rctx *x = &r->priv->x;
     const cm_results *res = x->res;
     int net = cm_indicator_find("net");
     int32_t year = 0;
@@ -307,7 +304,7 @@ static void net_migration(cm_report *r, bar *b, int *number)
 /* The access gaps, largest shortfall first. */
 static void gaps(cm_report *r, bar *b, int *number)
 {
-    rctx *x = &r->priv->x;
+    const rctx *x = &r->priv->x;
     int gap = cm_indicator_find("gap_pp");
     size_t n = latest(x, gap, any, b);
     if (!n)

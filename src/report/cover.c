@@ -545,15 +545,11 @@ static void conclusions(cm_report *r, rlist *l)
         qsort(p, n, sizeof *p, by_key_desc);
         rule_name(rule->id, name, sizeof name);
         char years[32];
-        if (lo == hi)
-            snprintf(years, sizeof years, "%d", (int)lo);
-        else
-            snprintf(years, sizeof years, "%d to %d", (int)lo, (int)hi);
+        rp_years(lo, hi, years, sizeof years);
         const cm_indicator_def *d = rp_def(p[0].r);
         char what[256];
         snprintf(what, sizeof what, "%s", d->title);
-        if (what[0] >= 'A' && what[0] <= 'Z' && !(what[1] >= 'A' && what[1] <= 'Z'))
-            what[0] = (char)(what[0] + 32);
+        rp_lower_first(what);
         size_t used = (size_t)snprintf(buf, sizeof buf, "%s: %s %s in %zu %s (%s), %s in ", name,
                                        what, rp_condition(r, rule), n, n == 1 ? "area" : "areas",
                                        years, low ? "lowest" : "highest");
@@ -584,8 +580,7 @@ static void conclusions(cm_report *r, rlist *l)
             rule_name(rule->id, name, sizeof name);
             char what[256];
             snprintf(what, sizeof what, "%s", cm_indicator_defs(&nd)[rule->indicator].title);
-            if (what[0] >= 'A' && what[0] <= 'Z' && !(what[1] >= 'A' && what[1] <= 'Z'))
-                what[0] = (char)(what[0] + 32);
+            rp_lower_first(what);
             used += (size_t)snprintf(buf + used, sizeof buf - used, "%s%s (%s, %s)",
                                      i++ ? "; " : "", name, what, rp_condition(r, rule));
         }
@@ -600,7 +595,7 @@ static void conclusions(cm_report *r, rlist *l)
 
 void rp_cover(cm_report *r)
 {
-    rctx *x = &r->priv->x;
+    const rctx *x = &r->priv->x;
     cm_rsheet *s = rp_sheet(r, CM_RSHEET_TEXT, "Cover");
     rlist *l = s ? rp_list(r, s, 1) : NULL;
     cm_rcolumn *c = s ? rp_columns(r, s, 1) : NULL;
@@ -620,18 +615,17 @@ void rp_cover(cm_report *r)
     uint32_t top = 0;
     int32_t year = 0;
     bool have_top = headline_area(r, &top, &year);
-    x->top_year = year;
     char buf[2048];
     if (lo <= hi) {
+        char years[32];
+        rp_years(lo, hi, years, sizeof years);
         if (have_top && lo != hi)
             snprintf(buf, sizeof buf,
-                     "Reference period: %d to %d. Headline figures are for %d unless a sentence "
+                     "Reference period: %s. Headline figures are for %d unless a sentence "
                      "gives its own year.",
-                     (int)lo, (int)hi, (int)year);
-        else if (lo != hi)
-            snprintf(buf, sizeof buf, "Reference period: %d to %d.", (int)lo, (int)hi);
+                     years, (int)year);
         else
-            snprintf(buf, sizeof buf, "Reference period: %d.", (int)lo);
+            snprintf(buf, sizeof buf, "Reference period: %s.", years);
         sentence(r, l, CM_RSTYLE_SENTENCE, buf);
     }
     const cm_table_id all[] = {CM_TABLE_AREAS, CM_TABLE_STOCKS, CM_TABLE_FLOWS, CM_TABLE_SERVICES};

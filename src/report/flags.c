@@ -92,13 +92,10 @@ void rp_flags(cm_report *r)
     }
     rp_compact(s, l);
     s->nrows = l->n;
-    if (lo == hi)
-        s->title = rp_printf(r, "Table %d: Values that meet a conclusion of the conference, %d",
-                             ++r->priv->tables_numbered, (int)lo);
-    else
-        s->title =
-            rp_printf(r, "Table %d: Values that meet a conclusion of the conference, %d to %d",
-                      ++r->priv->tables_numbered, (int)lo, (int)hi);
+    char years[32];
+    rp_years(lo, hi, years, sizeof years);
+    s->title = rp_printf(r, "Table %d: Values that meet a conclusion of the conference, %s",
+                         ++r->priv->tables_numbered, years);
     s->about = rp_strdup(r, "One row per value that meets a rule's condition (rules on the "
                             "Sources sheet). A rule can fire for each kind of move: the cover "
                             "counts each area and year once.");

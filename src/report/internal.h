@@ -42,7 +42,6 @@ typedef struct rctx {
     size_t nhits;
     const cm_report_info *info;
     const uint32_t *names; /* area id -> name id (0: none) */
-    int top_year;          /* the cover's reference year */
 } rctx;
 
 typedef struct cm_report_private cm_report_private;
@@ -110,6 +109,11 @@ int rp_decimals_of(double v);
 void rp_fmt_count(double v, char *buf, size_t size);
 void rp_fmt_people(double v, char *buf, size_t size);
 void rp_fmt_value(const cm_result *res, char *buf, size_t size);
+/* A span of years: "2013", or "2011 to 2020". */
+void rp_years(int32_t lo, int32_t hi, char *buf, size_t size);
+/* A title inside a sentence: its first letter lower case, unless it begins
+   an acronym. */
+void rp_lower_first(char *text);
 /* The period flows of a year cover: "2005 to 2010" for a census asking
    where people lived five years before, else the year. */
 void rp_flow_period(const rctx *x, int32_t year, char *buf, size_t size);

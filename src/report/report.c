@@ -85,7 +85,6 @@ cm_rsheet *rp_sheet(cm_report *r, cm_rsheet_kind kind, const char *name)
     cm_rsheet *s = &r->sheets[r->nsheets++];
     memset(s, 0, sizeof *s);
     s->kind = kind;
-    s->landscape = true;
     snprintf(s->name, sizeof s->name, "%s", name);
     return s;
 }
@@ -427,13 +426,25 @@ void rp_fmt_value(const cm_result *res, char *buf, size_t size)
     minus_sign(buf, size);
 }
 
+void rp_years(int32_t lo, int32_t hi, char *buf, size_t size)
+{
+    if (lo == hi)
+        snprintf(buf, size, "%d", (int)lo);
+    else
+        snprintf(buf, size, "%d to %d", (int)lo, (int)hi);
+}
+
+void rp_lower_first(char *text)
+{
+    /* "Foreign-born share" reads "foreign-born share"; "GDP" stays. */
+    if (text[0] >= 'A' && text[0] <= 'Z' && !(text[1] >= 'A' && text[1] <= 'Z'))
+        text[0] = (char)(text[0] + 32);
+}
+
 void rp_flow_period(const rctx *x, int32_t year, char *buf, size_t size)
 {
     int iv = x->ds->flows ? cm_flows_interval(x->ds->flows, year, CM_KIND_INTERNAL) : 1;
-    if (iv > 1)
-        snprintf(buf, size, "%d to %d", (int)year - iv, (int)year);
-    else
-        snprintf(buf, size, "%d", (int)year);
+    rp_years(iv > 1 ? year - iv : year, year, buf, size);
 }
 
 static const char *cite_text(const cm_citation *c, char *buf, size_t size)
@@ -508,7 +519,7 @@ cm_status cm_report_build(const cm_dataset *ds, const cm_results *results, const
     }
     r->priv = p;
     p->diag = diag;
-    p->x = (rctx){ds, results, rules, hits, nhits, info, names, 0};
+    p->x = (rctx){ds, results, rules, hits, nhits, info, names};
     /* Display names of the areas: the first name given to each id. */
     const cm_table *t = ds->areas;
     for (size_t row = 0; row < t->nrows; row++)

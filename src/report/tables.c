@@ -311,19 +311,10 @@ static bool dcursor_rows(cm_rsheet *sheet, void *cursor, cm_rcell *cells)
     return true;
 }
 
-static void year_span(cm_report *r, int32_t lo, int32_t hi, char *buf, size_t size)
-{
-    (void)r;
-    if (lo == hi)
-        snprintf(buf, size, "%d", (int)lo);
-    else
-        snprintf(buf, size, "%d to %d", (int)lo, (int)hi);
-}
-
 static void data_table(cm_report *r, int which, int *number)
 {
     const table_def *t = &tdefs[which];
-    rctx *x = &r->priv->x;
+    const rctx *x = &r->priv->x;
     size_t ndefs;
     const cm_indicator_def *defs = cm_indicator_defs(&ndefs);
     dcursor *d = calloc(1, sizeof *d);
@@ -451,7 +442,7 @@ static void data_table(cm_report *r, int which, int *number)
     s->cursor = d;
     s->cursor_free = dcursor_free;
     char span[40];
-    year_span(r, lo, hi, span, sizeof span);
+    rp_years(lo, hi, span, sizeof span);
     s->title = rp_printf(r, "Table %d: %s, %s", ++*number, t->what, span);
     s->about = rp_printf(r,
                          "%s An empty cell has no value: the flag beside it says why (the codes "

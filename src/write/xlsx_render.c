@@ -548,8 +548,6 @@ static void write_table(book *b, cm_rsheet *s, lxw_row_t max_rows, bool in_memor
                 if (*c == ' ')
                     *c = '_';
             lxw_row_t last = p.row;
-            snprintf(range, sizeof range, "='%s'!$A$%u:$%s$%u", p.name, (unsigned)p.first_data,
-                     "XFD", (unsigned)last);
             char col[8];
             lxw_col_to_name(col, (lxw_col_t)(s->ncols - 1), LXW_FALSE);
             snprintf(range, sizeof range, "='%s'!$A$%u:$%s$%u", p.name, (unsigned)p.first_data, col,
