@@ -99,6 +99,8 @@ typedef struct cm_input {
     uint64_t rounded;   /* values rounded to whole numbers (round.COLUMN) */
     uint64_t rows;      /* rows handed to the table (unpivot makes several) */
     uint64_t unmatched; /* joined rows that matched no row */
+    uint64_t flags[26]; /* values with each status flag, a to z (flags = yes) */
+    bool lookup;        /* a lookup file (map.COLUMN = @FILE), not a source of rows */
     char sha256[65];
 } cm_input;
 

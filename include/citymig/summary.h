@@ -42,7 +42,8 @@ typedef struct cm_summary {
     const char *dir;
     const char *title;    /* [dataset] title, or NULL */
     const char *manifest; /* or NULL for a plain directory */
-    size_t ninputs;       /* files read through the manifest */
+    size_t ninputs;       /* files read through the manifest, lookup files aside */
+    size_t nlookups;      /* lookup files (map.COLUMN = @FILE) */
     cm_summary_table tables[CM_TABLE_COUNT];
     const cm_flows_stats *flows; /* rows and moves by kind, stayers */
 } cm_summary;

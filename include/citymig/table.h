@@ -90,6 +90,10 @@ typedef struct cm_table {
     size_t nsources;
     uint32_t *inconsistent; /* per row, a bit per column that failed a cross-field
                                check (kept under --keep-going); NULL: none did */
+    uint32_t *estimated;    /* per row, a bit per column whose value its publisher
+                               flags estimated or provisional (e, p, f, s, u); NULL: none */
+    uint32_t *breaks;       /* per row, a bit per column whose value its publisher
+                               flags as the first after a break in series (b); NULL: none */
     uint32_t *slots;        /* key index: row + 1, 0 = empty */
     size_t mask;
 } cm_table;
@@ -214,6 +218,10 @@ cm_status cm_table_add_at(cm_table *table, const cm_cell *cells, const char *sou
 
 /** The name of the input a row came from, or NULL when none was given. */
 const char *cm_table_source_name(const cm_table *table, size_t row);
+
+/** Marks column col of row as flagged by its publisher: a break in series
+    (brk), else estimated or provisional. */
+cm_status cm_table_mark_status(cm_table *table, size_t row, size_t col, bool brk);
 
 /** Marks column col of row as inconsistent (failed a cross-field check). */
 cm_status cm_table_mark_inconsistent(cm_table *table, size_t row, size_t col);

@@ -22,6 +22,7 @@
 #include "citymig/catalogue.h"
 #include "citymig/check.h"
 #include "citymig/dataset.h"
+#include "citymig/draft.h"
 #include "citymig/flowscan.h"
 #include "citymig/indicators.h"
 #include "citymig/longtable.h"
@@ -56,6 +57,10 @@ static const command_def commands[] = {
     {"check", "check DATASET --expect FIGURES.csv",
      "Recompute published figures and compare them within their\n"
      "tolerances; exit 1 when one drifted or has no value."},
+    {"draft", "draft FILE... [-o dataset.ini]",
+     "Read downloads as published and write a manifest to start\n"
+     "from, to standard output or -o FILE; say on standard error what\n"
+     "was guessed, and why."},
     {"catalogue", "catalogue", "Print the indicator catalogue (Markdown)."},
     {"completion", "completion bash", "Print a bash completion script for citymig."},
 };
@@ -275,6 +280,8 @@ static int print_completion(FILE *out)
 typedef struct options {
     const char *command;
     const char *dataset;
+    const char **files; /* draft: every FILE, dataset the first */
+    size_t nfiles;
     size_t max_errors;
     bool max_errors_set;
     bool strict;
@@ -538,12 +545,20 @@ static int parse_args(int argc, char **argv, options *o, FILE *out, FILE *err)
     bool options_done = false;
     memset(o, 0, sizeof *o);
     o->max_errors = DEFAULT_MAX_ERRORS;
+    /* draft's files: at most every argument (freed by cm_cli_main). */
+    o->files = calloc((size_t)argc, sizeof *o->files);
+    if (!o->files) {
+        fprintf(err, "citymig: error: out of memory\n");
+        return cm_status_exit_code(CM_ERR_NOMEM);
+    }
 
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];
         if (options_done || arg[0] != '-' || arg[1] == '\0') {
             if (!o->command)
                 o->command = arg;
+            else if (strcmp(o->command, "draft") == 0)
+                o->files[o->nfiles++] = arg; /* room for every argument */
             else if (!o->dataset)
                 o->dataset = arg;
             else
@@ -734,7 +749,10 @@ static int outputs_of(const options *o, output_keys *ok, FILE *err)
     if (!report && (!o->output || strcmp(o->command, "check") == 0))
         add_output(ok, "-", "standard output");
     if (o->output && strcmp(o->command, "check") != 0)
-        add_output(ok, o->output, report ? "the workbook (-o)" : "the table (-o)");
+        add_output(ok, o->output,
+                   report                             ? "the workbook (-o)"
+                   : strcmp(o->command, "draft") == 0 ? "the manifest (-o)"
+                                                      : "the table (-o)");
     if (o->hits && strcmp(o->command, "check") != 0)
         add_output(ok, o->hits, "the hits (--hits)");
     if (o->junit && strcmp(o->command, "check") == 0)
@@ -1115,12 +1133,83 @@ static int cmd_catalogue(FILE *out)
     return cm_catalogue_write_markdown(out) == 0 ? 0 : cm_status_exit_code(CM_ERR_IO);
 }
 
+/* draft FILE... [-o dataset.ini]: the manifest to start from. */
+static int cmd_draft(const options *o, FILE *out, FILE *err)
+{
+    if (o->nfiles == 0)
+        return usage_error(err, "draft needs the downloads to read: draft FILE...");
+    /* The manifest must not replace a download it is drafted from. */
+    output_keys ok;
+    int refused = outputs_of(o, &ok, err);
+    for (size_t i = 0; refused < 0 && i < o->nfiles; i++)
+        refused = refuse_input(&ok, o->files[i], "the download", err);
+    if (refused >= 0)
+        return refused;
+    printer p;
+    progress prog;
+    cm_load_options lopts = {0};
+    options quiet = *o;
+    quiet.progress = false;
+    start_output(&quiet, err, &p, &prog, &lopts);
+    prog.on = false;
+    cm_diag diag;
+    cm_diag_init(&diag, print_diag, &p, 0);
+    /* The manifest's file keys are relative to the folder it goes to. */
+    char *dir = NULL;
+    const char *slash = o->output ? strrchr(o->output, '/') : NULL;
+    if (slash && !(dir = strndup(o->output, (size_t)(slash - o->output) + 1))) {
+        fprintf(err, "citymig: error: out of memory\n");
+        return cm_status_exit_code(CM_ERR_NOMEM);
+    }
+    cm_draft_options dopts = {o->files, o->nfiles, dir ? dir : ""};
+    /* Drafted in memory: written, to a file or standard output, only whole
+       and only when every download was read. */
+    char *text = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&text, &len);
+    cm_status st = mem ? cm_draft_write(&dopts, mem, o->quiet ? NULL : err, &diag) : CM_ERR_NOMEM;
+    if (mem && fclose(mem) != 0 && st == CM_OK)
+        st = CM_ERR_NOMEM;
+    bool to_file = o->output && strcmp(o->output, "-") != 0;
+    if (st == CM_OK && to_file) {
+        cm_outfile of;
+        st = cm_outfile_open(&of, o->output, &diag);
+        if (st == CM_OK && fwrite(text, 1, len, of.fp) != len) {
+            of.err = errno;
+            cm_outfile_abort(&of);
+            st = CM_ERR_IO;
+            print_term(err, "citymig: error: cannot write %s: %s", o->output, strerror(of.err));
+        } else if (st == CM_OK) {
+            st = cm_outfile_commit(&of, &diag);
+        }
+    } else if (st == CM_OK && (fwrite(text, 1, len, out) != len || fflush(out) != 0)) {
+        fprintf(err, "citymig: error: cannot write the manifest: %s\n", strerror(errno));
+        st = CM_ERR_IO;
+    }
+    free(text);
+    free(dir);
+    if (st == CM_ERR_NOMEM)
+        fprintf(err, "citymig: error: out of memory\n");
+    return cm_status_exit_code(st);
+}
+
+static int run(const options *o, FILE *out, FILE *err);
+
 int cm_cli_main(int argc, char **argv, FILE *out, FILE *err)
 {
     options o;
     int code = parse_args(argc, argv, &o, out, err);
-    if (code >= 0)
-        return code;
+    if (code < 0)
+        code = run(&o, out, err);
+    free(o.files);
+    return code;
+}
+
+static int run(const options *o_, FILE *out, FILE *err)
+{
+    options o = *o_;
+    if (strcmp(o.command, "draft") == 0)
+        return cmd_draft(&o, out, err);
     if (strcmp(o.command, "validate") == 0)
         return cmd_validate(&o, out, err);
     if (strcmp(o.command, "indicators") == 0)
@@ -1141,6 +1230,6 @@ int cm_cli_main(int argc, char **argv, FILE *out, FILE *err)
     }
     return usage_error(err,
                        "unknown command '%s' (expected validate, indicators, report, check, "
-                       "catalogue or completion)",
+                       "draft, catalogue or completion)",
                        o.command);
 }

@@ -182,6 +182,10 @@ static void eval_growth(engine *e, size_t r0, size_t r1)
     in_val p1 = area_count(e, r1, CM_AREAS_POPULATION);
     in_val u0 = area_count(e, r0, CM_AREAS_URBAN_POPULATION);
     in_val u1 = area_count(e, r1, CM_AREAS_URBAN_POPULATION);
+    /* A break flagged on the earlier year lies before it, not between the
+       two. */
+    p0.marks &= (uint8_t)~IN_MARK_BREAK;
+    u0.marks &= (uint8_t)~IN_MARK_BREAK;
     in_val change = in_subtract(p1, p0, "population change");
 
     put_count(e, &s, "population_change", change);

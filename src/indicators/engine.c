@@ -17,19 +17,19 @@
 
 in_val in_missing(const char *name)
 {
-    in_val x = {0, IN_MISSING, name, NULL};
+    in_val x = {0, IN_MISSING, name, NULL, 0};
     return x;
 }
 
 in_val in_known(double v, const char *name)
 {
-    in_val x = {v, IN_OK, name, NULL};
+    in_val x = {v, IN_OK, name, NULL, 0};
     return x;
 }
 
 in_val in_sum(double v, const char *name)
 {
-    in_val x = {v, fabs(v) > (double)CM_COUNT_MAX ? IN_INEXACT : IN_OK, name, NULL};
+    in_val x = {v, fabs(v) > (double)CM_COUNT_MAX ? IN_INEXACT : IN_OK, name, NULL, 0};
     return x;
 }
 
@@ -53,6 +53,10 @@ in_val area_count(const engine *e, size_t row, size_t col)
     in_val x = in_count(e, t->cols[col].present[row], t->cols[col].v.count[row], name);
     if (x.st == IN_OK && t->inconsistent && (t->inconsistent[row] >> col & 1u))
         x.st = IN_INCONSISTENT;
+    if (t->estimated && (t->estimated[row] >> col & 1u))
+        x.marks |= IN_MARK_ESTIMATED;
+    if (t->breaks && (t->breaks[row] >> col & 1u))
+        x.marks |= IN_MARK_BREAK;
     return x;
 }
 
@@ -72,22 +76,29 @@ in_val in_combine(in_val a, in_val b, double v)
 {
     in_val x = in_rank(b.st) > in_rank(a.st) ? b : a;
     x.v = v;
+    x.marks = a.marks | b.marks;
     return x;
 }
 
 in_val in_add(in_val a, in_val b, const char *name)
 {
     in_val x = in_combine(a, b, a.v + b.v);
-    if (x.st == IN_OK)
+    if (x.st == IN_OK) {
+        uint8_t marks = x.marks;
         x = in_sum(x.v, name);
+        x.marks = marks;
+    }
     return x;
 }
 
 in_val in_subtract(in_val a, in_val b, const char *name)
 {
     in_val x = in_combine(a, b, a.v - b.v);
-    if (x.st == IN_OK)
+    if (x.st == IN_OK) {
+        uint8_t marks = x.marks;
         x = in_sum(x.v, name);
+        x.marks = marks;
+    }
     return x;
 }
 
@@ -186,8 +197,20 @@ bool decide(engine *e, cm_result *r, in_val x, double v, const char *div0_why)
         note(e, r, "%s", div0_why ? div0_why : "not finite");
         return false;
     }
+    /* Between two years, a value its publisher flags as the first after a
+       break in series is not comparable with the year before. */
+    if ((x.marks & IN_MARK_BREAK) && r->base_year) {
+        r->flag = CM_FLAG_MISSING;
+        note(e, r,
+             "a break in series between %" PRId32 " and %" PRId32
+             " (its publisher's flag b): the years are not comparable",
+             r->base_year, r->year);
+        return false;
+    }
     r->flag = CM_FLAG_OK;
     r->value = v == 0 ? 0 : v; /* no negative zero */
+    if (x.marks & IN_MARK_ESTIMATED)
+        note(e, r, "from a value its publisher flags estimated or provisional");
     return true;
 }
 

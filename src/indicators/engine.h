@@ -32,7 +32,12 @@ typedef struct in_val {
     in_state st;
     const char *name; /* for reasons: "foreign_born", "internal inflow" */
     const char *why;  /* when set, the whole reason (instead of one made from name) */
+    uint8_t marks;    /* what the publisher flags of the values it comes from: IN_MARK_* */
 } in_val;
+
+/* Publishers' status flags on an input (manifest flags = yes): estimated or
+   provisional, and the first value after a break in series. */
+enum { IN_MARK_ESTIMATED = 1, IN_MARK_BREAK = 2 };
 
 /* What a result is computed for. */
 typedef struct subject {

@@ -232,7 +232,7 @@ static in_val tally_value(tally *t, const char *what, size_t zones)
     else
         snprintf(t->name, sizeof t->name, "%s of %zu of %zu zones (first: %s)", what, t->bad, zones,
                  t->first_bad);
-    in_val x = {0, t->st, t->name, t->st == IN_SUPPRESSED ? t->name : NULL};
+    in_val x = {0, t->st, t->name, t->st == IN_SUPPRESSED ? t->name : NULL, 0};
     return x;
 }
 

@@ -24,6 +24,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "citymig/encguess.h"
 #include "citymig/utf8.h"
 
 /* Buffers are scanned in slices of at most this size, which bounds the
@@ -247,24 +248,29 @@ static int push_pos(cm_csv *csv, cm_csv_pos pos)
 static void utf8_hint(unsigned char lead, int next, const char *advice, char *out, size_t size)
 {
     const char *looks, *convert;
-    bool high = lead >= 0xA1 && lead <= 0xFE;
-    if (lead >= 0x80 && lead <= 0x9F) {
+    /* The rule is encguess's, which citymig draft follows too. */
+    switch (cm_encguess_byte(lead, next)) {
+    case CM_ENC_LOOK_WINDOWS_1252:
         looks = "the bytes look like Windows-1252, whose 0x80 to 0x9F are quotes, dashes and "
                 "the euro sign";
         convert = "iconv -f WINDOWS-1252 -t UTF-8";
-    } else if (high && next >= 0xA1 && next <= 0xFE) {
+        break;
+    case CM_ENC_LOOK_EAST_ASIAN:
         looks = "the bytes look like a two-byte East Asian code page (CP949 or EUC-KR, GBK, "
                 "EUC-JP, Big5)";
         convert = "iconv -f CP949 -t UTF-8, or the code page its publisher names";
-    } else if (high && next < 0) {
+        break;
+    case CM_ENC_LOOK_EITHER:
         looks = "the bytes look like a Latin code page (Windows-1252) or, in Korean, Chinese or "
                 "Japanese text, a two-byte East Asian code page (CP949, GBK, EUC-JP, Big5)";
         convert = "iconv -f WINDOWS-1252 -t UTF-8, or -f CP949 (or the code page its "
                   "publisher names) for East Asian text";
-    } else {
+        break;
+    default:
         looks = "the bytes look like a Latin code page (Windows-1252, which holds ISO-8859-1's "
                 "letters)";
         convert = "iconv -f WINDOWS-1252 -t UTF-8";
+        break;
     }
     if (advice)
         snprintf(out, size, "%s; %s", looks, advice);

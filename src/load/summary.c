@@ -136,7 +136,12 @@ void cm_summary_build(const cm_dataset *ds, cm_summary *out)
     out->dir = ds->dir;
     out->title = ds->title;
     out->manifest = ds->manifest;
-    out->ninputs = ds->ninputs;
+    for (size_t i = 0; i < ds->ninputs; i++) {
+        if (ds->inputs[i].lookup)
+            out->nlookups++;
+        else
+            out->ninputs++;
+    }
     out->flows = ds->flows ? &ds->flows->stats : NULL;
     for (int t = 0; t < CM_TABLE_COUNT; t++) {
         const cm_source *src = &ds->sources[t];

@@ -343,18 +343,34 @@ static void leaders(cm_report *r, rlist *l, uint32_t top, int32_t year)
     free(p);
 }
 
+/*
+ * Where people moved: the net gains and losses of the year, or, for flows
+ * that have only arrivals (asylum applications, say), the arrivals. The
+ * year is the dataset's reference year when it has such figures, else the
+ * latest that has.
+ */
 static void flows(cm_report *r, rlist *l)
 {
     const rctx *x = &r->priv->x;
     const cm_results *res = x->res;
     int net = cm_indicator_find("net"), moves = cm_indicator_find("system_moves");
+    int measure = net;
     int32_t year = 0;
-    for (size_t i = 0; i < res->count; i++)
-        if (res->items[i].indicator == net && rp_has_value(&res->items[i]) &&
-            res->items[i].year > year)
-            year = res->items[i].year;
+    bool at_reference = false;
+    for (int pass = 0; pass < 2 && !year; pass++) {
+        measure = pass == 0 ? net : cm_indicator_find("inflow");
+        for (size_t i = 0; i < res->count; i++)
+            if (res->items[i].indicator == measure && rp_has_value(&res->items[i])) {
+                at_reference |= res->items[i].year == x->ds->reference_year;
+                if (res->items[i].year > year)
+                    year = res->items[i].year;
+            }
+    }
     if (!year)
         return;
+    if (at_reference)
+        year = x->ds->reference_year;
+    bool arrivals = measure != net;
     pick *p = malloc((res->count + 1) * sizeof *p);
     if (!p) {
         rp_nomem(r);
@@ -365,9 +381,11 @@ static void flows(cm_report *r, rlist *l)
     char buf[2048], v[64], when[40];
     /* Census flows cover the years before the census: "2005 to 2010". */
     rp_flow_period(x, year, when, sizeof when);
-    for (size_t i = 0; i < res->count; i++) {
+    for (size_t i = 0; i < res->count && !arrivals; i++) {
         const cm_result *c = &res->items[i];
-        if (c->indicator == moves && c->year == year && rp_has_value(c)) {
+        /* No move between two zones: the flows are given against areas
+           outside the system, and "0 moves" would mislead. */
+        if (c->indicator == moves && c->year == year && rp_has_value(c) && c->value > 0) {
             rp_fmt_count(c->value, v, sizeof v);
             snprintf(buf, sizeof buf, "%s moves between the areas of the system in %s.", v, when);
             sentence(r, l, CM_RSTYLE_SENTENCE, buf);
@@ -378,14 +396,44 @@ static void flows(cm_report *r, rlist *l)
         size_t n = 0;
         for (size_t i = 0; i < res->count; i++) {
             const cm_result *c = &res->items[i];
-            if (c->indicator == net && c->year == year && c->kind == kinds[k] && c->area &&
+            if (c->indicator == measure && c->year == year && c->kind == kinds[k] && c->area &&
                 rp_has_value(c))
                 p[n++] = (pick){c, c->value};
         }
+        /* Aggregates (the world, a region) beside countries and finer
+           areas are not ranked with them. */
+        bool fine = false;
+        for (size_t i = 0; i < n; i++)
+            fine |= rp_level(x, p[i].r->area, p[i].r->year) >= CM_LEVEL_COUNTRY;
+        size_t kept = 0;
+        for (size_t i = 0; i < n; i++) {
+            int level = rp_level(x, p[i].r->area, p[i].r->year);
+            if (!fine || level < 0 || level >= CM_LEVEL_COUNTRY)
+                p[kept++] = p[i];
+        }
+        n = kept;
         if (!n)
             continue;
         qsort(p, n, sizeof *p, by_key_desc);
         const char *how = kinds[k] == 0 ? "internal" : "international";
+        if (arrivals) {
+            rp_fmt_count(p[0].key, v, sizeof v);
+            snprintf(buf, sizeof buf, "%s had the most %s arrivals: %s (%s).",
+                     rp_area_name(x, p[0].r->area), how, v, when);
+            sentence(r, l, CM_RSTYLE_SENTENCE, buf);
+            size_t used = (size_t)snprintf(buf, sizeof buf, "Most arrivals: ");
+            for (size_t i = 0; i < n && i < LIST_MAX && used < sizeof buf; i++) {
+                rp_fmt_count(p[i].key, v, sizeof v);
+                used += (size_t)snprintf(buf + used, sizeof buf - used, "%s%s %s", i ? ", " : "",
+                                         rp_area_name(x, p[i].r->area), v);
+            }
+            if (used < sizeof buf)
+                snprintf(buf + used, sizeof buf - used,
+                         " (%s arrivals, %s; the Flows sheet has every area).", how, when);
+            if (n > 1)
+                sentence(r, l, CM_RSTYLE_SENTENCE, buf);
+            continue;
+        }
         if (p[0].key > 0) {
             rp_fmt_count(p[0].key, v, sizeof v);
             snprintf(buf, sizeof buf, "%s gained %s people by %s migration (%s), the largest gain.",

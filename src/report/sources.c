@@ -206,6 +206,44 @@ static void count(cm_rcell *c, uint64_t v)
     rp_num(c, CM_UNIT_COUNT, (double)v, -1);
 }
 
+/* The publishers' status flags each file's values carried (flags = yes),
+   one line a file: which numbers are estimated or provisional. */
+static void status_flags(cm_report *r, rlist *l, const cm_dataset *ds)
+{
+    static const struct {
+        char letter;
+        const char *what;
+    } names[] = {{'e', "estimated"},
+                 {'p', "provisional"},
+                 {'b', "break in series"},
+                 {'c', "confidential, read as missing"},
+                 {'d', "definition differs"},
+                 {'f', "forecast"},
+                 {'r', "revised"},
+                 {'s', "estimated by the publisher"},
+                 {'u', "low reliability"},
+                 {'n', "not significant"},
+                 {'z', "not applicable"}};
+    for (size_t i = 0; i < ds->ninputs; i++) {
+        const cm_input *in = &ds->inputs[i];
+        char text[512];
+        size_t o = 0;
+        for (size_t k = 0; k < sizeof names / sizeof names[0] && o < sizeof text; k++) {
+            uint64_t n = in->flags[names[k].letter - 'a'];
+            if (n)
+                o += (size_t)snprintf(text + o, sizeof text - o, "%s%" PRIu64 " %s (%c)",
+                                      o ? ", " : "", n, names[k].what, names[k].letter);
+        }
+        if (!o)
+            continue;
+        cm_rcell *row = rp_row(r, l);
+        if (row)
+            rp_text(&row[0], CM_RSTYLE_ASIDE,
+                    rp_printf(r, "Status flags of %s [%s], as its publisher marks the values: %s.",
+                              relative(r, in->path), in->section ? in->section : "", text));
+    }
+}
+
 void rp_sources(cm_report *r)
 {
     const rctx *x = &r->priv->x;
@@ -275,7 +313,9 @@ void rp_sources(cm_report *r)
                     continue;
                 rp_text(&row[0], CM_RSTYLE_PLAIN, relative(r, in->path));
                 rp_text(&row[1], CM_RSTYLE_PLAIN,
-                        in->section ? rp_printf(r, "[%s]", in->section) : "");
+                        !in->section ? ""
+                        : in->lookup ? in->section
+                                     : rp_printf(r, "[%s]", in->section));
                 count(&row[2], in->bytes);
                 count(&row[3], in->lines);
                 rp_text(&row[8], CM_RSTYLE_PLAIN, in->sha256);
@@ -309,6 +349,7 @@ void rp_sources(cm_report *r)
             rp_text(&row[8], CM_RSTYLE_PLAIN, ds->manifest_sha256);
         }
     }
+    status_flags(r, l, ds);
     rp_row(r, l);
 
     char buf[1024];

@@ -62,6 +62,8 @@ void cm_table_free(cm_table *t)
         free(t->sources[i]);
     free(t->sources);
     free(t->inconsistent);
+    free(t->estimated);
+    free(t->breaks);
     free(t->slots);
     free(t);
 }
@@ -165,12 +167,15 @@ static cm_status grow_rows(cm_table *t)
     if (!source)
         return CM_ERR_NOMEM;
     t->source = source;
-    if (t->inconsistent) {
-        uint32_t *inc = realloc(t->inconsistent, cap * sizeof *inc);
-        if (!inc)
+    uint32_t **bits[] = {&t->inconsistent, &t->estimated, &t->breaks};
+    for (size_t k = 0; k < sizeof bits / sizeof bits[0]; k++) {
+        if (!*bits[k])
+            continue;
+        uint32_t *grown = realloc(*bits[k], cap * sizeof *grown);
+        if (!grown)
             return CM_ERR_NOMEM;
-        memset(inc + t->cap, 0, (cap - t->cap) * sizeof *inc);
-        t->inconsistent = inc;
+        memset(grown + t->cap, 0, (cap - t->cap) * sizeof *grown);
+        *bits[k] = grown;
     }
     t->cap = cap;
     return CM_OK;
@@ -254,6 +259,18 @@ cm_status cm_table_add_at(cm_table *t, const cm_cell *cells, const char *source_
     t->slots[slot] = (uint32_t)(row + 1);
     if (t->nrows * 2 > t->mask)
         return grow_index(t);
+    return CM_OK;
+}
+
+cm_status cm_table_mark_status(cm_table *t, size_t row, size_t col, bool brk)
+{
+    uint32_t **bits = brk ? &t->breaks : &t->estimated;
+    if (!*bits) {
+        *bits = calloc(t->cap ? t->cap : 1, sizeof **bits);
+        if (!*bits)
+            return CM_ERR_NOMEM;
+    }
+    (*bits)[row] |= 1u << col;
     return CM_OK;
 }
 

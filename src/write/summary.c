@@ -100,8 +100,12 @@ int cm_summary_write(const cm_dataset *ds, FILE *out)
         cm_writer_printf(&w, "  %-13s %s%s%s\n", "source", c->publisher ? c->publisher : "",
                          c->publisher && c->source ? ": " : "", c->source ? c->source : "");
     if (s.manifest)
-        cm_writer_printf(&w, "  read through %s: %zu %s\n", s.manifest, s.ninputs,
-                         s.ninputs == 1 ? "source" : "sources");
+        cm_writer_printf(&w, "  read through %s: %zu %s%s%.0zu%s\n", s.manifest, s.ninputs,
+                         s.ninputs == 1 ? "source" : "sources", s.nlookups ? " and " : "",
+                         s.nlookups,
+                         !s.nlookups       ? ""
+                         : s.nlookups == 1 ? " lookup file"
+                                           : " lookup files");
     for (int t = 0; t < CM_TABLE_COUNT; t++) {
         const cm_summary_table *st = &s.tables[t];
         switch (st->state) {

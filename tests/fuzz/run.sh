@@ -42,6 +42,23 @@ for m in $(find "$root/tests/data" "$root/examples" -name dataset.ini) "$root"/d
     { head -c 4096 "$m"; printf '\377'; head -c 4096 "$root/tests/data/small/areas.csv"; } \
         >"$work/corpus-fuzz_files/$(echo "$m" | cksum | cut -d' ' -f1)"
 done
+# Manifests of the keys that read downloads as published, each over a
+# download that fits it: an encoding, Eurostat's layout, positions and
+# quoted names, quoted list items, a lookup file (the download itself),
+# periods and offsets.
+fseed() { # fseed NAME MANIFEST DOWNLOAD
+    { printf '%b' "$2"; printf '\377'; printf '%b' "$3"; } >"$work/corpus-fuzz_files/k-$1"
+}
+fseed cp949 '[areas]\nfile = d.csv\nencoding = cp949\nyear = 2016\ncolumn.area_id = #1\ncolumn.population = "\354\235\264"\n' \
+    'id,\300\314\n\274\255\277\357,9\n'
+fseed utf16 '[areas]\nfile = d.csv\nencoding = utf-16\nyear = 2016\ncolumn.area_id = id\ncolumn.population = pop\n' \
+    '\377\376i\000d\000,\000p\000o\000p\000\n\000A\000,\0009\000\n\000'
+fseed eurostat '[areas]\nfile = d.csv\nformat = eurostat-tsv\nkeep_if.indic_de = JAN\nunpivot = 2013-2015 -> year, population\ncolumn.area_id = geo\nyear_offset = -1\n' \
+    'indic_de,geo\\time\t2015 \t2014 \t2013 \nJAN,AT\t8584926 \t8506889 \t: \nJAN,DE\t81174000 e\t: c\t80523746 bp\n'
+fseed split '[stocks]\nfile = d.csv\nheader_line = 2\nsplit.#1 = a, b\nsplit_at.#1 = "/"\nthousands = comma\ncolumn.area_id = a\ncolumn.origin = ""\ncolumn.year = #3\ncolumn.count = Value\nkeep_if.b = "x, y",\n    z\nmap.origin = @d.csv\n' \
+    'T03,title,,\nA/x, y,,2020,Value\n"1/z","Total, all",2020,"4,177,842"\n'
+fseed periods '[flows]\nfile = d.csv\nkind = internal\ncolumn.origin = from\ncolumn.destination = to\nyear_from.period = YYYYQ?\ncolumn.count = n\n[flows.b]\nfile = d.csv\nkind = international\ncolumn.origin = from\ncolumn.destination = to\nyear_from.period = YYYY-YYYY\ncolumn.count = n\n' \
+    'from,to,period,n\nA,B,2015Q1,3\nA,B,2010-2015,4\n'
 # The fast flows reader's first two bytes choose the options and a header
 # (see fuzz_flowscan.c): each flows file whole, on one thread and on four;
 # bodies after some of the headers; and rows made from a file's bytes.

@@ -19,120 +19,7 @@
 #include "citymig/dataset.h"
 #include "citymig/sha256.h"
 
-typedef struct scratch {
-    char dir[256];
-    char files[8][64];
-    size_t nfiles;
-    char messages[4096];
-    size_t mlen;
-    bool columns; /* messages name the column too (file:line:col:) */
-    cm_dataset *ds;
-} scratch;
-
-static void put(scratch *s, const char *name, const char *text, size_t len)
-{
-    char path[400];
-    snprintf(path, sizeof path, "%s/%s", s->dir, name);
-    FILE *f = fopen(path, "wb");
-    assert_non_null(f);
-    assert_int_equal(fwrite(text, 1, len, f), len);
-    assert_int_equal(fclose(f), 0);
-    snprintf(s->files[s->nfiles++], sizeof s->files[0], "%s", name);
-}
-
-static void put_text(scratch *s, const char *name, const char *text)
-{
-    put(s, name, text, strlen(text));
-}
-
-static void on_diag(void *ctx, const cm_diag_msg *msg)
-{
-    scratch *s = ctx;
-    const char *file = msg->loc.file ? strrchr(msg->loc.file, '/') : NULL;
-    file = file ? file + 1 : msg->loc.file ? msg->loc.file : "";
-    char col[16] = "";
-    if (s->columns)
-        snprintf(col, sizeof col, ":%u", (unsigned)msg->loc.col);
-    /* The manifest's path in the text is written without the directory. */
-    char text[1024];
-    size_t o = 0, dlen = strlen(s->dir);
-    for (const char *p = msg->text; *p && o < sizeof text - 1;) {
-        if (strncmp(p, s->dir, dlen) == 0 && strncmp(p + dlen, "/dataset.ini", 12) == 0)
-            p += dlen + 1;
-        else
-            text[o++] = *p++;
-    }
-    text[o] = '\0';
-    int n =
-        snprintf(s->messages + s->mlen, sizeof s->messages - s->mlen, "%s:%llu%s: %s: %s\n", file,
-                 (unsigned long long)msg->loc.line, col, cm_severity_str(msg->severity), text);
-    if (n > 0 && (size_t)n < sizeof s->messages - s->mlen)
-        s->mlen += (size_t)n;
-}
-
-static void open_scratch(scratch *s)
-{
-    memset(s, 0, sizeof *s);
-    const char *tmp = getenv("TMPDIR");
-    snprintf(s->dir, sizeof s->dir, "%s/cm-man-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    assert_non_null(mkdtemp(s->dir));
-}
-
-static cm_status load_with(scratch *s, const cm_load_options *lo)
-{
-    char path[400];
-    snprintf(path, sizeof path, "%s/dataset.ini", s->dir);
-    cm_diag diag;
-    cm_diag_init(&diag, on_diag, s, 0);
-    return cm_dataset_load(path, lo, &diag, &s->ds);
-}
-
-static cm_status load(scratch *s)
-{
-    cm_load_options lo = {0};
-    return load_with(s, &lo);
-}
-
-/* A name in the scratch directory made otherwise (a link, a pipe), to be
-   removed with it. */
-static const char *scratch_name(scratch *s, const char *name, char *path, size_t size)
-{
-    snprintf(path, size, "%s/%s", s->dir, name);
-    snprintf(s->files[s->nfiles++], sizeof s->files[0], "%s", name);
-    return path;
-}
-
-static void close_scratch(scratch *s)
-{
-    char path[400];
-    for (size_t i = 0; i < s->nfiles; i++) {
-        snprintf(path, sizeof path, "%s/%s", s->dir, s->files[i]);
-        if (unlink(path) != 0)
-            rmdir(path);
-    }
-    rmdir(s->dir);
-    cm_dataset_free(s->ds);
-}
-
-/* An areas value, as text ("" when missing). */
-static const char *area_value(scratch *s, const char *id, int32_t year, size_t col, char *buf,
-                              size_t size)
-{
-    uint32_t area = cm_strpool_find(s->ds->pool, id, strlen(id));
-    size_t row = cm_areas_find(s->ds->areas, area, year);
-    if (row == SIZE_MAX)
-        return "(no row)";
-    cm_cell cell;
-    if (!cm_table_get(s->ds->areas, row, col, &cell))
-        return "";
-    return cm_cell_format(&cm_areas_def, col, &cell, s->ds->pool, buf, size);
-}
-
-#define EXPECT_AREA(s, id, year, col, text)                                                        \
-    do {                                                                                           \
-        char buf_[64];                                                                             \
-        assert_string_equal(area_value(s, id, year, col, buf_, sizeof buf_), text);                \
-    } while (0)
+#include "mfscratch.h"
 
 static void test_mapping_constants_templates(void **state)
 {
@@ -703,8 +590,8 @@ static void test_encoding_iso_8859(void **state)
                         "d.csv:2:2: error: invalid UTF-8 (byte 0xE3); the bytes look like a "
                         "Latin code page (Windows-1252, which holds ISO-8859-1's letters); "
                         "expected UTF-8, as [areas] of the manifest reads it: if the file is in "
-                        "another encoding, say which there (encoding = windows-1252, iso-8859-1 "
-                        "or iso-8859-15)\n");
+                        "another encoding, say which there (encoding = windows-1252, cp949, or "
+                        "another name iconv knows)\n");
     close_scratch(&s);
 }
 
@@ -836,7 +723,7 @@ static const bad_case bad[] = {
      "dataset.ini:5: error: key 'join': there is no section [elsewhere] to join into"},
     {"[areas]\nfile = d.csv\nyear = 2020\ncolumn.area_id = id\ndelimiter = ab\n",
      "dataset.ini:5: error: key 'delimiter': \"ab\" is not one character"},
-    {"[areas]\nfile = d.csv\nyear = 2020\ncolumn.area_id = id\ndelimiter = ;\n",
+    {"[areas]\nfile = d.csv\nyear = 2020\ncolumn.area_id = id\ndelimiter =\n",
      "dataset.ini:5: error: key 'delimiter': empty (in a manifest a ';' after a space starts a "
      "comment"},
     {"[areas]\nfile = d.csv\nyear = 2020\ncolumn.area_id = id\nscale.population = -5\n",
@@ -905,9 +792,10 @@ static const bad_case bad[] = {
     {"[flows]\nfile = d.csv\nzones = ,\n",
      "dataset.ini:3: error: key 'zones': no zone given (expected area ids separated by commas)"},
     {"[flows]\nfile = d.csv\nzone = A\n",
-     "dataset.ini:3: error: unknown key 'zone' in [flows] (expected file, encoding, delimiter, "
-     "quote, line_ends, header_line, missing, thousands, decimal, dedupe, unpivot, join, source, "
-     "publisher, url, licence (or license), citation, zones, zone_level, a column of flows.csv"},
+     "dataset.ini:3: error: unknown key 'zone' in [flows] (expected file, encoding, format, "
+     "delimiter, quote, line_ends, header_line, missing, thousands, decimal, trim, flags, dedupe, "
+     "unpivot, year_offset, join, zones, zone_level, source, publisher, url, licence, license, "
+     "citation, a column of flows.csv"},
     /* How the data is cited. */
     {"[dataset]\ntitle = T\ncolour = blue\n[areas]\nfile = d.csv\nyear = 2020\n"
      "column.area_id = id\n",
@@ -922,10 +810,11 @@ static const bad_case bad[] = {
      "dataset.ini:2: error: key 'reference_year': \"13\" is not a year (expected four digits, such "
      "as 2013)\n"},
     {"[areas]\nfile = d.csv\nyear = 2020\ncolumn.area_id = id\ncite = x\n",
-     "dataset.ini:5: error: unknown key 'cite' in [areas] (expected file, encoding, delimiter, "
-     "quote, line_ends, header_line, missing, thousands, decimal, dedupe, unpivot, join, source, "
-     "publisher, url, licence (or license), citation, a column of areas.csv, or column., map., "
-     "sum., scale., round., keep_if., skip_if. followed by a name)\n"},
+     "dataset.ini:5: error: unknown key 'cite' in [areas] (expected file, encoding, format, "
+     "delimiter, quote, line_ends, header_line, missing, thousands, decimal, trim, flags, dedupe, "
+     "unpivot, year_offset, join, source, publisher, url, licence, license, citation, a column of "
+     "areas.csv, or column., map., sum., scale., round., flags., split., split_at., year_from., "
+     "keep_if., skip_if. followed by a name)\n"},
     {"[dataset]\nurl = ftp://example.org/d.csv\n[areas]\nfile = d.csv\nyear = 2020\n"
      "column.area_id = id\n",
      "dataset.ini:2: error: key 'url': \"ftp://example.org/d.csv\" does not start with https:// "
@@ -967,11 +856,11 @@ static const bad_case bad[] = {
      "expected one line of text\n"},
     {"[areas]\nfile = d.csv\nyear = 2020\ncolumn.area_id = id\nsource = A\x01\n",
      "dataset.ini:5: error: control character U+0001; expected text"},
-    {"[areas]\nfile = d.csv\nyear = 2020\ncolumn.area_id = id\nencoding = cp1250\n",
-     "dataset.ini:5: error: key 'encoding': \"cp1250\" is not an encoding citymig reads (expected "
-     "utf-8, windows-1252, iso-8859-1 (or latin1) or iso-8859-15)\n"},
-    {"[areas]\nfile = d.csv\nyear = 2020\ncolumn.area_id = id\nencoding = utf8\n",
-     "dataset.ini:5: error: key 'encoding': \"utf8\" is not an encoding citymig reads"},
+    {"[areas]\nfile = d.csv\nyear = 2020\ncolumn.area_id = id\nencoding = klingon-8\n",
+     "dataset.ini:5: error: key 'encoding': \"klingon-8\" is not an encoding this system converts "
+     "(iconv has no encoding of that name); expected a name iconv knows, such as utf-8, "
+     "windows-1252, iso-8859-1, cp949, shift_jis, gb18030, big5 or utf-16 (iconv -l lists "
+     "them)\n"},
 };
 
 /* A NUL byte in a manifest is refused at its place, not read as the end of
