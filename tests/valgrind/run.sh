@@ -20,7 +20,7 @@ mkdir -p "$logs"
 wrapper=$logs/citymig
 cat >"$wrapper" <<WRAP
 #!/bin/sh
-exec valgrind -q --error-exitcode=99 --leak-check=full --show-leak-kinds=definite,indirect,possible \\
+exec valgrind -q --error-exitcode=99 --suppressions="$root/tests/valgrind/glibc.supp" --leak-check=full --show-leak-kinds=definite,indirect,possible \\
     --errors-for-leak-kinds=definite,indirect,possible \\
     --log-file="$logs/vg.%p.log" "$build/citymig" "\$@"
 WRAP
@@ -32,7 +32,7 @@ cat >"$logs/one.sh" <<ONE
 case \$1 in
 */tests/test_*)
     name=\$(basename "\$1")
-    cd "$build/tests" && valgrind -q --error-exitcode=99 --leak-check=full \\
+    cd "$build/tests" && valgrind -q --error-exitcode=99 --suppressions="$root/tests/valgrind/glibc.supp" --leak-check=full \\
         --errors-for-leak-kinds=definite,indirect,possible --log-file="$logs/unit.\$name.log" \\
         "\$1" >"$logs/unit.\$name.out" 2>&1 || echo "valgrind: \$name failed: see $logs/unit.\$name.log"
     ;;
