@@ -144,6 +144,18 @@ bool cm_text_check(const char *s, size_t len, bool utf8_only, size_t *col, char 
 const char *cm_file_kind(unsigned mode);
 
 /*
+ * Reads a regular file (opened with cm_input_open) with read() in chunks
+ * of 256 KiB, each handed to the tap, then to feed; a status other than
+ * CM_OK from feed stops the reading and is returned. A read that fails is
+ * reported at display_name ("cannot read past byte N: ...") and gives
+ * CM_ERR_NOINPUT. *bytes is the number of bytes read.
+ */
+cm_status cm_input_read(const char *path, const char *display_name, cm_diag *diag,
+                        const cm_csv_tap *tap,
+                        cm_status (*feed)(void *ctx, const unsigned char *p, size_t n), void *ctx,
+                        uint64_t *bytes);
+
+/*
  * Reads a whole file with read() in fixed-size chunks (no mapping, so
  * resident memory stays small) and finishes it. The file is opened with
  * cm_input_open (a regular file only). An open or read failure is reported

@@ -33,6 +33,11 @@ typedef enum cm_status {
 /** A short English description of a status; never NULL. */
 const char *cm_status_str(cm_status status);
 
+/** The worse of two statuses, for a result made of several: out of memory
+    above an internal error, above a failed write, above an unreadable
+    input, above bad data. */
+cm_status cm_status_worse(cm_status a, cm_status b);
+
 /** The process exit code for a status (0, 1, 2, 65, 66, 70, 73, 74). */
 int cm_status_exit_code(cm_status status);
 

@@ -34,3 +34,15 @@ int cm_status_exit_code(cm_status status)
         return 70;
     return status_table[status].exit_code;
 }
+
+cm_status cm_status_worse(cm_status a, cm_status b)
+{
+    static const int rank[CM_STATUS_COUNT] = {
+        [CM_OK] = 0,        [CM_ERR_DATA] = 1,      [CM_ERR_NOINPUT] = 2,
+        [CM_ERR_IO] = 3,    [CM_ERR_INTERNAL] = 4,  [CM_ERR_NOMEM] = 5,
+        [CM_ERR_USAGE] = 1, [CM_ERR_CANTCREAT] = 3, [CM_ERR_CHECK] = 1,
+    };
+    if ((unsigned)a >= CM_STATUS_COUNT || (unsigned)b >= CM_STATUS_COUNT)
+        return CM_ERR_INTERNAL;
+    return rank[b] > rank[a] ? b : a;
+}

@@ -111,15 +111,6 @@ static cm_status analyze_file(dfile *f, const cm_draft_options *opts, cm_diag *d
     return CM_OK;
 }
 
-static cm_status worse(cm_status a, cm_status b)
-{
-    if (a == CM_ERR_NOMEM || b == CM_ERR_NOMEM)
-        return CM_ERR_NOMEM;
-    if (a == CM_ERR_NOINPUT || b == CM_ERR_NOINPUT)
-        return CM_ERR_NOINPUT;
-    return a != CM_OK ? a : b;
-}
-
 cm_status cm_draft_write(const cm_draft_options *opts, FILE *out, FILE *why, cm_diag *diag)
 {
     if (!opts || !out || !diag || (opts->nfiles && !opts->files))
@@ -131,7 +122,7 @@ cm_status cm_draft_write(const cm_draft_options *opts, FILE *out, FILE *why, cm_
     for (size_t i = 0; i < opts->nfiles && st != CM_ERR_NOMEM; i++) {
         files[i].path = opts->files[i];
         files[i].unpivot_col = SIZE_MAX;
-        st = worse(st, analyze_file(&files[i], opts, diag));
+        st = cm_status_worse(st, analyze_file(&files[i], opts, diag));
     }
     text manifest = {0};
     if (st != CM_ERR_NOMEM) {
@@ -148,11 +139,11 @@ cm_status cm_draft_write(const cm_draft_options *opts, FILE *out, FILE *why, cm_
         cm_strpool_free(places);
         dr_name_sections(files, opts->nfiles);
         if (st != CM_ERR_NOMEM)
-            st = worse(st, dr_join_overlaps(files, opts->nfiles));
+            st = cm_status_worse(st, dr_join_overlaps(files, opts->nfiles));
         for (size_t i = 0; i < opts->nfiles && st != CM_ERR_NOMEM; i++)
             if (!files[i].failed) {
                 dr_population_fallback(files, opts->nfiles, &files[i]);
-                st = worse(st, dr_check_parts(files, opts->nfiles, &files[i]));
+                st = cm_status_worse(st, dr_check_parts(files, opts->nfiles, &files[i]));
                 if (files[i].table == CM_TABLE_FLOWS)
                     dr_guess_zones(&files[i]);
                 dr_guess_missing(&files[i]);
@@ -167,7 +158,7 @@ cm_status cm_draft_write(const cm_draft_options *opts, FILE *out, FILE *why, cm_
             for (size_t i = 0; i < opts->nfiles; i++)
                 fputs(dr_text_str(&files[i].why), why);
         if (fputs(dr_text_str(&manifest), out) == EOF || ferror(out))
-            st = worse(st, CM_ERR_IO);
+            st = cm_status_worse(st, CM_ERR_IO);
     }
     free(manifest.s);
     for (size_t i = 0; i < opts->nfiles; i++)

@@ -14,6 +14,7 @@
 
 #include <csv.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <fcntl.h>
 #include <malloc.h>
 #include <stdbool.h>
@@ -697,54 +698,67 @@ int cm_input_open(const char *path, const char *display_name, const char *what, 
     return fd;
 }
 
-cm_status cm_csv_read_file(const char *path, const char *display_name, const cm_csv_options *opts,
-                           const cm_csv_handler *handler, void *ctx, cm_diag *diag,
-                           cm_csv_stats *stats, const cm_csv_tap *tap)
+cm_status cm_input_read(const char *path, const char *display_name, cm_diag *diag,
+                        const cm_csv_tap *tap,
+                        cm_status (*feed)(void *ctx, const unsigned char *p, size_t n), void *ctx,
+                        uint64_t *bytes)
 {
     cm_loc loc = {display_name, 0, 0};
     cm_status st = CM_OK;
-    unsigned char *buf = NULL;
-    cm_csv *csv = NULL;
+    *bytes = 0;
     int fd = cm_input_open(path, display_name, NULL, diag);
-
     if (fd < 0)
         return CM_ERR_NOINPUT;
-    buf = malloc(READ_CHUNK);
-    csv = cm_csv_new(opts, handler, ctx, diag, display_name);
-    if (!buf || !csv) {
-        st = CM_ERR_NOMEM;
-        goto done;
+    unsigned char *buf = malloc(READ_CHUNK);
+    if (!buf) {
+        close(fd);
+        return CM_ERR_NOMEM;
     }
-    unsigned long long offset = 0;
     for (;;) {
         ssize_t n = read(fd, buf, READ_CHUNK);
         if (n < 0) {
             if (errno == EINTR)
                 continue;
-            if (offset)
-                cm_diag_report(diag, CM_SEV_ERROR, &loc, "cannot read past byte %llu: %s", offset,
-                               strerror(errno));
+            if (*bytes)
+                cm_diag_report(diag, CM_SEV_ERROR, &loc, "cannot read past byte %" PRIu64 ": %s",
+                               *bytes, strerror(errno));
             else
                 cm_diag_report(diag, CM_SEV_ERROR, &loc, "cannot read: %s", strerror(errno));
             st = CM_ERR_NOINPUT;
-            goto done;
+            break;
         }
         if (n == 0)
             break;
-        offset += (unsigned long long)n;
+        *bytes += (uint64_t)n;
         if (tap)
             tap->chunk(tap->ctx, buf, (size_t)n);
-        st = cm_csv_feed(csv, buf, (size_t)n);
-        if (st != CM_OK)
-            goto done;
+        if ((st = feed(ctx, buf, (size_t)n)) != CM_OK)
+            break;
     }
-    st = cm_csv_finish(csv);
-done:
-    if (stats && csv)
-        *stats = cm_csv_get_stats(csv);
-    cm_csv_free(csv);
     free(buf);
     close(fd);
+    return st;
+}
+
+static cm_status feed_csv(void *ctx, const unsigned char *p, size_t n)
+{
+    return cm_csv_feed(ctx, p, n);
+}
+
+cm_status cm_csv_read_file(const char *path, const char *display_name, const cm_csv_options *opts,
+                           const cm_csv_handler *handler, void *ctx, cm_diag *diag,
+                           cm_csv_stats *stats, const cm_csv_tap *tap)
+{
+    cm_csv *csv = cm_csv_new(opts, handler, ctx, diag, display_name);
+    if (!csv)
+        return CM_ERR_NOMEM;
+    uint64_t bytes;
+    cm_status st = cm_input_read(path, display_name, diag, tap, feed_csv, csv, &bytes);
+    if (st == CM_OK)
+        st = cm_csv_finish(csv);
+    if (stats)
+        *stats = cm_csv_get_stats(csv);
+    cm_csv_free(csv);
     return st;
 }
 

@@ -71,17 +71,6 @@ static char *join(const char *dir, const char *file)
     return p;
 }
 
-/* The worse of two statuses, for the dataset's overall result. */
-static cm_status worse(cm_status a, cm_status b)
-{
-    static const int rank[CM_STATUS_COUNT] = {
-        [CM_OK] = 0,        [CM_ERR_DATA] = 1,      [CM_ERR_NOINPUT] = 2,
-        [CM_ERR_IO] = 3,    [CM_ERR_INTERNAL] = 4,  [CM_ERR_NOMEM] = 5,
-        [CM_ERR_USAGE] = 1, [CM_ERR_CANTCREAT] = 3, [CM_ERR_CHECK] = 1,
-    };
-    return rank[b] > rank[a] ? b : a;
-}
-
 /*
  * Notes the parent_ids that are no area_id of areas.csv, in one message:
  * indicators set against a parent (location quotient, share of the parent)
@@ -377,7 +366,7 @@ static cm_status load(const char *dir, const cm_load_options *opts, cm_diag *dia
                 cm_diag_report(diag, CM_SEV_ERROR, &floc, "cannot open: %s", strerror(err));
             src->present = true;
             src->status = CM_ERR_NOINPUT;
-            st = worse(st, CM_ERR_NOINPUT);
+            st = cm_status_worse(st, CM_ERR_NOINPUT);
             found++;
             continue;
         }
@@ -407,7 +396,7 @@ static cm_status load(const char *dir, const cm_load_options *opts, cm_diag *dia
             return CM_ERR_NOMEM;
         if (cm_check_sex_totals(ds, (cm_table_id)t, diag) != CM_OK)
             return CM_ERR_NOMEM;
-        st = worse(st, fst);
+        st = cm_status_worse(st, fst);
     }
     if (found == 0) {
         cm_diag_report(diag, CM_SEV_ERROR, &loc,

@@ -17,7 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <unistd.h>
 
 enum { CHUNK = 256 * 1024, HOLD = 16 };
 
@@ -256,12 +255,16 @@ static cm_status chunk(decoder *d, const unsigned char *p, size_t n)
     return bytes_in(d, p, n, false);
 }
 
+static cm_status feed_chunk(void *ctx, const unsigned char *p, size_t n)
+{
+    return chunk(ctx, p, n);
+}
+
 cm_status cm_decode_read_file(const char *path, const char *display_name, const cm_decoding *dc,
                               const cm_csv_options *opts, const cm_csv_handler *handler, void *ctx,
                               cm_diag *diag, cm_csv_stats *stats, const cm_csv_tap *tap,
                               uint64_t *bytes)
 {
-    cm_loc loc = {display_name, 0, 0};
     decoder d = {0};
     d.d = dc;
     d.file = display_name;
@@ -280,40 +283,14 @@ cm_status cm_decode_read_file(const char *path, const char *display_name, const 
         return CM_ERR_NOINPUT;
     }
     cm_status st = CM_OK;
-    unsigned char *buf = NULL;
-    int fd = cm_input_open(path, display_name, NULL, diag);
-    if (fd < 0) {
-        iconv_close(d.cd);
-        return CM_ERR_NOINPUT;
-    }
-    buf = malloc(CHUNK);
     d.out = malloc(CHUNK);
     d.csv = cm_csv_new(opts, handler, ctx, diag, display_name);
-    if (!buf || !d.out || !d.csv) {
+    if (!d.out || !d.csv) {
         st = CM_ERR_NOMEM;
         goto done;
     }
-    for (;;) {
-        ssize_t n = read(fd, buf, CHUNK);
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            if (*bytes)
-                cm_diag_report(diag, CM_SEV_ERROR, &loc, "cannot read past byte %" PRIu64 ": %s",
-                               *bytes, strerror(errno));
-            else
-                cm_diag_report(diag, CM_SEV_ERROR, &loc, "cannot read: %s", strerror(errno));
-            st = CM_ERR_NOINPUT;
-            goto done;
-        }
-        if (n == 0)
-            break;
-        *bytes += (uint64_t)n;
-        if (tap)
-            tap->chunk(tap->ctx, buf, (size_t)n);
-        if ((st = chunk(&d, buf, (size_t)n)) != CM_OK)
-            goto done;
-    }
+    if ((st = cm_input_read(path, display_name, diag, tap, feed_chunk, &d, bytes)) != CM_OK)
+        goto done;
     if (!d.started)
         st = start(&d, true);
     else
@@ -332,8 +309,6 @@ done:
         *stats = cm_csv_get_stats(d.csv);
     cm_csv_free(d.csv);
     free(d.out);
-    free(buf);
-    close(fd);
     iconv_close(d.cd);
     return st;
 }

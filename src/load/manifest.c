@@ -33,16 +33,8 @@
 #include "manifest_internal.h"
 
 #include <ini.h>
-/* ---- the whole manifest ------------------------------------------------------------ */
 
-static cm_status worse(cm_status a, cm_status b)
-{
-    if (a == CM_ERR_NOMEM || b == CM_ERR_NOMEM)
-        return CM_ERR_NOMEM;
-    if (a == CM_ERR_NOINPUT || b == CM_ERR_NOINPUT)
-        return CM_ERR_NOINPUT;
-    return a != CM_OK ? a : b;
-}
+/* ---- the whole manifest ------------------------------------------------------------ */
 
 /*
  * The zones of the flows, declared before their rows are read (areas were
@@ -356,7 +348,7 @@ cm_status cm_manifest_load(const char *path, const cm_load_options *opts, cm_dia
             cm_status ts = load_table(&m, (cm_table_id)t);
             if (t == CM_TABLE_AREAS && ts == CM_OK)
                 ts = apply_marks(&m);
-            st = worse(st, ts);
+            st = cm_status_worse(st, ts);
         }
         if (headers_ok && st != CM_ERR_NOMEM && unnamed_zones(&m) != CM_OK)
             st = CM_ERR_NOMEM;

@@ -105,18 +105,23 @@ bool mf_unquote(char *item)
 {
     if (item[0] != '"')
         return true;
-    char *o = item;
+    /* Checked whole first: an item left open stays as written, for the
+       message that quotes it. */
     const char *p = item + 1;
-    for (; *p; p++) {
+    for (; *p; p++)
         if (*p == '"') {
             if (p[1] != '"')
                 break;
             p++;
         }
-        *o++ = *p;
-    }
     if (*p != '"' || p[1] != '\0')
         return false;
+    char *o = item;
+    for (p = item + 1; !(*p == '"' && p[1] != '"'); p++) {
+        if (*p == '"')
+            p++;
+        *o++ = *p;
+    }
     *o = '\0';
     return true;
 }

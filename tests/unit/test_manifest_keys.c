@@ -415,6 +415,46 @@ static void test_year_offset(void **state)
     close_scratch(&s);
 }
 
+/* The new keys' bad forms, each an error at its line, naming the key. */
+static void test_bad_forms(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *keys, *want;
+    } cases[] = {
+        {"format = eurostat\n", "dataset.ini:5: error: key 'format': \"eurostat\" is not a layout"},
+        {"trim = maybe\n", "dataset.ini:5: error: key 'trim': \"maybe\" is not yes or no"},
+        {"year_offset = 51\n", "dataset.ini:5: error: key 'year_offset': \"51\" is not a number"},
+        {"year_offset = -1.5\n", "dataset.ini:5: error: key 'year_offset': \"-1.5\" is not"},
+        {"flags.area_id = yes\n",
+         "dataset.ini:5: error: key 'flags.area_id': status flags follow numbers"},
+        {"split.id = one\n", "dataset.ini:5: error: key 'split.id': expected split.COLUMN = NAME"},
+        {"split_at.id = /\n", "dataset.ini:5: error: key 'split_at.id': no split.id is given"},
+        {"year_from.id = YYYYYYYYYYYY\n", "has 3 YYYY; at most two"},
+        {"keep_if.id = \"open\n", "key 'keep_if.id': the item \"\\\"open\" opens a quote"},
+        {"map.name = @empty.csv\n", "empty.csv holds no FROM,TO row after its header"},
+        {"map.name = @d.csv\nmap.level = @\n", "dataset.ini:6: error: key 'map.level': empty"},
+        {"column.name = \"#9\"\n", "key 'column.name': d.csv has no column \"#9\""},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        scratch s;
+        open_scratch(&s);
+        put_text(&s, "d.csv", "id,pop\nA,1\n");
+        put_text(&s, "empty.csv", "from,to\n");
+        char ini[512];
+        snprintf(ini, sizeof ini,
+                 "[areas]\nfile = d.csv\nyear = 2020\ncolumn.area_id = id\n%s"
+                 "column.population = pop\n",
+                 cases[i].keys);
+        put_text(&s, "dataset.ini", ini);
+        cm_status st = load(&s);
+        if (st == CM_OK || !has(&s, cases[i].want))
+            fail_msg("case %zu (%s): status %d, want %s in:\n%s", i, cases[i].keys, (int)st,
+                     cases[i].want, s.messages);
+        close_scratch(&s);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -432,6 +472,7 @@ int main(void)
         cmocka_unit_test(test_year_from_periods),
         cmocka_unit_test(test_period_interval),
         cmocka_unit_test(test_year_offset),
+        cmocka_unit_test(test_bad_forms),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
