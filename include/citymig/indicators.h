@@ -119,6 +119,23 @@ typedef struct cm_indicator_options {
 cm_status cm_indicators_compute(const cm_dataset *ds, const cm_indicator_options *opts,
                                 cm_results *out);
 
+/*
+ * Takes a batch of results: whole areas, in the order of the results, each
+ * batch after the one before. The batch is reused once the sink returns;
+ * the sink copies what it keeps. A status other than CM_OK stops the
+ * computation and is returned by cm_indicators_stream.
+ */
+typedef cm_status (*cm_results_sink)(void *ctx, const cm_results *batch);
+
+/*
+ * Computes the catalogue as cm_indicators_compute does, giving the results
+ * to sink in batches instead of holding them: in memory, a batch of about
+ * 65,536 results besides what the dataset holds. The concatenation of the
+ * batches is what cm_indicators_compute returns.
+ */
+cm_status cm_indicators_stream(const cm_dataset *ds, const cm_indicator_options *opts,
+                               cm_results_sink sink, void *ctx);
+
 /** Frees the results' storage (not the pool). */
 void cm_results_free(cm_results *results);
 

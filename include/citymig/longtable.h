@@ -35,6 +35,31 @@ int cm_longtable_write(FILE *out, cm_format format, const char *dataset, const c
                        const cm_rules *rules, const cm_hit *hits, size_t nhits, unsigned threads,
                        bool raw_text);
 
+/*
+ * The same table written as it is computed, batch by batch (see
+ * cm_indicators_stream): begin, rows for each batch in order, then end.
+ * The bytes are those of cm_longtable_write over the batches together.
+ */
+typedef struct cm_longtable cm_longtable;
+
+/* Begins a table on out (its header, or the JSON form's opening); NULL
+   when out of memory. */
+cm_longtable *cm_longtable_begin(FILE *out, cm_format format, const char *dataset,
+                                 const cm_rules *rules, unsigned threads, bool raw_text);
+
+/* The rows of one batch, with its hits (hits[i].result an index in batch,
+   sorted). Returns 0, or -1 with errno set: the table stops at the first
+   failed write. */
+int cm_longtable_rows(cm_longtable *lt, const cm_results *batch, const cm_hit *hits, size_t nhits);
+
+/* Ends the table and frees lt: the JSON form's rule hits are hits, their
+   results in hit_results. Returns 0, or -1 with errno set. */
+int cm_longtable_end(cm_longtable *lt, const cm_results *hit_results, const cm_hit *hits,
+                     size_t nhits);
+
+/* Frees a table that will not be ended (its output is being abandoned). */
+void cm_longtable_abort(cm_longtable *lt);
+
 /* Writes the rule hits alone as CSV (raw_text as above). Returns 0, or -1
    with errno set. */
 int cm_hits_write_csv(FILE *out, const cm_results *results, const cm_rules *rules,

@@ -26,6 +26,7 @@
 #include "citymig/flowscan.h"
 #include "citymig/indicators.h"
 #include "citymig/longtable.h"
+#include "citymig/tablestream.h"
 #include "citymig/outfile.h"
 #include "citymig/rules.h"
 #include "citymig/summary.h"
@@ -850,33 +851,6 @@ static cm_status load_rules(const options *o, cm_diag *diag, cm_rules *rules)
     return cm_rules_load_default(diag, rules);
 }
 
-/* Writes the long table (and, with --hits, the hits) atomically. */
-static cm_status write_outputs(const options *o, const cm_results *results, const cm_rules *rules,
-                               const cm_hit *hits, size_t nhits, cm_diag *diag)
-{
-    cm_outfile table, hits_file;
-    cm_status st = cm_outfile_open(&table, o->output, diag);
-    if (st != CM_OK)
-        return st;
-    if (o->hits) {
-        st = cm_outfile_open(&hits_file, o->hits, diag);
-        if (st != CM_OK) {
-            cm_outfile_abort(&table);
-            return st;
-        }
-        if (cm_hits_write_csv(hits_file.fp, results, rules, hits, nhits, o->raw_text) != 0)
-            hits_file.err = errno;
-    }
-    unsigned threads = o->threads ? o->threads : cm_flowscan_default_threads();
-    if (cm_longtable_write(table.fp, o->format, o->dataset, results, rules, hits, nhits, threads,
-                           o->raw_text) != 0)
-        table.err = errno;
-    /* Both synced first, then renamed together: a failure or a signal
-       leaves both earlier files, or (once renamed) both new ones. */
-    cm_outfile *both[2] = {&table, &hits_file};
-    return cm_outfile_commit_all(both, o->hits ? 2 : 1, diag);
-}
-
 static int cmd_indicators(const options *o, FILE *err)
 {
     printer p;
@@ -885,9 +859,6 @@ static int cmd_indicators(const options *o, FILE *err)
     cm_load_options lopts = {0};
     cm_dataset *ds = NULL;
     cm_rules rules = {0};
-    cm_results results = {0};
-    cm_hit *hits = NULL;
-    size_t nhits = 0;
 
     if (!o->dataset)
         return usage_error(err, "indicators needs a DATASET directory");
@@ -904,20 +875,28 @@ static int cmd_indicators(const options *o, FILE *err)
     cm_diag_init(&diag, print_diag, &p, o->keep_going ? o->max_errors : 1);
 
     cm_status st = load_rules(o, &diag, &rules);
-    if (st == CM_OK)
-        st = load_and_compute(o, &lopts, &diag, &prog, &ds, &results);
+    if (st == CM_OK) {
+        st = cm_dataset_load(o->dataset, &lopts, &diag, &ds);
+        progress_clear(&prog);
+    }
     if (st == CM_OK && check_manifest_sources(&ok, ds, err) >= 0)
         st = CM_ERR_USAGE;
-    if (st == CM_OK)
-        st = cm_rules_apply(&rules, &results, &hits, &nhits);
-    if (st == CM_OK)
-        st = write_outputs(o, &results, &rules, hits, nhits, &diag);
+    /* The table is written as it is computed: its rows are never all held. */
+    cm_tablestream ts;
+    unsigned threads = o->threads ? o->threads : cm_flowscan_default_threads();
+    if (st == CM_OK) {
+        st = cm_tablestream_open(&ts, o->output, o->hits, o->format, o->dataset, &rules, ds->pool,
+                                 threads, o->raw_text, &diag);
+        if (st == CM_OK) {
+            cm_indicator_options iopts = {o->min_count, o->year_from, o->year_to};
+            st = cm_tablestream_commit(
+                &ts, cm_indicators_stream(ds, &iopts, cm_tablestream_sink, &ts), &diag);
+        }
+    }
     if (st == CM_ERR_NOMEM)
         fprintf(err, "citymig: error: out of memory\n");
     else if (st == CM_ERR_DATA || st == CM_ERR_NOINPUT)
         fprintf(err, "citymig: no indicators written: %s\n", cm_status_str(st));
-    free(hits);
-    cm_results_free(&results);
     cm_rules_free(&rules);
     cm_dataset_free(ds);
     return cm_status_exit_code(st);

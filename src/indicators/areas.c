@@ -120,11 +120,14 @@ static void eval_area(engine *e, size_t row)
 
 /* ---- growth between consecutive years --------------------------------- */
 
+/* Rows by the rank of their area, then year. */
 static int cmp_rows_by_area_year(const void *a, const void *b, void *ctx)
 {
-    const cm_table *t = ctx;
+    const engine *e = ctx;
+    const cm_table *t = e->ds->areas;
     size_t x = *(const size_t *)a, y = *(const size_t *)b;
-    uint32_t ax = t->cols[CM_AREAS_AREA_ID].v.text[x], ay = t->cols[CM_AREAS_AREA_ID].v.text[y];
+    uint32_t ax = e->rank[t->cols[CM_AREAS_AREA_ID].v.text[x]],
+             ay = e->rank[t->cols[CM_AREAS_AREA_ID].v.text[y]];
     if (ax != ay)
         return ax < ay ? -1 : 1;
     int32_t yx = t->cols[CM_AREAS_YEAR].v.year[x], yy = t->cols[CM_AREAS_YEAR].v.year[y];
@@ -221,22 +224,59 @@ static void eval_growth(engine *e, size_t r0, size_t r1)
                   pub_name_int ? pub_name_int : pub_name_intl);
 }
 
-void eval_areas(engine *e)
+/* ---- the walker: the rows of one area at a time ----------------------- */
+
+typedef struct areas_plan {
+    size_t *order; /* rows by area rank, then year */
+    size_t n, at;
+} areas_plan;
+
+static uint32_t areas_next(const engine *e, const void *plan)
+{
+    const areas_plan *p = plan;
+    if (p->at == p->n)
+        return UINT32_MAX;
+    return e->rank[e->ds->areas->cols[CM_AREAS_AREA_ID].v.text[p->order[p->at]]];
+}
+
+/* The rows of the next area: each row, then growth between its
+   consecutive years. */
+static void areas_eval(engine *e, void *plan)
+{
+    areas_plan *p = plan;
+    const uint32_t *area = e->ds->areas->cols[CM_AREAS_AREA_ID].v.text;
+    size_t from = p->at, to = from + 1;
+    while (to < p->n && area[p->order[to]] == area[p->order[from]])
+        to++;
+    for (size_t i = from; i < to && e->status == CM_OK; i++)
+        eval_area(e, p->order[i]);
+    for (size_t i = from + 1; i < to && e->status == CM_OK; i++)
+        eval_growth(e, p->order[i - 1], p->order[i]);
+    p->at = to;
+}
+
+static void areas_free(void *plan)
+{
+    areas_plan *p = plan;
+    if (p)
+        free(p->order);
+    free(p);
+}
+
+cm_status areas_walker(engine *e, walker *w)
 {
     const cm_table *t = e->ds->areas;
-    for (size_t r = 0; r < t->nrows && e->status == CM_OK; r++)
-        eval_area(e, r);
-    size_t *order = malloc((t->nrows + 1) * sizeof *order);
-    if (!order) {
-        e->status = CM_ERR_NOMEM;
-        return;
+    areas_plan *p = calloc(1, sizeof *p);
+    if (p)
+        p->order = malloc((t->nrows + 1) * sizeof *p->order);
+    if (!p || !p->order) {
+        areas_free(p);
+        return CM_ERR_NOMEM;
     }
     for (size_t r = 0; r < t->nrows; r++)
-        order[r] = r;
-    qsort_r(order, t->nrows, sizeof *order, cmp_rows_by_area_year, (void *)t);
-    for (size_t i = 1; i < t->nrows && e->status == CM_OK; i++)
-        if (t->cols[CM_AREAS_AREA_ID].v.text[order[i]] ==
-            t->cols[CM_AREAS_AREA_ID].v.text[order[i - 1]])
-            eval_growth(e, order[i - 1], order[i]);
-    free(order);
+        p->order[r] = r;
+    qsort_r(p->order, t->nrows, sizeof *p->order, cmp_rows_by_area_year, e);
+    p->n = t->nrows;
+    *w = (walker){p, areas_next, areas_eval, areas_free};
+    return CM_OK;
 }

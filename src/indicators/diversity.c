@@ -18,22 +18,24 @@
 
 #include "engine.h"
 
+/* Rows by the rank of their area, year, origin in byte order (so that ties
+   of the top origin go to byte order), sex. */
 static int cmp_stock_rows(const void *a, const void *b, void *ctx)
 {
-    const cm_table *t = ctx;
+    const engine *e = ctx;
+    const cm_table *t = e->ds->stocks;
     size_t x = *(const size_t *)a, y = *(const size_t *)b;
-    uint32_t ax = t->cols[CM_STOCKS_AREA_ID].v.text[x], ay = t->cols[CM_STOCKS_AREA_ID].v.text[y];
+    uint32_t ax = e->rank[t->cols[CM_STOCKS_AREA_ID].v.text[x]],
+             ay = e->rank[t->cols[CM_STOCKS_AREA_ID].v.text[y]];
     if (ax != ay)
         return ax < ay ? -1 : 1;
     int32_t yx = t->cols[CM_STOCKS_YEAR].v.year[x], yy = t->cols[CM_STOCKS_YEAR].v.year[y];
     if (yx != yy)
         return yx < yy ? -1 : 1;
-    /* Then origin by its text, so ties of the top origin go to byte order. */
-    const cm_strpool *pool = t->pool;
-    int c = strcmp(cm_strpool_str(pool, t->cols[CM_STOCKS_ORIGIN].v.text[x]),
-                   cm_strpool_str(pool, t->cols[CM_STOCKS_ORIGIN].v.text[y]));
-    if (c)
-        return c;
+    uint32_t ox = e->rank[t->cols[CM_STOCKS_ORIGIN].v.text[x]],
+             oy = e->rank[t->cols[CM_STOCKS_ORIGIN].v.text[y]];
+    if (ox != oy)
+        return ox < oy ? -1 : 1;
     return t->cols[CM_STOCKS_SEX].v.code[x] - t->cols[CM_STOCKS_SEX].v.code[y];
 }
 
@@ -177,29 +179,62 @@ static void eval_diversity(engine *e, const size_t *order, size_t from, size_t t
     put_ratio(e, &so, "top_origin_share", in_known(top, "top origin's count"), total, 100);
 }
 
-void eval_stocks(engine *e)
+/* The walker: the stock rows of one area at a time, by year. */
+typedef struct stocks_plan {
+    size_t *order;
+    size_t n, at;
+} stocks_plan;
+
+static uint32_t stocks_next(const engine *e, const void *plan)
 {
+    const stocks_plan *p = plan;
+    if (p->at == p->n)
+        return UINT32_MAX;
+    return e->rank[e->ds->stocks->cols[CM_STOCKS_AREA_ID].v.text[p->order[p->at]]];
+}
+
+static void stocks_eval(engine *e, void *plan)
+{
+    stocks_plan *p = plan;
     const cm_table *t = e->ds->stocks;
-    if (t->nrows == 0)
-        return;
-    size_t *order = malloc(t->nrows * sizeof *order);
-    if (!order) {
-        e->status = CM_ERR_NOMEM;
-        return;
-    }
-    for (size_t r = 0; r < t->nrows; r++)
-        order[r] = r;
-    qsort_r(order, t->nrows, sizeof *order, cmp_stock_rows, (void *)t);
-    size_t from = 0;
-    for (size_t i = 1; i <= t->nrows && e->status == CM_OK; i++) {
-        if (i == t->nrows ||
-            t->cols[CM_STOCKS_AREA_ID].v.text[order[i]] !=
-                t->cols[CM_STOCKS_AREA_ID].v.text[order[from]] ||
-            t->cols[CM_STOCKS_YEAR].v.year[order[i]] !=
-                t->cols[CM_STOCKS_YEAR].v.year[order[from]]) {
+    const uint32_t *area = t->cols[CM_STOCKS_AREA_ID].v.text;
+    const int32_t *year = t->cols[CM_STOCKS_YEAR].v.year;
+    const size_t *order = p->order;
+    size_t from = p->at, i = from + 1;
+    for (; e->status == CM_OK; i++) {
+        bool same_area = i < p->n && area[order[i]] == area[order[from]];
+        if (!same_area || year[order[i]] != year[order[from]]) {
             eval_diversity(e, order, from, i);
             from = i;
         }
+        if (!same_area)
+            break;
     }
-    free(order);
+    p->at = i < p->n ? i : p->n;
+}
+
+static void stocks_free(void *plan)
+{
+    stocks_plan *p = plan;
+    if (p)
+        free(p->order);
+    free(p);
+}
+
+cm_status stocks_walker(engine *e, walker *w)
+{
+    const cm_table *t = e->ds->stocks;
+    stocks_plan *p = calloc(1, sizeof *p);
+    if (p)
+        p->order = malloc((t->nrows + 1) * sizeof *p->order);
+    if (!p || !p->order) {
+        stocks_free(p);
+        return CM_ERR_NOMEM;
+    }
+    for (size_t r = 0; r < t->nrows; r++)
+        p->order[r] = r;
+    qsort_r(p->order, t->nrows, sizeof *p->order, cmp_stock_rows, e);
+    p->n = t->nrows;
+    *w = (walker){p, stocks_next, stocks_eval, stocks_free};
+    return CM_OK;
 }

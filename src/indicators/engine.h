@@ -12,7 +12,14 @@
  * Each scope has its own file: areas.c (composition and growth), flowcells.c
  * (flows resolved per cell, and their disclosure control), flowind.c (flow
  * indicators per area and per system), diversity.c, services.c; sort.c
- * orders the results; compute.c runs them in turn.
+ * orders the results; compute.c runs them area by area.
+ *
+ * Results are computed one area at a time, in the order of the output
+ * (area_id in byte order): each scope sorts its own work by the areas'
+ * ranks once (a walker), and compute.c asks every walker in turn for the
+ * work of the next area. The results of the system level (area 0) come
+ * first. So the results are never held all at once: a batch of whole areas
+ * goes to the caller's sink and is reused.
  */
 #ifndef CITYMIG_INDICATORS_ENGINE_H
 #define CITYMIG_INDICATORS_ENGINE_H
@@ -52,7 +59,11 @@ typedef struct flowcells flowcells;
 typedef struct engine {
     const cm_dataset *ds;
     const cm_indicator_options *opts;
-    cm_results *out;
+    cm_results *out; /* the batch: the areas computed since the last sink call */
+    /* The rank of every string pooled before the results, in byte order
+       (from 1; 0, no string, first): the order of areas, services and
+       origins. */
+    const uint32_t *rank;
     cm_status status;
     flowcells *fc; /* the flows resolved per cell (flowcells.c) */
 } engine;
@@ -128,7 +139,6 @@ int flow_interval(const engine *e, int32_t year, int kind);
    net_*_migration of its areas row (row SIZE_MAX: none). */
 in_val net_of(const engine *e, uint32_t area, int32_t year, int kind, size_t row, bool *published);
 
-void eval_flows(engine *e);
 void eval_systems(engine *e);
 
 /* The zones of the internal system of a year (flowcells.c). */
@@ -140,14 +150,46 @@ typedef struct zone_info {
 size_t system_zones(const engine *e, int32_t year, const zone_info **zones, bool *declared,
                     const char **rule, bool *protectable);
 
-/* ---- the other scopes ---- */
+/* ---- the scopes of an area, walked in the order of areas ----
+ *
+ * A walker holds one scope's work sorted by the rank of its area. next
+ * gives the rank of the area of its next work (UINT32_MAX when there is
+ * none left); eval computes all the work of that area and moves past it.
+ * Each *_walker function fills w (CM_ERR_NOMEM, or CM_OK).
+ */
+typedef struct walker {
+    void *plan;
+    uint32_t (*next)(const engine *e, const void *plan);
+    void (*eval)(engine *e, void *plan);
+    void (*free)(void *plan);
+} walker;
 
-void eval_areas(engine *e);
-void eval_stocks(engine *e);
-void eval_services(engine *e);
+cm_status areas_walker(engine *e, walker *w);
+cm_status flows_walker(engine *e, walker *w);
+cm_status stocks_walker(engine *e, walker *w);
+cm_status services_walker(engine *e, walker *w);
 
 /* ---- order (sort.c) ---- */
 
-cm_status sort_results(cm_results *out, const cm_strpool *pool);
+/* The rank of every pooled string in byte order, from 1 (index 0, no
+   string, ranks 0); free() it. NULL when out of memory. */
+uint32_t *string_ranks(const cm_strpool *pool);
+
+/* A result's place in the order, packed into three words (the last ending
+   with its index in the segment, so that no two are equal). */
+typedef struct sort_key {
+    uint64_t k[3];
+} sort_key;
+
+/* The keys of the segment being sorted, kept between segments. */
+typedef struct sorter {
+    sort_key *keys;
+    size_t cap;
+} sorter;
+
+/* Sorts out->items[from, count) into the order of the results.
+   CM_ERR_NOMEM, CM_ERR_INTERNAL (a year out of range), or CM_OK. */
+cm_status sort_segment(sorter *so, cm_results *out, size_t from, const uint32_t *rank);
+void sorter_free(sorter *so);
 
 #endif

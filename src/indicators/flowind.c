@@ -118,6 +118,7 @@ static void eval_flow(engine *e, uint32_t area, int32_t year, int kind)
 }
 
 typedef struct area_year {
+    uint32_t rank; /* of the area */
     int32_t year;
     uint32_t area;
 } area_year;
@@ -125,67 +126,107 @@ typedef struct area_year {
 static int cmp_area_year(const void *a, const void *b)
 {
     const area_year *x = a, *y = b;
-    if (x->year != y->year)
-        return x->year < y->year ? -1 : 1;
-    return x->area < y->area ? -1 : x->area > y->area;
+    if (x->rank != y->rank)
+        return x->rank < y->rank ? -1 : 1;
+    return x->year < y->year ? -1 : x->year > y->year;
 }
 
 enum { YEARS = CM_YEAR_MAX - CM_YEAR_MIN + 1 };
 
-void eval_flows(engine *e)
+/* The walker: every (area, year) with flow indicators, by area rank. */
+typedef struct flows_plan {
+    uint8_t (*kinds)[CM_KIND_COUNT]; /* the kinds each year has: flows, or a published net */
+    area_year *list;
+    size_t n, at;
+} flows_plan;
+
+static uint32_t flows_next(const engine *e, const void *plan)
+{
+    (void)e;
+    const flows_plan *p = plan;
+    return p->at == p->n ? UINT32_MAX : p->list[p->at].rank;
+}
+
+/* Each year of the next area: every kind the year has, and kind all when
+   it has both. */
+static void flows_eval(engine *e, void *plan)
+{
+    flows_plan *p = plan;
+    uint32_t rank = p->list[p->at].rank;
+    for (; p->at < p->n && p->list[p->at].rank == rank && e->status == CM_OK; p->at++) {
+        const area_year *ay = &p->list[p->at];
+        if (p->at > 0 && cmp_area_year(ay, ay - 1) == 0)
+            continue;
+        const uint8_t *has = p->kinds[ay->year - CM_YEAR_MIN];
+        for (int k = 0; k < CM_KIND_COUNT; k++)
+            if (has[k])
+                eval_flow(e, ay->area, ay->year, k);
+        if (has[CM_KIND_INTERNAL] && has[CM_KIND_INTERNATIONAL])
+            eval_flow(e, ay->area, ay->year, CM_KIND_ALL);
+    }
+    while (p->at < p->n && p->list[p->at].rank == rank)
+        p->at++;
+}
+
+static void flows_free(void *plan)
+{
+    flows_plan *p = plan;
+    if (p) {
+        free(p->list);
+        free(p->kinds);
+    }
+    free(p);
+}
+
+cm_status flows_walker(engine *e, walker *w)
 {
     const cm_flows *f = e->ds->flows;
     const cm_table *t = e->ds->areas;
-    /* The kinds each year has: flows, or a published net. */
-    uint8_t(*kinds)[CM_KIND_COUNT] = calloc(YEARS, sizeof *kinds);
     size_t n = 0, cap = f->count + t->nrows + 1;
     for (int32_t y = CM_YEAR_MIN; y <= CM_YEAR_MAX; y++)
         if (cm_flows_system_declared(f, y)) {
             const uint32_t *ids;
             cap += cm_flows_zones(f, y, &ids);
         }
-    area_year *list = malloc(cap * sizeof *list);
-    if (!list || !kinds) {
-        free(list);
-        free(kinds);
-        e->status = CM_ERR_NOMEM;
-        return;
+    flows_plan *p = calloc(1, sizeof *p);
+    if (p) {
+        p->kinds = calloc(YEARS, sizeof *p->kinds);
+        p->list = malloc(cap * sizeof *p->list);
     }
+    if (!p || !p->kinds || !p->list) {
+        flows_free(p);
+        return CM_ERR_NOMEM;
+    }
+    area_year *list = p->list;
     for (size_t i = 0; i < f->count; i++) {
         const cm_flow_cell *c = &f->cells[i];
-        list[n++] = (area_year){c->year, c->area};
-        kinds[c->year - CM_YEAR_MIN][c->kind] = 1;
+        if (i == 0 || c->area != f->cells[i - 1].area || c->year != f->cells[i - 1].year)
+            list[n++] = (area_year){e->rank[c->area], c->year, c->area};
+        p->kinds[c->year - CM_YEAR_MIN][c->kind] = 1;
     }
     for (size_t r = 0; r < t->nrows; r++) {
         int32_t y = t->cols[CM_AREAS_YEAR].v.year[r];
         bool has = false;
         for (int k = 0; k < CM_KIND_COUNT; k++)
             if (published_net(e, r, k).st == IN_OK)
-                kinds[y - CM_YEAR_MIN][k] = 1, has = true;
-        if (has)
-            list[n++] = (area_year){y, t->cols[CM_AREAS_AREA_ID].v.text[r]};
+                p->kinds[y - CM_YEAR_MIN][k] = 1, has = true;
+        if (has) {
+            uint32_t area = t->cols[CM_AREAS_AREA_ID].v.text[r];
+            list[n++] = (area_year){e->rank[area], y, area};
+        }
     }
     for (int32_t y = CM_YEAR_MIN; y <= CM_YEAR_MAX; y++) {
-        if (!cm_flows_system_declared(f, y) || !kinds[y - CM_YEAR_MIN][CM_KIND_INTERNAL])
+        if (!cm_flows_system_declared(f, y) || !p->kinds[y - CM_YEAR_MIN][CM_KIND_INTERNAL])
             continue;
         const uint32_t *ids;
         size_t nz = cm_flows_zones(f, y, &ids);
         for (size_t i = 0; i < nz; i++)
-            list[n++] = (area_year){y, ids[i]};
+            list[n++] = (area_year){e->rank[ids[i]], y, ids[i]};
     }
     qsort(list, n, sizeof *list, cmp_area_year);
-    for (size_t i = 0; i < n && e->status == CM_OK; i++) {
-        if (i > 0 && cmp_area_year(&list[i], &list[i - 1]) == 0)
-            continue;
-        const uint8_t *has = kinds[list[i].year - CM_YEAR_MIN];
-        for (int k = 0; k < CM_KIND_COUNT; k++)
-            if (has[k])
-                eval_flow(e, list[i].area, list[i].year, k);
-        if (has[CM_KIND_INTERNAL] && has[CM_KIND_INTERNATIONAL])
-            eval_flow(e, list[i].area, list[i].year, CM_KIND_ALL);
-    }
-    free(list);
-    free(kinds);
+    p->n = n;
+    *w = (walker){p, flows_next, flows_eval, flows_free};
+    return CM_OK;
 }
 
 /* ---- system measures ---------------------------------------------------- */

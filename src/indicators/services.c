@@ -162,6 +162,7 @@ static bool eval_service(engine *e, uint32_t area, int32_t year, uint32_t servic
 }
 
 typedef struct service_key {
+    uint32_t rank; /* of the area */
     int32_t year;
     uint32_t area, service;
 } service_key;
@@ -169,33 +170,36 @@ typedef struct service_key {
 static int cmp_service_key(const void *a, const void *b)
 {
     const service_key *x = a, *y = b;
+    if (x->rank != y->rank)
+        return x->rank < y->rank ? -1 : 1;
     if (x->year != y->year)
         return x->year < y->year ? -1 : 1;
-    if (x->area != y->area)
-        return x->area < y->area ? -1 : 1;
     return x->service < y->service ? -1 : x->service > y->service;
 }
 
-void eval_services(engine *e)
+/* The walker: the services rows of one area at a time. */
+typedef struct services_plan {
+    service_key *keys;
+    size_t n, at;
+} services_plan;
+
+static uint32_t services_next(const engine *e, const void *plan)
 {
-    const cm_table *t = e->ds->services;
-    if (t->nrows == 0)
-        return;
-    service_key *keys = malloc(t->nrows * sizeof *keys);
-    if (!keys) {
-        e->status = CM_ERR_NOMEM;
-        return;
-    }
-    for (size_t r = 0; r < t->nrows; r++)
-        keys[r] = (service_key){t->cols[CM_SERVICES_YEAR].v.year[r],
-                                t->cols[CM_SERVICES_AREA_ID].v.text[r],
-                                t->cols[CM_SERVICES_SERVICE].v.text[r]};
-    qsort(keys, t->nrows, sizeof *keys, cmp_service_key);
-    size_t i = 0;
-    while (i < t->nrows && e->status == CM_OK) {
-        /* One area and year: its services, then its coverage over them. */
+    (void)e;
+    const services_plan *p = plan;
+    return p->at == p->n ? UINT32_MAX : p->keys[p->at].rank;
+}
+
+/* Each year of the next area: its services, then its coverage over them. */
+static void services_eval(engine *e, void *plan)
+{
+    services_plan *p = plan;
+    const service_key *keys = p->keys;
+    size_t i = p->at;
+    uint32_t rank = keys[i].rank;
+    while (i < p->n && keys[i].rank == rank && e->status == CM_OK) {
         size_t j = i, services = 0, with_both = 0;
-        for (; j < t->nrows && keys[j].year == keys[i].year && keys[j].area == keys[i].area; j++) {
+        for (; j < p->n && keys[j].year == keys[i].year && keys[j].area == keys[i].area; j++) {
             if (j > i && keys[j].service == keys[j - 1].service)
                 continue;
             services++;
@@ -208,5 +212,36 @@ void eval_services(engine *e)
                   in_known((double)services, "services of the area"), 100);
         i = j;
     }
-    free(keys);
+    while (i < p->n && keys[i].rank == rank)
+        i++;
+    p->at = i;
+}
+
+static void services_free(void *plan)
+{
+    services_plan *p = plan;
+    if (p)
+        free(p->keys);
+    free(p);
+}
+
+cm_status services_walker(engine *e, walker *w)
+{
+    const cm_table *t = e->ds->services;
+    services_plan *p = calloc(1, sizeof *p);
+    if (p)
+        p->keys = malloc((t->nrows + 1) * sizeof *p->keys);
+    if (!p || !p->keys) {
+        services_free(p);
+        return CM_ERR_NOMEM;
+    }
+    for (size_t r = 0; r < t->nrows; r++) {
+        uint32_t area = t->cols[CM_SERVICES_AREA_ID].v.text[r];
+        p->keys[r] = (service_key){e->rank[area], t->cols[CM_SERVICES_YEAR].v.year[r], area,
+                                   t->cols[CM_SERVICES_SERVICE].v.text[r]};
+    }
+    qsort(p->keys, t->nrows, sizeof *p->keys, cmp_service_key);
+    p->n = t->nrows;
+    *w = (walker){p, services_next, services_eval, services_free};
+    return CM_OK;
 }

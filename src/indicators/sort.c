@@ -1,13 +1,14 @@
 /*
  * sort.c - the results in their documented order: area_id, year,
  * base_year, kind, service, indicator in registry order, origin; strings in
- * byte order, an empty one first.
+ * byte order, an empty one first. The results are computed area by area in
+ * that order (compute.c), so what is sorted here is one area's results at a
+ * time: the segment an area added to the end of a batch.
  */
 #define _GNU_SOURCE /* qsort_r */
 #include <stdlib.h>
 #include <string.h>
 
-#include "citymig/bigmem.h"
 #include "engine.h"
 
 static int by_string(const void *a, const void *b, void *ctx)
@@ -19,7 +20,7 @@ static int by_string(const void *a, const void *b, void *ctx)
 
 /* The rank of every pooled string in byte order, from 1 (0, no string,
    ranks first): sorting then compares integers, not strings. */
-static uint32_t *string_ranks(const cm_strpool *pool)
+uint32_t *string_ranks(const cm_strpool *pool)
 {
     size_t n = cm_strpool_count(pool);
     uint32_t *ids = malloc((n ? n : 1) * sizeof *ids), *rank = calloc(n + 1, sizeof *rank);
@@ -41,9 +42,6 @@ static uint32_t *string_ranks(const cm_strpool *pool)
    indicator in registry order, origin; strings by their rank in byte
    order, an empty one first) packed into three words, the last ending with
    the result's index, so that no two keys are equal. */
-typedef struct sort_key {
-    uint64_t k[3];
-} sort_key;
 
 static bool key_less(const sort_key *a, const sort_key *b)
 {
@@ -137,26 +135,36 @@ static uint64_t year_key(int32_t year)
 }
 
 /*
- * Sorts the results: small keys are sorted in place, then the results are
- * moved into place along the cycles of the permutation (no second copy of
- * the results, no merge buffer). CM_ERR_NOMEM; CM_ERR_INTERNAL for a year
- * the inputs could not have given.
+ * Sorts the results [from, count): small keys are sorted in place, then the
+ * results are moved into place along the cycles of the permutation (no
+ * second copy of the results, no merge buffer). The keys live in the
+ * sorter, grown as a segment needs. CM_ERR_NOMEM; CM_ERR_INTERNAL for a
+ * year the inputs could not have given.
  */
-static cm_status sort_by_rank(cm_results *out, const uint32_t *rank)
+cm_status sort_segment(sorter *so, cm_results *out, size_t from, const uint32_t *rank)
 {
-    size_t n = out->count;
+    size_t n = out->count - from;
     if (n < 2)
         return CM_OK;
-    sort_key *keys = n <= UINT32_MAX ? cm_big_alloc(n * sizeof *keys) : NULL;
-    if (!keys)
+    if (n > UINT32_MAX)
         return CM_ERR_NOMEM;
+    if (n > so->cap) {
+        size_t cap = so->cap ? so->cap : 256;
+        while (cap < n)
+            cap *= 2;
+        sort_key *keys = realloc(so->keys, cap * sizeof *keys);
+        if (!keys)
+            return CM_ERR_NOMEM;
+        so->keys = keys;
+        so->cap = cap;
+    }
+    sort_key *keys = so->keys;
+    cm_result *items = out->items + from;
     for (size_t i = 0; i < n; i++) {
-        const cm_result *r = &out->items[i];
+        const cm_result *r = &items[i];
         if (r->year < CM_YEAR_MIN || r->year > CM_YEAR_MAX ||
-            (r->base_year && (r->base_year < CM_YEAR_MIN || r->base_year > CM_YEAR_MAX))) {
-            cm_big_free(keys, n * sizeof *keys);
+            (r->base_year && (r->base_year < CM_YEAR_MIN || r->base_year > CM_YEAR_MAX)))
             return CM_ERR_INTERNAL;
-        }
         keys[i].k[0] =
             (uint64_t)rank[r->area] << 32 | year_key(r->year) << 16 | year_key(r->base_year);
         keys[i].k[1] = (uint64_t)(uint8_t)(r->kind + 128) << 56 | (uint64_t)rank[r->service] << 24 |
@@ -170,30 +178,26 @@ static cm_status sort_by_rank(cm_results *out, const uint32_t *rank)
     /* Position i takes the result at the index in keys[i]; each cycle of
        that permutation is walked once, marking its positions done. */
     for (size_t i = 0; i < n; i++) {
-        size_t from = (uint32_t)keys[i].k[2];
-        if (from == i || keys[i].k[2] == UINT64_MAX)
+        size_t from_i = (uint32_t)keys[i].k[2];
+        if (from_i == i || keys[i].k[2] == UINT64_MAX)
             continue;
-        cm_result held = out->items[i];
+        cm_result held = items[i];
         size_t at = i;
-        while (from != i) {
-            out->items[at] = out->items[from];
+        while (from_i != i) {
+            items[at] = items[from_i];
             keys[at].k[2] = UINT64_MAX;
-            at = from;
-            from = (uint32_t)keys[at].k[2];
+            at = from_i;
+            from_i = (uint32_t)keys[at].k[2];
         }
-        out->items[at] = held;
+        items[at] = held;
         keys[at].k[2] = UINT64_MAX;
     }
-    cm_big_free(keys, n * sizeof *keys);
     return CM_OK;
 }
 
-cm_status sort_results(cm_results *out, const cm_strpool *pool)
+void sorter_free(sorter *so)
 {
-    uint32_t *rank = string_ranks(pool);
-    if (!rank)
-        return CM_ERR_NOMEM;
-    cm_status st = sort_by_rank(out, rank);
-    free(rank);
-    return st;
+    free(so->keys);
+    so->keys = NULL;
+    so->cap = 0;
 }

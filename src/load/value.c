@@ -400,7 +400,22 @@ char *cm_format_double(double v, char *buf, size_t size)
     /* Whole numbers that doubles hold exactly are written as integers:
        8663300, not 8.6633e+06. */
     if (v <= 9007199254740992.0 && v >= -9007199254740992.0 && v == (double)(int64_t)v) {
-        snprintf(buf, size, "%" PRId64, (int64_t)v);
+        int64_t n = (int64_t)v;
+        uint64_t u = n < 0 ? 0 - (uint64_t)n : (uint64_t)n;
+        char digits[20], *d = digits + sizeof digits;
+        do
+            *--d = (char)('0' + u % 10);
+        while (u /= 10);
+        size_t len = (size_t)(digits + sizeof digits - d) + (n < 0);
+        if (len >= size) {
+            snprintf(buf, size, "%" PRId64, n);
+            return buf;
+        }
+        char *out = buf;
+        if (n < 0)
+            *out++ = '-';
+        memcpy(out, d, (size_t)(digits + sizeof digits - d));
+        buf[len] = '\0';
         return buf;
     }
     if (format_fast(v, buf, size))

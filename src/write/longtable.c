@@ -538,25 +538,78 @@ static bool write_rows_parallel(writer *w, const cm_hit *hits, size_t nhits)
     return true;
 }
 
+struct cm_longtable {
+    cm_writer to;
+    sink s;
+    writer w;
+    unsigned threads;
+};
+
+cm_longtable *cm_longtable_begin(FILE *out, cm_format format, const char *dataset,
+                                 const cm_rules *rules, unsigned threads, bool raw_text)
+{
+    cm_longtable *lt = malloc(sizeof *lt);
+    if (!lt)
+        return NULL;
+    cm_writer_init_file(&lt->to, out);
+    sink_init(&lt->s, &lt->to);
+    lt->w = (writer){&lt->s, NULL, rules, true, raw_text, csv_begin, csv_row, csv_end};
+    if (format == CM_FORMAT_JSON) {
+        lt->w.begin = json_begin;
+        lt->w.row = json_row;
+        lt->w.end = json_end;
+    }
+    lt->threads = threads;
+    lt->w.begin(&lt->w, dataset);
+    return lt;
+}
+
+int cm_longtable_rows(cm_longtable *lt, const cm_results *batch, const cm_hit *hits, size_t nhits)
+{
+    writer *w = &lt->w;
+    w->results = batch;
+    if (lt->threads < 2 || batch->count < 2 * BLOCK_ROWS || !write_rows_parallel(w, hits, nhits))
+        write_rows(w, 0, batch->count, hits, nhits);
+    w->results = NULL;
+    if (!w->out->err)
+        return 0;
+    errno = w->out->err;
+    return -1;
+}
+
+int cm_longtable_end(cm_longtable *lt, const cm_results *hit_results, const cm_hit *hits,
+                     size_t nhits)
+{
+    lt->w.results = hit_results;
+    lt->w.end(&lt->w, hits, nhits);
+    int rc = finish(&lt->s);
+    int saved = errno;
+    free(lt);
+    errno = saved;
+    return rc;
+}
+
+void cm_longtable_abort(cm_longtable *lt)
+{
+    free(lt);
+}
+
 int cm_longtable_write(FILE *out, cm_format format, const char *dataset, const cm_results *results,
                        const cm_rules *rules, const cm_hit *hits, size_t nhits, unsigned threads,
                        bool raw_text)
 {
-    cm_writer to;
-    cm_writer_init_file(&to, out);
-    sink buffer, *s = &buffer;
-    sink_init(s, &to);
-    writer w = {s, results, rules, true, raw_text, csv_begin, csv_row, csv_end};
-    if (format == CM_FORMAT_JSON) {
-        w.begin = json_begin;
-        w.row = json_row;
-        w.end = json_end;
+    cm_longtable *lt = cm_longtable_begin(out, format, dataset, rules, threads, raw_text);
+    if (!lt) {
+        errno = ENOMEM;
+        return -1;
     }
-    w.begin(&w, dataset);
-    if (threads < 2 || results->count < 2 * BLOCK_ROWS || !write_rows_parallel(&w, hits, nhits))
-        write_rows(&w, 0, results->count, hits, nhits);
-    w.end(&w, hits, nhits);
-    return finish(s);
+    if (cm_longtable_rows(lt, results, hits, nhits) != 0) {
+        int saved = errno;
+        cm_longtable_abort(lt);
+        errno = saved;
+        return -1;
+    }
+    return cm_longtable_end(lt, results, hits, nhits);
 }
 
 int cm_hits_write_csv(FILE *out, const cm_results *results, const cm_rules *rules,

@@ -44,6 +44,6 @@ int main(int argc, char **argv)
     }
     clock_gettime(CLOCK_MONOTONIC, &t1);
     double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-    fprintf(stderr, "time %.2f s, peak RSS %.1f MB\n", secs, (double)ru.ru_maxrss / 1024.0);
+    fprintf(stderr, "time %.3f s, peak RSS %.1f MB\n", secs, (double)ru.ru_maxrss / 1024.0);
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }

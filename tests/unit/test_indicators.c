@@ -464,6 +464,95 @@ static void test_results_sorted_and_finite(void **state)
     unload(&fx);
 }
 
+/* ---- streamed in batches of whole areas ---------------------------------- */
+
+typedef struct collected {
+    cm_results all;
+    size_t batches;
+    bool split; /* an area's results in two batches */
+    uint32_t last_area;
+} collected;
+
+static cm_status collect(void *ctx, const cm_results *batch)
+{
+    collected *c = ctx;
+    assert_true(batch->count > 0);
+    if (c->batches && batch->items[0].area == c->last_area)
+        c->split = true;
+    c->all.items = realloc(c->all.items, (c->all.count + batch->count) * sizeof *c->all.items);
+    assert_non_null(c->all.items);
+    memcpy(c->all.items + c->all.count, batch->items, batch->count * sizeof *batch->items);
+    c->all.count += batch->count;
+    c->last_area = batch->items[batch->count - 1].area;
+    c->batches++;
+    return CM_OK;
+}
+
+static cm_status stop_at_second(void *ctx, const cm_results *batch)
+{
+    (void)batch;
+    return ++*(int *)ctx == 2 ? CM_ERR_IO : CM_OK;
+}
+
+/* Every scope over thousands of areas whose ids are not in byte order as
+   written (A9 after A10): the batches are whole areas, in order, and
+   together are the results cm_indicators_compute holds; a sink's error
+   stops the computation. */
+static void test_streamed_batches(void **state)
+{
+    (void)state;
+    enum { AREAS = 3000 };
+    size_t cap = 1 << 20;
+    char *areas = malloc(cap), *flows = malloc(cap), *stocks = malloc(cap), *services = malloc(cap);
+    assert_non_null(areas && flows && stocks && services);
+    size_t a = (size_t)snprintf(areas, cap,
+                                "area_id,level,year,population,foreign_born,urban_population,"
+                                "net_international_migration\n");
+    size_t f = (size_t)snprintf(flows, cap, "year,origin,destination,kind,count\n");
+    size_t s = (size_t)snprintf(stocks, cap, "area_id,year,origin,count\n");
+    size_t v =
+        (size_t)snprintf(services, cap, "area_id,year,service,group,population,with_access\n");
+    for (unsigned i = AREAS; i-- > 0;) {
+        for (int y = 2014; y <= 2015; y++)
+            a += (size_t)snprintf(areas + a, cap - a, "A%u,city,%d,%u,%u,%u,%d\n", i, y,
+                                  1000 + i + (unsigned)(y - 2014) * 7, 100 + i % 50, 500 + i,
+                                  (int)(i % 7) - 3);
+        if (i % 3 == 0)
+            f += (size_t)snprintf(flows + f, cap - f, "2015,A%u,A%u,internal,%u\n", i,
+                                  (i * 7 + 1) % AREAS, 5 + i % 40);
+        if (i % 5 == 0)
+            s += (size_t)snprintf(stocks + s, cap - s, "A%u,2015,X,%u\nA%u,2015,Y,%u\n", i,
+                                  10 + i % 9, i, 3 + i % 4);
+        if (i % 11 == 0)
+            v += (size_t)snprintf(services + v, cap - v,
+                                  "A%u,2015,health,migrant,100,%u\nA%u,2015,health,native,200,%u\n",
+                                  i, 40 + i % 50, i, 150 + i % 40);
+        assert_true(a < cap - 256 && f < cap - 256 && s < cap - 256 && v < cap - 256);
+    }
+    fixture fx;
+    load(&fx, areas, stocks, flows, services, 0, false);
+    free(areas), free(flows), free(stocks), free(services);
+
+    collected c = {0};
+    cm_indicator_options io = {0, 0, 0};
+    assert_int_equal(cm_indicators_stream(fx.ds, &io, collect, &c), CM_OK);
+    assert_true(c.batches >= 2);
+    assert_false(c.split);
+    assert_int_equal(c.all.count, fx.results.count);
+    assert_memory_equal(c.all.items, fx.results.items, c.all.count * sizeof *c.all.items);
+    for (size_t i = 1; i < c.all.count; i++) {
+        const char *p = cm_strpool_str(fx.ds->pool, c.all.items[i - 1].area);
+        const char *q = cm_strpool_str(fx.ds->pool, c.all.items[i].area);
+        assert_true(strcmp(p, q) <= 0);
+    }
+    free(c.all.items);
+
+    int calls = 0;
+    assert_int_equal(cm_indicators_stream(fx.ds, &io, stop_at_second, &calls), CM_ERR_IO);
+    assert_int_equal(calls, 2);
+    unload(&fx);
+}
+
 int main(void)
 {
     /* The library must not depend on the locale: the suite also runs under
@@ -481,6 +570,7 @@ int main(void)
         cmocka_unit_test(test_services),
         cmocka_unit_test(test_registry),
         cmocka_unit_test(test_results_sorted_and_finite),
+        cmocka_unit_test(test_streamed_batches),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
