@@ -94,7 +94,7 @@ typedef struct cm_table {
                                flags estimated or provisional (e, p, f, s, u); NULL: none */
     uint32_t *breaks;       /* per row, a bit per column whose value its publisher
                                flags as the first after a break in series (b); NULL: none */
-    uint32_t *slots;        /* key index: row + 1, 0 = empty */
+    uint64_t *slots;        /* key index: hash tag << 32 | row + 1, 0 = empty */
     size_t mask;
 } cm_table;
 

@@ -8,10 +8,12 @@
  * An area id is not copied or interned per row: it is kept as two machine
  * words (its first and last eight bytes, which with its length determine an
  * id of up to 16 bytes) and looked up, with the row's year, in the worker's
- * own open-addressing table. Each entry of that table holds the sums of its
- * (id, year) for every kind and sex, so one row touches two entries and
- * nothing else. Years, counts and codes are parsed by hand in the common
- * forms and by value.c otherwise.
+ * own open-addressing table. Each entry of that table names the sums of its
+ * (id, year) for each kind, sex and direction that has rows: a half (the
+ * inflow's, or the outflow's) of 32 bytes, made when its first row comes,
+ * so that an origin that is never a destination holds no inflow. One row
+ * touches two entries and two halves, and nothing else. Years, counts and codes are parsed by hand
+ * in the common forms and by value.c otherwise.
  *
  * After the parts are read and verified, the workers' entries are merged in
  * file order: ids are interned in the order the checked reader would have
@@ -63,18 +65,19 @@ typedef enum role {
     R_ROLES
 } role;
 
-/* The sums of one (area, year, kind, sex): one cache line, which is all a
-   row touches of an entry besides its key. */
-typedef struct sums {
-    _Alignas(64) int64_t in;
-    int64_t out;
-    uint64_t in_rows, out_rows;
-    int64_t in_outside, out_outside; /* internal flows with a partner outside the zones */
-    uint64_t in_line, out_line;      /* the first row of each direction, as the worker counts
-                                        lines (from 1 at the start of its part) */
-} sums;
+/* The sums of one direction of one (area, year, kind, sex): half a cache
+   line. */
+typedef struct half {
+    int64_t sum;
+    uint64_t rows;
+    int64_t outside; /* internal flows with a partner outside the zones */
+    uint64_t line;   /* the first row, as the worker counts lines (from 1 at
+                        the start of its part) */
+} half;
 
-/* One (id, year) a worker has met, with its sums. */
+enum { IN, OUT };
+
+/* One (id, year) a worker has met, with its halves. */
 typedef struct entry {
     uint64_t w0, w1; /* the id's key words */
     uint64_t hash;
@@ -84,7 +87,8 @@ typedef struct entry {
     /* All ones when the year has a system of zones and the id is not one of
        them: a partner outside. 0 otherwise. Decided when the entry is made. */
     int64_t outside;
-    sums s[CM_KIND_COUNT][CM_SEX_COUNT];
+    /* The index + 1 of each half in the worker's halves; 0: no row yet. */
+    uint32_t half[2][CM_KIND_COUNT][CM_SEX_COUNT];
 } entry;
 
 /* An id of a row. */
@@ -135,9 +139,11 @@ typedef struct worker {
     char *bytes; /* the long ids of the batch and the current row */
     size_t bytes_len, bytes_cap;
 
-    /* (id, year) entries. */
+    /* (id, year) entries, and the halves they name. */
     entry *entries;
     size_t nentries, cap;
+    half *halves;
+    size_t nhalves, halves_cap;
     uint64_t *slots; /* hash << 32 | entry index + 1; 0: empty */
     size_t mask;
     char *arena; /* bytes of long ids */
@@ -508,6 +514,37 @@ static void on_field(void *data, size_t len, void *ctx)
     }
 }
 
+/* The half of an entry for a direction, kind and sex, made when new. The
+   room is made before (half_room), so that making the second half of a row
+   never moves the first; NULL only when there is none. */
+static half *half_of(worker *w, entry *e, int dir, int kind, int sex)
+{
+    uint32_t *at = &e->half[dir][kind][sex];
+    if (*at)
+        return &w->halves[*at - 1];
+    if (w->nhalves == w->halves_cap)
+        return NULL; /* half_room made room for two */
+    w->nhalves++;
+    *at = (uint32_t)w->nhalves;
+    return &w->halves[*at - 1];
+}
+
+/* Room for the two halves a row may make, before any is held. */
+static bool half_room(worker *w)
+{
+    if (w->halves_cap - w->nhalves >= 2)
+        return true;
+    size_t cap = w->halves_cap ? w->halves_cap * 2 : CM_BIG_GRAIN / sizeof(half);
+    half *halves = cap < UINT32_MAX ? cm_big_realloc(w->halves, w->halves_cap * sizeof *halves,
+                                                     cap * sizeof *halves)
+                                    : NULL;
+    if (!halves)
+        return false;
+    w->halves = halves;
+    w->halves_cap = cap;
+    return true;
+}
+
 /* Adds one row, its entries found. */
 static void add_row(worker *w, const queued *r)
 {
@@ -532,6 +569,10 @@ static void add_row(worker *w, const queued *r)
             return;
         }
     }
+    if (e0 != e1 && !half_room(w)) {
+        fail(w);
+        return;
+    }
     if (e0 == e1) {
         if (w->stayer_persons > CM_COUNT_MAX - count) {
             fail(w);
@@ -542,28 +583,32 @@ static void add_row(worker *w, const queued *r)
         return;
     }
     bool origin_first = w->job->id_col[0] == CM_FLOWS_ORIGIN;
-    const entry *dest = &w->entries[origin_first ? e1 : e0];
-    const entry *orig = &w->entries[origin_first ? e0 : e1];
-    sums *in = &w->entries[origin_first ? e1 : e0].s[r->kind][r->sex];
-    sums *out = &w->entries[origin_first ? e0 : e1].s[r->kind][r->sex];
+    entry *dest = &w->entries[origin_first ? e1 : e0];
+    entry *orig = &w->entries[origin_first ? e0 : e1];
     /* Every sum is at most its kind's total: checking that one suffices. */
     if (w->persons_by_kind[r->kind] > CM_COUNT_MAX - count) {
+        fail(w);
+        return;
+    }
+    half *in = half_of(w, dest, IN, r->kind, r->sex);
+    half *out = in ? half_of(w, orig, OUT, r->kind, r->sex) : NULL;
+    if (!out) {
         fail(w);
         return;
     }
     /* The part with a partner outside the zones, for internal flows: masks,
        no branch. */
     int64_t internal = -(int64_t)(r->kind == CM_KIND_INTERNAL);
-    in->in_outside += count & internal & orig->outside;
-    out->out_outside += count & internal & dest->outside;
-    if (!in->in_rows)
-        in->in_line = r->line;
-    if (!out->out_rows)
-        out->out_line = r->line;
-    in->in += count;
-    in->in_rows++;
-    out->out += count;
-    out->out_rows++;
+    in->outside += count & internal & orig->outside;
+    out->outside += count & internal & dest->outside;
+    if (!in->rows)
+        in->line = r->line;
+    if (!out->rows)
+        out->line = r->line;
+    in->sum += count;
+    in->rows++;
+    out->sum += count;
+    out->rows++;
     w->rows_by_kind[r->kind]++;
     w->persons_by_kind[r->kind] += count;
 }
@@ -590,10 +635,20 @@ static void flush(worker *w)
             id->hint = 0;
             if (s && s >> 32 == id->hash >> 32) {
                 id->hint = (uint32_t)s;
-                const entry *e = &w->entries[(uint32_t)s - 1];
-                __builtin_prefetch(e);
-                __builtin_prefetch(&e->s[w->batch[i].kind][w->batch[i].sex], 1);
+                __builtin_prefetch(&w->entries[(uint32_t)s - 1]);
             }
+        }
+    /* The halves the entries name, by then on their way. */
+    bool origin_first = w->job->id_col[0] == CM_FLOWS_ORIGIN;
+    for (size_t i = 0; i < n; i++)
+        for (int k = 0; k < 2; k++) {
+            const row_id *id = &w->batch[i].id[k];
+            if (!id->hint)
+                continue;
+            int dir = (k == 0) == origin_first ? OUT : IN;
+            uint32_t h = w->entries[id->hint - 1].half[dir][w->batch[i].kind][w->batch[i].sex];
+            if (h)
+                __builtin_prefetch(&w->halves[h - 1], 1);
         }
     for (size_t i = 0; i < n && !w->failed; i++)
         add_row(w, &w->batch[i]);
@@ -681,6 +736,7 @@ static void worker_free(worker *w)
     free(w->marks.delims);
     free(w->unquoted);
     cm_big_free(w->entries, w->cap * sizeof *w->entries);
+    cm_big_free(w->halves, w->halves_cap * sizeof *w->halves);
     free(w->slots);
     free(w->arena);
     free(w->bytes);
@@ -1295,17 +1351,20 @@ static cm_status merge(worker **owners, size_t n, const uint64_t *base, const ch
             cm_flows_note_named(flows, area);
             for (int kind = 0; kind < CM_KIND_COUNT; kind++)
                 for (int sex = 0; sex < CM_SEX_COUNT; sex++) {
-                    const sums *su = &e->s[kind][sex];
-                    if (!su->in_rows && !su->out_rows)
+                    uint32_t hi = e->half[IN][kind][sex], ho = e->half[OUT][kind][sex];
+                    if (!hi && !ho)
                         continue;
-                    cm_flow_sums add = {su->in,
-                                        su->out,
-                                        su->in_rows,
-                                        su->out_rows,
-                                        su->in_outside,
-                                        su->out_outside,
-                                        su->in_rows ? base[k] + su->in_line : 0,
-                                        su->out_rows ? base[k] + su->out_line : 0,
+                    static const half none;
+                    const half *in = hi ? &w->halves[hi - 1] : &none;
+                    const half *out = ho ? &w->halves[ho - 1] : &none;
+                    cm_flow_sums add = {in->sum,
+                                        out->sum,
+                                        in->rows,
+                                        out->rows,
+                                        in->outside,
+                                        out->outside,
+                                        in->rows ? base[k] + in->line : 0,
+                                        out->rows ? base[k] + out->line : 0,
                                         (uint16_t)source,
                                         (uint16_t)source};
                     if (cm_flows_merge_sums(flows, area, e->year, (cm_kind)kind, (cm_sex)sex,

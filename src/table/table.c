@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "citymig/bigmem.h"
 #include "citymig/hash.h"
 
 static size_t cell_size(cm_value_type type)
@@ -37,7 +38,7 @@ cm_table *cm_table_new(const cm_table_def *def, cm_strpool *pool)
     t->pool = pool;
     t->cols = calloc(def->ncols, sizeof *t->cols);
     t->mask = 63;
-    t->slots = calloc(t->mask + 1, sizeof *t->slots);
+    t->slots = cm_big_alloc((t->mask + 1) * sizeof *t->slots);
     if (!t->cols || !t->slots) {
         cm_table_free(t);
         return NULL;
@@ -64,7 +65,8 @@ void cm_table_free(cm_table *t)
     free(t->inconsistent);
     free(t->estimated);
     free(t->breaks);
-    free(t->slots);
+    if (t->slots)
+        cm_big_free(t->slots, (t->mask + 1) * sizeof *t->slots);
     free(t);
 }
 
@@ -113,31 +115,44 @@ static bool key_equal(const cm_table *t, size_t row, const cm_cell *cells)
     return memcmp(a, b, t->def->nkey * sizeof a[0]) == 0;
 }
 
-/* The slot of the row with these key cells, or of the empty slot to use. */
-static size_t probe(const cm_table *t, const cm_cell *cells)
+/* A slot of the key index: the key's hash tag (its high 32 bits) above the
+   row + 1 (0: an empty slot). The tag places the key (its low bits are the
+   home slot) and tells most keys apart without reading the rows. */
+static inline uint64_t slot_tag(uint64_t hash)
 {
-    size_t i = (size_t)key_hash(t->def, cells) & t->mask;
-    while (t->slots[i] && !key_equal(t, t->slots[i] - 1, cells))
-        i = (i + 1) & t->mask;
+    return hash >> 32;
+}
+
+/* The slot of the row with these key cells, or of the empty slot to use. */
+static size_t probe(const cm_table *t, const cm_cell *cells, uint64_t *tag_out)
+{
+    uint64_t tag = slot_tag(key_hash(t->def, cells));
+    *tag_out = tag;
+    size_t i = (size_t)tag & t->mask;
+    for (uint64_t s; (s = t->slots[i]) != 0; i = (i + 1) & t->mask)
+        if (s >> 32 == tag && key_equal(t, (size_t)(uint32_t)s - 1, cells))
+            break;
     return i;
 }
 
 static cm_status grow_index(cm_table *t)
 {
     size_t mask = t->mask * 2 + 1;
-    uint32_t *slots = calloc(mask + 1, sizeof *slots);
-    cm_cell cells[CM_TABLE_MAX_COLS];
+    if (mask > UINT32_MAX)
+        return CM_ERR_NOMEM;
+    uint64_t *slots = cm_big_alloc((mask + 1) * sizeof *slots);
     if (!slots)
         return CM_ERR_NOMEM;
-    for (size_t row = 0; row < t->nrows; row++) {
-        for (size_t k = 0; k < t->def->nkey; k++)
-            cm_table_get(t, row, t->def->key[k], &cells[t->def->key[k]]);
-        size_t i = (size_t)key_hash(t->def, cells) & mask;
+    for (size_t j = 0; j <= t->mask; j++) {
+        uint64_t s = t->slots[j];
+        if (!s)
+            continue;
+        size_t i = (size_t)(s >> 32) & mask;
         while (slots[i])
             i = (i + 1) & mask;
-        slots[i] = (uint32_t)(row + 1);
+        slots[i] = s;
     }
-    free(t->slots);
+    cm_big_free(t->slots, (t->mask + 1) * sizeof *t->slots);
     t->slots = slots;
     t->mask = mask;
     return CM_OK;
@@ -218,9 +233,10 @@ cm_status cm_table_add_at(cm_table *t, const cm_cell *cells, const char *source_
                           size_t *dup)
 {
     *dup = SIZE_MAX;
-    size_t slot = probe(t, cells);
+    uint64_t tag;
+    size_t slot = probe(t, cells, &tag);
     if (t->slots[slot]) {
-        *dup = t->slots[slot] - 1;
+        *dup = (size_t)(uint32_t)t->slots[slot] - 1;
         return CM_OK;
     }
     if (t->nrows == t->cap && grow_rows(t) != CM_OK)
@@ -256,7 +272,7 @@ cm_status cm_table_add_at(cm_table *t, const cm_cell *cells, const char *source_
     t->line[row] = line;
     t->source[row] = (uint16_t)source;
     t->nrows++;
-    t->slots[slot] = (uint32_t)(row + 1);
+    t->slots[slot] = tag << 32 | (uint32_t)(row + 1);
     if (t->nrows * 2 > t->mask)
         return grow_index(t);
     return CM_OK;
@@ -350,8 +366,9 @@ size_t cm_table_find(const cm_table *t, const cm_cell *key)
     memset(cells, 0, sizeof cells);
     for (size_t k = 0; k < t->def->nkey; k++)
         cells[t->def->key[k]] = key[k];
-    size_t slot = probe(t, cells);
-    return t->slots[slot] ? t->slots[slot] - 1 : SIZE_MAX;
+    uint64_t tag;
+    size_t slot = probe(t, cells, &tag);
+    return t->slots[slot] ? (size_t)(uint32_t)t->slots[slot] - 1 : SIZE_MAX;
 }
 
 size_t cm_areas_find(const cm_table *areas, uint32_t area_id, int32_t year)

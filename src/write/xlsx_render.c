@@ -50,7 +50,15 @@ typedef struct book {
     cm_status status; /* the first of our own */
     lxw_format *style[CM_RSTYLE_COUNT_];
     lxw_format *value[CM_UNIT_COUNT_][8]; /* by unit and decimals + 1 (0: the unit's own) */
-    uint64_t *cells;                      /* cells written, by worksheet number */
+    /* Each number format made, once: libxlsxwriter looks up a format that
+       equals one made before it (a hash of the whole format) at every
+       cell written with it, so no two format objects may be alike. */
+    struct {
+        char code[32];
+        lxw_format *f;
+    } numfmt[CM_UNIT_COUNT_ * 8];
+    size_t nnumfmt;
+    uint64_t *cells; /* cells written, by worksheet number */
     size_t nworksheets, cells_cap;
     char footer[512];
 } book;
@@ -201,9 +209,18 @@ static lxw_format *value_format(book *b, const cm_rcell *c)
         snprintf(fmt, sizeof fmt, "%s%s%s", unit == CM_UNIT_COUNT ? "#,##0" : "0", dec,
                  pct ? "%" : "");
     }
+    for (size_t i = 0; i < b->nnumfmt; i++)
+        if (strcmp(b->numfmt[i].code, fmt) == 0)
+            return *slot = b->numfmt[i].f;
     *slot = new_format(b);
-    if (*slot)
+    if (*slot) {
         format_set_num_format(*slot, fmt);
+        if (b->nnumfmt < sizeof b->numfmt / sizeof b->numfmt[0] &&
+            strlen(fmt) < sizeof b->numfmt[0].code) {
+            strcpy(b->numfmt[b->nnumfmt].code, fmt);
+            b->numfmt[b->nnumfmt++].f = *slot;
+        }
+    }
     return *slot;
 }
 
@@ -311,11 +328,6 @@ static void make_formats(book *b)
         format_set_font_size(f, 12);
         format_set_font_color(f, 0x1F3864);
     }
-    if ((f = b->style[CM_RSTYLE_SENTENCE] = new_format(b))) {
-        format_set_text_wrap(f);
-        format_set_align(f, LXW_ALIGN_VERTICAL_TOP);
-        format_set_font_size(f, 11);
-    }
     if ((f = b->style[CM_RSTYLE_MUTED] = new_format(b))) {
         format_set_text_wrap(f);
         format_set_align(f, LXW_ALIGN_VERTICAL_TOP);
@@ -337,18 +349,20 @@ static void make_formats(book *b)
         format_set_bold(f);
         format_set_align(f, LXW_ALIGN_VERTICAL_TOP);
     }
+    /* Styles that look alike share one format (see numfmt in book): a
+       sentence wraps as any wrapped text does, and a flag is an aside. */
     if ((f = b->style[CM_RSTYLE_WRAP] = new_format(b))) {
         format_set_text_wrap(f);
         format_set_align(f, LXW_ALIGN_VERTICAL_TOP);
     }
+    b->style[CM_RSTYLE_SENTENCE] = b->style[CM_RSTYLE_WRAP];
     if ((f = b->style[CM_RSTYLE_ASIDE] = new_format(b)))
         format_set_font_color(f, 0x595959);
     if ((f = b->style[CM_RSTYLE_SOURCE] = new_format(b))) {
         format_set_font_color(f, 0x595959);
         format_set_text_wrap(f);
     }
-    if ((f = b->style[CM_RSTYLE_FLAG] = new_format(b)))
-        format_set_font_color(f, 0x595959);
+    b->style[CM_RSTYLE_FLAG] = b->style[CM_RSTYLE_ASIDE];
     if ((f = b->style[CM_RSTYLE_LINK] = new_format(b))) {
         format_set_underline(f, LXW_UNDERLINE_SINGLE);
         format_set_font_color(f, 0x0563C1);
