@@ -44,8 +44,9 @@ if [ "$quick" != 1 ]; then
     echo "== valgrind memcheck: every unit test and case"
     sh tests/valgrind/run.sh build-check
 
-    echo "== allocation failure: each allocation of a report in turn"
+    echo "== allocation failure: each allocation of a report in turn, then of the long table"
     sh tests/fault/alloc-sweep.sh build-check/citymig build-check/tests/libfailmalloc.so 1
+    sh tests/fault/alloc-sweep.sh build-check/citymig build-check/tests/libfailmalloc.so 1 indicators
 
     echo "== fuzzing: each harness briefly (clang, libFuzzer)"
     cmake -S . -B build-fuzz -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=RelWithDebInfo \

@@ -1,16 +1,31 @@
 #!/bin/sh
-# alloc-sweep.sh CITYMIG SHIM [STEP] - fails each allocation in turn of
-#   citymig report data/wmr2015 -o OUT
+# alloc-sweep.sh CITYMIG SHIM [STEP] [COMMAND] - fails each allocation in
+# turn of
+#   citymig report data/wmr2015 -o OUT                     (COMMAND report,
+#                                                           the default)
+#   citymig indicators data/wmr2015 -o OUT --hits HITS     (indicators: the
+#                                                           table is written
+#                                                           as it is computed)
 # (every STEP-th with STEP > 1) and checks that citymig never crashes, says
 # "out of memory" or another error and exits 70 (or 73/74 when the failed
-# allocation is libxlsxwriter's, which reports it as a write failure), leaves
-# no file at OUT and no temporary file, and frees what it allocated: no
-# more blocks live at exit than in a run without failures. The runs are
-# shared out over the processors (CITYMIG_JOBS, default nproc).
+# allocation is libxlsxwriter's or the C library's stream, which report it
+# as a write failure), leaves no file at OUT (or HITS) and no temporary
+# file, and frees what it allocated: no more blocks live at exit than in a
+# run without failures. The runs are shared out over the processors
+# (CITYMIG_JOBS, default nproc).
 set -u
 bin=$1
 shim=$2
 step=${3:-1}
+command=${4:-report}
+case $command in
+report) outs=out.xlsx ;;
+indicators) outs="out.csv hits.csv" ;;
+*)
+    echo "alloc-sweep: COMMAND must be report or indicators" >&2
+    exit 2
+    ;;
+esac
 jobs=${CITYMIG_JOBS:-$(nproc 2>/dev/null || echo 2)}
 root=$(cd "$(dirname "$0")/../.." && pwd)
 work=$(mktemp -d "${TMPDIR:-/tmp}/citymig-alloc.XXXXXX")
@@ -18,8 +33,14 @@ trap 'rm -rf "$work"' EXIT INT TERM
 cd "$root" || exit 99
 
 run() { # run DIR N: one run failing allocation N (0: none), in DIR
-    CITYMIG_FAIL_ALLOC=$2 LD_PRELOAD=$shim SOURCE_DATE_EPOCH=1700000000 \
-        "$bin" report data/wmr2015 -o "$1/out.xlsx" -q >"$1/stdout" 2>"$1/stderr"
+    if [ "$command" = report ]; then
+        CITYMIG_FAIL_ALLOC=$2 LD_PRELOAD=$shim SOURCE_DATE_EPOCH=1700000000 \
+            "$bin" report data/wmr2015 -o "$1/out.xlsx" -q >"$1/stdout" 2>"$1/stderr"
+    else
+        CITYMIG_FAIL_ALLOC=$2 LD_PRELOAD=$shim \
+            "$bin" indicators data/wmr2015 -o "$1/out.csv" --hits "$1/hits.csv" -q \
+            >"$1/stdout" 2>"$1/stderr"
+    fi
 }
 mkdir "$work/base"
 run "$work/base" 0
@@ -48,8 +69,10 @@ shard() { # shard K: runs N = 1 + (K + i * jobs) * step for i = 0, 1, ...
         0 | 70 | 73 | 74) ;;
         *) problem="exit $code" ;;
         esac
-        [ "$code" != 0 ] && [ -e "$dir/out.xlsx" ] && problem="$problem; a report was left"
-        ls "$dir"/out.xlsx.tmp-* >/dev/null 2>&1 && problem="$problem; a temporary file was left"
+        for out in $outs; do
+            [ "$code" != 0 ] && [ -e "$dir/$out" ] && problem="$problem; $out was left"
+            ls "$dir/$out".tmp-* >/dev/null 2>&1 && problem="$problem; a temporary file was left"
+        done
         [ "$code" != 0 ] && ! grep -q "error" "$dir/stderr" && problem="$problem; no message"
         [ -n "$live" ] && [ "$live" -gt "$base_live" ] &&
             problem="$problem; $((live - base_live)) blocks leaked"
@@ -59,7 +82,9 @@ shard() { # shard K: runs N = 1 + (K + i * jobs) * step for i = 0, 1, ...
                 grep -v '^failmalloc' "$dir/stderr" | head -n 3
             } >>"$dir/problems"
         fi
-        rm -f "$dir/out.xlsx" "$dir"/out.xlsx.tmp-*
+        for out in $outs; do
+            rm -f "$dir/$out" "$dir/$out".tmp-*
+        done
         n=$((n + jobs * step))
     done
 }
@@ -72,5 +97,5 @@ wait
 cat "$work"/shard*/problems >&2
 failed=$(cat "$work"/shard*/problems | grep -c '^alloc-sweep: allocation')
 runs=$(((total + step - 1) / step))
-echo "alloc-sweep: $total allocations, $runs runs (every ${step}th failed in turn): $failed problems"
+echo "alloc-sweep: $command: $total allocations, $runs runs (every ${step}th failed in turn): $failed problems"
 [ "$failed" = 0 ]
