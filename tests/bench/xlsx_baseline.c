@@ -5,7 +5,9 @@
  * against. The benchmark passes the report's own mix, counted in the
  * workbook it wrote: how many cells, how many of them text, and the text's
  * mean length. Text cells are drawn from 5,000 distinct strings of that
- * length, numbers are fractions; ten cells to a row.
+ * length, numbers are fractions; ten cells to a row, and a new sheet
+ * when one is full (Excel's 1,048,576 rows), as the report's tables go on
+ * in parts.
  *
  *   xlsx_baseline CELLS TEXT_CELLS TEXT_LENGTH OUT.xlsx
  */
@@ -47,10 +49,20 @@ int main(int argc, char **argv)
         fprintf(stderr, "xlsx_baseline: cannot create %s\n", argv[4]);
         return 1;
     }
+    const unsigned long long SHEET_CELLS = 10ULL * 1048576; /* cells of a full sheet */
     char text[256];
     unsigned long long written_texts = 0;
     for (unsigned long long i = 0; i < cells; i++) {
-        lxw_row_t row = (lxw_row_t)(i / 10);
+        if (i && i % SHEET_CELLS == 0) {
+            char name[32];
+            snprintf(name, sizeof name, "Cells %llu", i / SHEET_CELLS + 1);
+            ws = workbook_add_worksheet(wb, name);
+            if (!ws) {
+                fprintf(stderr, "xlsx_baseline: cannot add a sheet\n");
+                return 1;
+            }
+        }
+        lxw_row_t row = (lxw_row_t)(i % SHEET_CELLS / 10);
         lxw_col_t col = (lxw_col_t)(i % 10);
         lxw_error e;
         /* Text cells spread evenly over the cells. */
