@@ -2,7 +2,6 @@
  * areas.c - composition and urbanization per areas row, and growth between
  * consecutive years of an area.
  */
-#define _GNU_SOURCE /* qsort_r */
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
@@ -226,28 +225,12 @@ static void eval_growth(engine *e, size_t r0, size_t r1)
 
 /* ---- the walker: the rows of one area at a time ----------------------- */
 
-typedef struct areas_plan {
-    size_t *order; /* rows by area rank, then year */
-    size_t n, at;
-} areas_plan;
-
-static uint32_t areas_next(const engine *e, const void *plan)
-{
-    const areas_plan *p = plan;
-    if (p->at == p->n)
-        return UINT32_MAX;
-    return e->rank[e->ds->areas->cols[CM_AREAS_AREA_ID].v.text[p->order[p->at]]];
-}
-
 /* The rows of the next area: each row, then growth between its
    consecutive years. */
 static void areas_eval(engine *e, void *plan)
 {
-    areas_plan *p = plan;
-    const uint32_t *area = e->ds->areas->cols[CM_AREAS_AREA_ID].v.text;
-    size_t from = p->at, to = from + 1;
-    while (to < p->n && area[p->order[to]] == area[p->order[from]])
-        to++;
+    row_order *p = plan;
+    size_t from = p->at, to = row_order_area_end(p);
     for (size_t i = from; i < to && e->status == CM_OK; i++)
         eval_area(e, p->order[i]);
     for (size_t i = from + 1; i < to && e->status == CM_OK; i++)
@@ -255,28 +238,11 @@ static void areas_eval(engine *e, void *plan)
     p->at = to;
 }
 
-static void areas_free(void *plan)
-{
-    areas_plan *p = plan;
-    if (p)
-        free(p->order);
-    free(p);
-}
-
 cm_status areas_walker(engine *e, walker *w)
 {
-    const cm_table *t = e->ds->areas;
-    areas_plan *p = calloc(1, sizeof *p);
-    if (p)
-        p->order = malloc((t->nrows + 1) * sizeof *p->order);
-    if (!p || !p->order) {
-        areas_free(p);
+    row_order *p = row_order_new(e, e->ds->areas, CM_AREAS_AREA_ID, cmp_rows_by_area_year);
+    if (!p)
         return CM_ERR_NOMEM;
-    }
-    for (size_t r = 0; r < t->nrows; r++)
-        p->order[r] = r;
-    qsort_r(p->order, t->nrows, sizeof *p->order, cmp_rows_by_area_year, e);
-    p->n = t->nrows;
-    *w = (walker){p, areas_next, areas_eval, areas_free};
+    *w = (walker){p, row_order_next, areas_eval, row_order_free};
     return CM_OK;
 }

@@ -10,7 +10,6 @@
  * counts (with two origins, the top share and its denominator give the
  * other), so one small origin suppresses them all.
  */
-#define _GNU_SOURCE /* qsort_r */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -179,62 +178,25 @@ static void eval_diversity(engine *e, const size_t *order, size_t from, size_t t
     put_ratio(e, &so, "top_origin_share", in_known(top, "top origin's count"), total, 100);
 }
 
-/* The walker: the stock rows of one area at a time, by year. */
-typedef struct stocks_plan {
-    size_t *order;
-    size_t n, at;
-} stocks_plan;
-
-static uint32_t stocks_next(const engine *e, const void *plan)
-{
-    const stocks_plan *p = plan;
-    if (p->at == p->n)
-        return UINT32_MAX;
-    return e->rank[e->ds->stocks->cols[CM_STOCKS_AREA_ID].v.text[p->order[p->at]]];
-}
-
+/* The walker: the stock rows of one area at a time, a group per year. */
 static void stocks_eval(engine *e, void *plan)
 {
-    stocks_plan *p = plan;
-    const cm_table *t = e->ds->stocks;
-    const uint32_t *area = t->cols[CM_STOCKS_AREA_ID].v.text;
-    const int32_t *year = t->cols[CM_STOCKS_YEAR].v.year;
-    const size_t *order = p->order;
-    size_t from = p->at, i = from + 1;
-    for (; e->status == CM_OK; i++) {
-        bool same_area = i < p->n && area[order[i]] == area[order[from]];
-        if (!same_area || year[order[i]] != year[order[from]]) {
-            eval_diversity(e, order, from, i);
+    row_order *p = plan;
+    const int32_t *year = e->ds->stocks->cols[CM_STOCKS_YEAR].v.year;
+    size_t to = row_order_area_end(p);
+    for (size_t from = p->at, i = from + 1; i <= to && e->status == CM_OK; i++)
+        if (i == to || year[p->order[i]] != year[p->order[from]]) {
+            eval_diversity(e, p->order, from, i);
             from = i;
         }
-        if (!same_area)
-            break;
-    }
-    p->at = i < p->n ? i : p->n;
-}
-
-static void stocks_free(void *plan)
-{
-    stocks_plan *p = plan;
-    if (p)
-        free(p->order);
-    free(p);
+    p->at = to;
 }
 
 cm_status stocks_walker(engine *e, walker *w)
 {
-    const cm_table *t = e->ds->stocks;
-    stocks_plan *p = calloc(1, sizeof *p);
-    if (p)
-        p->order = malloc((t->nrows + 1) * sizeof *p->order);
-    if (!p || !p->order) {
-        stocks_free(p);
+    row_order *p = row_order_new(e, e->ds->stocks, CM_STOCKS_AREA_ID, cmp_stock_rows);
+    if (!p)
         return CM_ERR_NOMEM;
-    }
-    for (size_t r = 0; r < t->nrows; r++)
-        p->order[r] = r;
-    qsort_r(p->order, t->nrows, sizeof *p->order, cmp_stock_rows, e);
-    p->n = t->nrows;
-    *w = (walker){p, stocks_next, stocks_eval, stocks_free};
+    *w = (walker){p, row_order_next, stocks_eval, row_order_free};
     return CM_OK;
 }

@@ -2,6 +2,7 @@
  * engine.c - inputs and results shared by the evaluators: states of
  * inputs, their precedence, and the one function that flags a result.
  */
+#define _GNU_SOURCE /* qsort_r */
 #include "engine.h"
 
 #include <inttypes.h>
@@ -281,4 +282,50 @@ void mark_from_published(engine *e, cm_result *r, const char *what)
 {
     if (r && r->flag == CM_FLAG_OK)
         note(e, r, "computed from the published %s", what);
+}
+
+/* ---- rows in the order of their areas --------------------------------- */
+
+row_order *row_order_new(engine *e, const cm_table *t, size_t area_col,
+                         int (*cmp)(const void *, const void *, void *))
+{
+    row_order *p = calloc(1, sizeof *p);
+    if (p)
+        p->order = malloc((t->nrows + 1) * sizeof *p->order);
+    if (!p || !p->order) {
+        row_order_free(p);
+        return NULL;
+    }
+    for (size_t r = 0; r < t->nrows; r++)
+        p->order[r] = r;
+    qsort_r(p->order, t->nrows, sizeof *p->order, cmp, e);
+    p->t = t;
+    p->area_col = area_col;
+    p->n = t->nrows;
+    return p;
+}
+
+uint32_t row_order_next(const engine *e, const void *plan)
+{
+    const row_order *p = plan;
+    if (p->at == p->n)
+        return UINT32_MAX;
+    return e->rank[p->t->cols[p->area_col].v.text[p->order[p->at]]];
+}
+
+size_t row_order_area_end(const row_order *p)
+{
+    const uint32_t *area = p->t->cols[p->area_col].v.text;
+    size_t end = p->at + 1;
+    while (end < p->n && area[p->order[end]] == area[p->order[p->at]])
+        end++;
+    return end;
+}
+
+void row_order_free(void *plan)
+{
+    row_order *p = plan;
+    if (p)
+        free(p->order);
+    free(p);
 }

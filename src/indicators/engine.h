@@ -164,6 +164,25 @@ typedef struct walker {
     void (*free)(void *plan);
 } walker;
 
+/* The rows of a table by the rank of their area (and then as cmp orders
+   them; qsort_r, the engine as its context), with a cursor: the plan of
+   the walkers of areas and stocks (engine.c). */
+typedef struct row_order {
+    const cm_table *t;
+    size_t area_col;
+    size_t *order;
+    size_t n, at;
+} row_order;
+
+/* NULL when out of memory. */
+row_order *row_order_new(engine *e, const cm_table *t, size_t area_col,
+                         int (*cmp)(const void *, const void *, void *));
+/* A walker's next: the rank of the area of the row at the cursor. */
+uint32_t row_order_next(const engine *e, const void *plan);
+/* The end of the rows of the area at the cursor. */
+size_t row_order_area_end(const row_order *p);
+void row_order_free(void *plan);
+
 cm_status areas_walker(engine *e, walker *w);
 cm_status flows_walker(engine *e, walker *w);
 cm_status stocks_walker(engine *e, walker *w);

@@ -215,9 +215,9 @@ static lxw_format *value_format(book *b, const cm_rcell *c)
     *slot = new_format(b);
     if (*slot) {
         format_set_num_format(*slot, fmt);
-        if (b->nnumfmt < sizeof b->numfmt / sizeof b->numfmt[0] &&
-            strlen(fmt) < sizeof b->numfmt[0].code) {
-            strcpy(b->numfmt[b->nnumfmt].code, fmt);
+        size_t len = strlen(fmt);
+        if (b->nnumfmt < sizeof b->numfmt / sizeof b->numfmt[0] && len < sizeof b->numfmt[0].code) {
+            memcpy(b->numfmt[b->nnumfmt].code, fmt, len + 1);
             b->numfmt[b->nnumfmt++].f = *slot;
         }
     }

@@ -39,21 +39,9 @@ measure() {
         END { printf "%s %s %s\n", name, t[int((n + 1) / 2)], m }'
 }
 
-# The cells of a workbook: how many (<c> elements of its sheets), how many
-# of them text, and the text's mean length in bytes.
+# The cells of a workbook: how many, how many text, their mean length.
 cells() {
-    "$py" -c '
-import re, sys, zipfile
-z = zipfile.ZipFile(sys.argv[1])
-cells = texts = length = 0
-for n in z.namelist():
-    if n.startswith("xl/worksheets/sheet"):
-        d = z.read(n)
-        cells += len(re.findall(rb"<c ", d))
-        t = re.findall(rb"<is><t[^>]*>(.*?)</t></is>", d)
-        texts += len(t)
-        length += sum(len(x) for x in t)
-print(cells, texts, round(length / texts) if texts else 5)' "$1"
+    "$py" "$here/cells.py" "$1"
 }
 
 # Debian's python3, where the Debian packages are.

@@ -151,21 +151,9 @@ if [ "$have_duckdb" = yes ] &&
 fi
 [ "$have_duckdb" = yes ] || echo "DuckDB not measured: $duckdb_why" >&2
 
-# The cells of a workbook: how many (<c> elements of its sheets), how many
-# of them text, and the text's mean length in bytes (as in flows.sh).
+# The cells of a workbook: how many, how many text, their mean length.
 cells() {
-    "$py" -c '
-import re, sys, zipfile
-z = zipfile.ZipFile(sys.argv[1])
-cells = texts = length = 0
-for n in z.namelist():
-    if n.startswith("xl/worksheets/sheet"):
-        d = z.read(n)
-        cells += len(re.findall(rb"<c ", d))
-        t = re.findall(rb"<is><t[^>]*>(.*?)</t></is>", d)
-        texts += len(t)
-        length += sum(len(x) for x in t)
-print(cells, texts, min(max(round(length / texts) if texts else 5, 5), 200))' "$1"
+    "$py" "$here/cells.py" "$1"
 }
 
 # Before the rounds: each shape's main file and rows, and its report's cell
