@@ -11,27 +11,6 @@
 
 /* ---- composition, urbanization --------------------------------------- */
 
-/* The foreign-born share of an areas row as a fraction: computed, or the
-   published share where the computed one lacks an input (foreign_born or
-   the population). *published says which. */
-static in_val fb_fraction(const engine *e, size_t row, bool *published)
-{
-    const cm_table *t = e->ds->areas;
-    *published = false;
-    in_val fb = area_count(e, row, CM_AREAS_FOREIGN_BORN);
-    in_val pop = area_count(e, row, CM_AREAS_POPULATION);
-    in_val x = in_combine(fb, pop, 0);
-    if (row != SIZE_MAX && x.st == IN_MISSING &&
-        t->cols[CM_AREAS_FOREIGN_BORN_SHARE].present[row]) {
-        *published = true;
-        return in_known(t->cols[CM_AREAS_FOREIGN_BORN_SHARE].v.percent[row] / 100.0,
-                        "foreign_born_share");
-    }
-    if (x.st == IN_OK)
-        x.v = pop.v == 0 ? NAN : fb.v / pop.v;
-    return x;
-}
-
 static void put_fb_share(engine *e, const subject *s, size_t row, in_val fb, in_val pop)
 {
     const cm_table *t = e->ds->areas;
@@ -59,8 +38,8 @@ static void put_location_quotient(engine *e, const subject *s, size_t row, size_
     if (!r)
         return;
     bool pub_a = false, pub_b = false;
-    in_val a = fb_fraction(e, row, &pub_a);
-    in_val b = prow == SIZE_MAX ? in_missing(why_no_parent) : fb_fraction(e, prow, &pub_b);
+    in_val a = area_fb_fraction(e, row, &pub_a);
+    in_val b = prow == SIZE_MAX ? in_missing(why_no_parent) : area_fb_fraction(e, prow, &pub_b);
     in_val x = in_combine(a, b, 0);
     const char *why = !isfinite(a.v)   ? "population is 0"
                       : !isfinite(b.v) ? "the parent's population is 0"

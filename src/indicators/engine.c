@@ -61,6 +61,27 @@ in_val area_count(const engine *e, size_t row, size_t col)
     return x;
 }
 
+/* The foreign-born share of an areas row as a fraction: computed, or the
+   published share where the computed one lacks an input (foreign_born or
+   the population). *published says which. */
+in_val area_fb_fraction(const engine *e, size_t row, bool *published)
+{
+    const cm_table *t = e->ds->areas;
+    *published = false;
+    in_val fb = area_count(e, row, CM_AREAS_FOREIGN_BORN);
+    in_val pop = area_count(e, row, CM_AREAS_POPULATION);
+    in_val x = in_combine(fb, pop, 0);
+    if (row != SIZE_MAX && x.st == IN_MISSING &&
+        t->cols[CM_AREAS_FOREIGN_BORN_SHARE].present[row]) {
+        *published = true;
+        return in_known(t->cols[CM_AREAS_FOREIGN_BORN_SHARE].v.percent[row] / 100.0,
+                        "foreign_born_share");
+    }
+    if (x.st == IN_OK)
+        x.v = pop.v == 0 ? NAN : fb.v / pop.v;
+    return x;
+}
+
 /* The rank of a state in the precedence: the higher, the more it says. An
    inexact sum cannot be used at all, like a missing one. */
 int in_rank(in_state st)

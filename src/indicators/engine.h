@@ -9,7 +9,8 @@
  *
  *   missing > suppressed > inconsistent > div0 > ok
  *
- * Each scope has its own file: areas.c (composition and growth), flowcells.c
+ * Each scope has its own file: areas.c (composition and growth),
+ * segregation.c (a city over its districts), flowcells.c
  * (flows resolved per cell, and their disclosure control), flowind.c (flow
  * indicators per area and per system), diversity.c, services.c; sort.c
  * orders the results; compute.c runs them area by area.
@@ -78,6 +79,10 @@ in_val in_sum(double v, const char *name);
 in_val in_count(const engine *e, bool present, int64_t v, const char *name);
 /* A count column of an areas row (row SIZE_MAX: no row). */
 in_val area_count(const engine *e, size_t row, size_t col);
+/* The foreign-born share of an areas row as a fraction: computed, or the
+   published share where the computed one lacks an input (foreign_born or
+   the population); *published says which. NAN when the population is 0. */
+in_val area_fb_fraction(const engine *e, size_t row, bool *published);
 /* The rank of a state in the precedence: the higher, the more it says. */
 int in_rank(in_state st);
 /* The worse of two inputs by the precedence above, carrying value v. */
@@ -187,6 +192,7 @@ cm_status areas_walker(engine *e, walker *w);
 cm_status flows_walker(engine *e, walker *w);
 cm_status stocks_walker(engine *e, walker *w);
 cm_status services_walker(engine *e, walker *w);
+cm_status segregation_walker(engine *e, walker *w);
 
 /* ---- order (sort.c) ---- */
 

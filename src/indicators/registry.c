@@ -20,6 +20,14 @@
 #define IDX  CM_UNIT_INDEX
 #define PP   CM_UNIT_PP
 
+/* What holds of every segregation index. */
+#define SEG_EDGES                                                                                  \
+    "Missing when any district of the city in that year lacks foreign_born (and a published "      \
+    "share) or population: never a sum over the districts that happen to have them. div0 "         \
+    "with fewer than two districts, or when the districts hold no foreign-born or no natives. "    \
+    "Suppressed when a district's count is below --min-count. Computed from a published "          \
+    "foreign_born_share, it stays ok and says so."
+
 #define NEEDS_POP "Empty (missing) without population; div0 when population is 0."
 
 static const cm_indicator_def defs[] = {
@@ -127,6 +135,37 @@ static const cm_indicator_def defs[] = {
     {"growth_residual_pct", "Unexplained growth as % of the population change", PCT,
      CM_SCOPE_GROWTH, "100 * residual / (P_t - P_t0)", "all of the above",
      "Missing when any component is missing; div0 when the population did not change."},
+
+    /* Residential segregation: a city over its districts (areas of level
+       district whose parent_id is the city), per year */
+    {"seg_districts", "Districts the segregation indices cover", CNT, CM_SCOPE_SEGREGATION,
+     "n = the areas of level district whose parent_id is the city, in the year",
+     "areas: level, parent_id",
+     "Rows only for cities that districts name as their parent_id in that year (the city "
+     "needs no row of its own). Always ok: it counts the districts, whatever their values."},
+    {"seg_dissimilarity", "Index of dissimilarity, foreign-born and natives (Duncan & Duncan)", IDX,
+     CM_SCOPE_SEGREGATION, "0.5 * sum over districts of |fb_i / FB - nb_i / NB|",
+     "areas of the districts: foreign_born (or foreign_born_share), population; nb_i = "
+     "population_i - fb_i, FB and NB their sums over the districts",
+     SEG_EDGES " From 0 (both groups spread alike) to 1 (no district holds both): the share of "
+               "either group that would have to move for the two to be spread alike."},
+    {"seg_isolation", "Isolation of the foreign-born (Bell's P*)", IDX, CM_SCOPE_SEGREGATION,
+     "sum over districts of (fb_i / FB) * (fb_i / t_i), t_i = population_i", "as seg_dissimilarity",
+     SEG_EDGES
+     " The share of foreign-born in the district of the average foreign-born "
+     "resident; it rises with the city's foreign-born share as well as with segregation. A "
+     "district of population 0 adds nothing."},
+    {"seg_exposure", "Exposure of the foreign-born to natives (Bell's P*)", IDX,
+     CM_SCOPE_SEGREGATION, "sum over districts of (fb_i / FB) * (nb_i / t_i)",
+     "as seg_dissimilarity",
+     SEG_EDGES " The share of natives in the district of the average foreign-born resident; "
+               "seg_isolation + seg_exposure = 1."},
+    {"seg_theil_h", "Entropy index of segregation (Theil's H)", IDX, CM_SCOPE_SEGREGATION,
+     "sum over districts of t_i * (E - E_i) / (T * E), E = -(p ln p + (1 - p) ln(1 - p)) with "
+     "p = FB / T, E_i likewise with p_i = fb_i / t_i",
+     "as seg_dissimilarity",
+     SEG_EDGES " From 0 (every district has the city's mix) to 1 (no district holds both); "
+               "0 ln 0 is taken as 0."},
 
     /* Flows per area, year and kind (internal, international, all) */
     {"inflow", "Arrivals", CNT, CM_SCOPE_FLOW, "sum of count where destination = area",
@@ -337,11 +376,14 @@ const char *cm_unit_str(cm_unit unit)
 
 const char *cm_scope_str(cm_scope scope)
 {
-    static const char *const names[] = {
-        "area and year",           "area, between consecutive years",
-        "area, year and kind",     "the zones of an internal system, and a year",
-        "area and year (stocks)",  "area, year and service",
-        "area and year (services)"};
+    static const char *const names[] = {"area and year",
+                                        "area, between consecutive years",
+                                        "city and year, over its districts",
+                                        "area, year and kind",
+                                        "the zones of an internal system, and a year",
+                                        "area and year (stocks)",
+                                        "area, year and service",
+                                        "area and year (services)"};
     _Static_assert(sizeof names / sizeof names[0] == CM_SCOPE_COUNT_, "scope names");
     return (unsigned)scope < CM_SCOPE_COUNT_ ? names[scope] : "?";
 }

@@ -2,7 +2,8 @@
  * cover.c - the first sheet: the publication's title, its reference
  * period, and what matters in sentences. The headline figures of the
  * largest area (the nation before its states) in one reference year; the
- * areas that lead; where people moved; the largest gaps in access to
+ * areas that lead; where people moved; how unevenly the foreign-born
+ * settle over a city's districts; the largest gaps in access to
  * services; and the conference's conclusions that fired, each counted once
  * per area and year, with the areas. Rules with no hit come last, muted.
  */
@@ -537,6 +538,62 @@ static void services(cm_report *r, rlist *l, uint32_t top, int32_t top_year)
     free(p);
 }
 
+/* Where migrants settle: each city's dissimilarity over its districts in
+   its latest year, the most uneven first. */
+static void segregation(cm_report *r, rlist *l)
+{
+    const rctx *x = &r->priv->x;
+    const cm_results *res = x->res;
+    int dis = cm_indicator_find("seg_dissimilarity"), iso = cm_indicator_find("seg_isolation"),
+        nd = cm_indicator_find("seg_districts");
+    pick *p = malloc((res->count + 1) * sizeof *p);
+    if (!p) {
+        rp_nomem(r);
+        return;
+    }
+    size_t n = 0;
+    for (size_t i = 0; i < res->count; i++)
+        if (res->items[i].indicator == dis && rp_has_value(&res->items[i]))
+            p[n++] = (pick){&res->items[i], res->items[i].value};
+    /* One per city: its latest year. */
+    qsort(p, n, sizeof *p, by_area_latest);
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        if (m == 0 || p[m - 1].r->area != p[i].r->area)
+            p[m++] = p[i];
+    if (m) {
+        qsort(p, m, sizeof *p, by_key_desc);
+        sentence(r, l, CM_RSTYLE_HEADING, "Where migrants settle");
+        char buf[1024], where[256], more[256];
+        for (size_t i = 0; i < m && i < LIST_MAX; i++) {
+            const cm_result *c = p[i].r;
+            place(x, c->area, c->year, where, sizeof where);
+            const cm_result *k = find(x, c->area, c->year, nd, CM_KIND_NONE, 0);
+            const cm_result *s = find(x, c->area, c->year, iso, CM_KIND_NONE, 0);
+            more[0] = 0;
+            if (s)
+                snprintf(more, sizeof more,
+                         " The average foreign-born resident lived in a district where %.0f%% "
+                         "of residents were foreign-born.",
+                         100 * s->value);
+            snprintf(buf, sizeof buf,
+                     "%s (%d): an index of dissimilarity of %.2f over %.0f districts: %.0f%% of "
+                     "the foreign-born (or of natives) would have to move for the two to be "
+                     "spread alike.%s",
+                     where, (int)c->year, c->value, k ? k->value : 0, 100 * c->value, more);
+            buf[0] = (char)(buf[0] >= 'a' && buf[0] <= 'z' ? buf[0] - 32 : buf[0]);
+            sentence(r, l, CM_RSTYLE_SENTENCE, buf);
+        }
+        if (m > LIST_MAX) {
+            snprintf(buf, sizeof buf, "The Segregation sheet has all %zu cities, and every year.",
+                     m);
+            sentence(r, l, CM_RSTYLE_SENTENCE, buf);
+        }
+        blank(r, l);
+    }
+    free(p);
+}
+
 /* A rule's name from its id: "super-diversity" reads "Super-diversity". */
 static void rule_name(const char *id, char *buf, size_t size)
 {
@@ -690,6 +747,7 @@ void rp_cover(cm_report *r)
     else
         blank(r, l);
     flows(r, l);
+    segregation(r, l);
     services(r, l, top, year);
     conclusions(r, l);
     sentence(r, l, CM_RSTYLE_HEADING, "About these figures");

@@ -1,5 +1,6 @@
 /*
- * tables.c - the data tables: Areas, Flows, Diversity and Services.
+ * tables.c - the data tables: Areas, Segregation, Flows, Diversity and
+ * Services.
  *
  * A table's rows are walked from the sorted results as they are written
  * (never copied): a row is one subject (an area and year; an area, year
@@ -17,7 +18,7 @@
 
 #include "citymig/table.h"
 
-enum { T_AREAS, T_FLOWS, T_DIVERSITY, T_SERVICES, T_COUNT };
+enum { T_AREAS, T_SEGREGATION, T_FLOWS, T_DIVERSITY, T_SERVICES, T_COUNT };
 
 enum { COL_KEY, COL_VALUE, COL_FLAG };
 
@@ -65,6 +66,19 @@ static const table_def tdefs[T_COUNT] = {
      1,
      "Population, foreign-born and internal migrants, urban share and growth, one row per area "
      "and year"},
+    {"Segregation",
+     {CM_SCOPE_SEGREGATION, CM_SCOPE_SEGREGATION},
+     {K_AREA_ID, K_NAME, K_YEAR},
+     3,
+     3,
+     "Residential segregation of the foreign-born and natives across each city's districts, by "
+     "city and year",
+     "One row per city and year, over the districts that name it as their parent. Dissimilarity "
+     "and Theil's H run from 0 (both groups spread alike over the districts) to 1 (no district "
+     "holds both).",
+     {CM_TABLE_AREAS},
+     1,
+     "How unevenly the foreign-born and natives are spread over each city's districts"},
     {"Flows",
      {CM_SCOPE_FLOW, CM_SCOPE_SYSTEM},
      {K_AREA_ID, K_NAME, K_YEAR, K_KIND},
@@ -268,6 +282,12 @@ static bool next_full(dcursor *d)
             put_results(d, gf, gt);
             return true;
         }
+        case T_SEGREGATION:
+            if (!rp_group_has(res, i, j, CM_SCOPE_SEGREGATION))
+                continue;
+            put_keys(d, first, 0, 0);
+            put_results(d, i, j);
+            return true;
         case T_FLOWS:
             if (first->kind == CM_KIND_NONE)
                 continue;

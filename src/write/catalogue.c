@@ -11,6 +11,7 @@
 static const char *const section_titles[CM_SCOPE_COUNT_] = {
     "Composition and urbanization (per area and year)",
     "Growth (per area, between consecutive years)",
+    "Residential segregation (per city and year, over its districts)",
     "Flows (per area, year and kind)",
     "Flows, system level (per year, over the zones of an internal system)",
     "Diversity of origins (per area and year, from stocks)",

@@ -1,6 +1,6 @@
 /*
  * test_catalogue.c - every indicator of the registry, in four datasets
- * worked out by hand:
+ * worked out by hand (four more of districts for the segregation indices):
  *
  *   FULL   every input present: the expected value of each indicator
  *   ZERO   zero denominators: div0
@@ -95,7 +95,16 @@ static const char empty_flows[] = "year,origin,destination,kind,count\n"
 static const char empty_services[] = "area_id,year,service,group,population,with_access\n"
                                      "A,2011,health,migrant,,\n";
 
-enum { FULL, ZERO, EMPTY, SMALL, NSETS };
+/* The segregation of a city over its districts has its own four sets:
+   districts in the sets above would become the finest level, and so the
+   zones of their internal system. City A: A1 200 foreign-born of 400,
+   A2 100 of 600. */
+static const char seg_header[] = "area_id,level,parent_id,year,population,foreign_born\n";
+static const char seg_full[] = "A1,district,A,2011,400,200\nA2,district,A,2011,600,100\n";
+static const char seg_zero[] = "A1,district,A,2011,400,0\nA2,district,A,2011,600,0\n";
+static const char seg_empty[] = "A1,district,A,2011,400,\nA2,district,A,2011,600,100\n";
+
+enum { FULL, ZERO, EMPTY, SMALL, NSETS, SEG = NSETS };
 
 typedef struct set {
     char dir[256];
@@ -103,7 +112,7 @@ typedef struct set {
     cm_results results;
 } set;
 
-static set sets[NSETS];
+static set sets[2 * NSETS];
 
 static void write_file(const char *dir, const char *name, const char *text)
 {
@@ -142,6 +151,12 @@ static int setup(void **state)
     make_set(&sets[ZERO], zero_areas, zero_stocks, zero_flows, zero_services, 0);
     make_set(&sets[EMPTY], empty_areas, NULL, empty_flows, empty_services, 0);
     make_set(&sets[SMALL], full_areas, full_stocks, full_flows, full_services, 100000);
+    static char seg[4][256];
+    const char *const seg_sets[] = {seg_full, seg_zero, seg_empty, seg_full};
+    for (int i = 0; i < NSETS; i++) {
+        snprintf(seg[i], sizeof seg[i], "%s%s", seg_header, seg_sets[i]);
+        make_set(&sets[SEG + i], seg[i], NULL, NULL, NULL, i == SMALL ? 100000 : 0);
+    }
     return 0;
 }
 
@@ -149,7 +164,7 @@ static int teardown(void **state)
 {
     (void)state;
     static const char *const files[] = {"areas.csv", "stocks.csv", "flows.csv", "services.csv"};
-    for (int i = 0; i < NSETS; i++) {
+    for (int i = 0; i < 2 * NSETS; i++) {
         char path[sizeof sets[i].dir + 16];
         for (size_t f = 0; f < 4; f++) {
             if (snprintf(path, sizeof path, "%s/%s", sets[i].dir, files[f]) < (int)sizeof path)
@@ -208,6 +223,13 @@ static const line table[] = {
     {"growth_residual", 115, NA("a difference has no denominator"), AT("A"), true, NULL},
     {"growth_residual_rate", 115, AT("A"), AT("A"), true, NULL},
     {"growth_residual_pct", 115, AT("A"), AT("A"), true, NULL},
+    /* segregation of A over its districts (sets of their own, above) */
+    {"seg_districts", 2, NA("a count has no denominator"),
+     NA("it counts the districts, whatever their values"), false, NULL},
+    {"seg_dissimilarity", 8.0 / 21, AT("A"), AT("A"), true, NULL},
+    {"seg_isolation", 7.0 / 18, AT("A"), AT("A"), true, NULL},
+    {"seg_exposure", 11.0 / 18, AT("A"), AT("A"), true, NULL},
+    {"seg_theil_h", 0.10357243711623397, AT("A"), AT("A"), true, NULL},
     /* flows of A, internal, 2011: in 40 (all women), out 120 */
     {"inflow", 40, NA("a sum has no denominator"), AT("A"), true, NULL},
     {"outflow", 120, NA("a sum has no denominator"), AT("B"), true, NULL},
@@ -282,7 +304,9 @@ static void check(const line *l, int which, const char *area, cm_flag flag, doub
                   const char *service)
 {
     static const char *const names[] = {"FULL", "ZERO", "EMPTY", "SMALL"};
-    const set *s = &sets[which];
+    size_t ndefs;
+    bool seg = cm_indicator_defs(&ndefs)[cm_indicator_find(l->id)].scope == CM_SCOPE_SEGREGATION;
+    const set *s = &sets[seg ? SEG + which : which];
     const cm_result *r = find(s, l->id, area, service);
     if (!r) {
         print_error("%s: no result for %s in %s\n", names[which], l->id, area);

@@ -1,0 +1,191 @@
+/*
+ * segregation.c - residential segregation of the foreign-born and natives
+ * across a city's districts, per city and year.
+ *
+ * A city's districts are the areas rows of level district whose parent_id
+ * is the city, in the same year. The indices are computed over all of them
+ * or not at all: one district without its counts makes every index of the
+ * city and year missing (a sum over the districts that happen to be there
+ * would describe another city), and one suppressed count suppresses them
+ * (with the others shown, the indices would give it back).
+ */
+#define _GNU_SOURCE /* qsort_r */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "engine.h"
+
+/* The district rows, by the rank of their parent, year, rank of the
+   district; a cursor. */
+typedef struct seg_plan {
+    size_t *rows;
+    size_t n, at;
+} seg_plan;
+
+static int cmp_districts(const void *a, const void *b, void *ctx)
+{
+    const engine *e = ctx;
+    const cm_table *t = e->ds->areas;
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    uint32_t px = e->rank[t->cols[CM_AREAS_PARENT_ID].v.text[x]],
+             py = e->rank[t->cols[CM_AREAS_PARENT_ID].v.text[y]];
+    if (px != py)
+        return px < py ? -1 : 1;
+    int32_t yx = t->cols[CM_AREAS_YEAR].v.year[x], yy = t->cols[CM_AREAS_YEAR].v.year[y];
+    if (yx != yy)
+        return yx < yy ? -1 : 1;
+    uint32_t ax = e->rank[t->cols[CM_AREAS_AREA_ID].v.text[x]],
+             ay = e->rank[t->cols[CM_AREAS_AREA_ID].v.text[y]];
+    return ax < ay ? -1 : ax > ay;
+}
+
+static const char *const ids[] = {"seg_dissimilarity", "seg_isolation", "seg_exposure",
+                                  "seg_theil_h"};
+enum { N_IDS = sizeof ids / sizeof ids[0] };
+
+/* -(p ln p + (1 - p) ln(1 - p)), with 0 ln 0 = 0. */
+static double entropy2(double p)
+{
+    double h = 0;
+    if (p > 0)
+        h -= p * log(p);
+    if (p < 1)
+        h -= (1 - p) * log(1 - p);
+    return h;
+}
+
+/* One district's foreign-born and population. */
+typedef struct district {
+    double fb, t;
+} district;
+
+/* The city and year of rows[from..to). */
+static void eval_city(engine *e, const size_t *rows, size_t from, size_t to, district *d)
+{
+    const cm_table *t = e->ds->areas;
+    subject s = {.area = t->cols[CM_AREAS_PARENT_ID].v.text[rows[from]],
+                 .year = t->cols[CM_AREAS_YEAR].v.year[rows[from]],
+                 .kind = CM_KIND_NONE};
+    size_t n = to - from;
+    put_count(e, &s, "seg_districts", in_known((double)n, "districts"));
+
+    in_val x = in_known(0, "");
+    bool published = false;
+    char why[256];
+    double fb_sum = 0, t_sum = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t row = rows[from + i];
+        bool pub = false;
+        in_val pop = area_count(e, row, CM_AREAS_POPULATION);
+        in_val frac = area_fb_fraction(e, row, &pub);
+        in_val both = in_combine(pop, frac, 0);
+        if (in_rank(both.st) > in_rank(x.st)) {
+            snprintf(why, sizeof why, "%s of district %s", both.name,
+                     cm_strpool_str(e->ds->pool, t->cols[CM_AREAS_AREA_ID].v.text[row]));
+            x = both;
+            x.name = why;
+        }
+        x.marks |= both.marks;
+        if (both.st != IN_OK)
+            continue;
+        published |= pub;
+        d[i].t = pop.v;
+        d[i].fb = pub ? frac.v * pop.v : (double)t->cols[CM_AREAS_FOREIGN_BORN].v.count[row];
+        fb_sum += d[i].fb;
+        t_sum += d[i].t;
+    }
+    if (x.st == IN_OK) {
+        in_val total = in_sum(t_sum, "the districts' population");
+        total.marks = x.marks;
+        x = total;
+    }
+
+    double nb_sum = t_sum - fb_sum;
+    const char *div0 = n < 2         ? "fewer than two districts"
+                       : fb_sum <= 0 ? "the districts have no foreign-born residents"
+                       : nb_sum <= 0 ? "the districts have no native residents"
+                                     : NULL;
+    double v[N_IDS] = {NAN, NAN, NAN, NAN};
+    if (x.st == IN_OK && !div0) {
+        double p = fb_sum / t_sum, big_e = entropy2(p);
+        double dis = 0, iso = 0, expo = 0, theil = 0;
+        for (size_t i = 0; i < n; i++) {
+            double nb = d[i].t - d[i].fb;
+            dis += fabs(d[i].fb / fb_sum - nb / nb_sum);
+            if (d[i].t > 0) {
+                iso += d[i].fb / fb_sum * (d[i].fb / d[i].t);
+                expo += d[i].fb / fb_sum * (nb / d[i].t);
+                theil += d[i].t * (big_e - entropy2(d[i].fb / d[i].t));
+            }
+        }
+        v[0] = dis / 2;
+        v[1] = iso;
+        v[2] = expo;
+        v[3] = theil / (t_sum * big_e);
+    }
+    for (size_t k = 0; k < N_IDS; k++) {
+        cm_result *r = emit(e, &s, ids[k]);
+        if (r && decide(e, r, x, v[k], div0) && published)
+            mark_from_published(e, r, "foreign_born_share");
+    }
+}
+
+/* The walker: the districts of one city at a time, a group per year. */
+static uint32_t seg_next(const engine *e, const void *plan)
+{
+    const seg_plan *p = plan;
+    if (p->at == p->n)
+        return UINT32_MAX;
+    return e->rank[e->ds->areas->cols[CM_AREAS_PARENT_ID].v.text[p->rows[p->at]]];
+}
+
+static void seg_eval(engine *e, void *plan)
+{
+    seg_plan *p = plan;
+    const cm_table *t = e->ds->areas;
+    const uint32_t *parent = t->cols[CM_AREAS_PARENT_ID].v.text;
+    const int32_t *year = t->cols[CM_AREAS_YEAR].v.year;
+    size_t to = p->at + 1;
+    while (to < p->n && parent[p->rows[to]] == parent[p->rows[p->at]])
+        to++;
+    district *d = malloc((to - p->at) * sizeof *d);
+    if (!d) {
+        e->status = CM_ERR_NOMEM;
+        return;
+    }
+    for (size_t from = p->at, i = from + 1; i <= to && e->status == CM_OK; i++)
+        if (i == to || year[p->rows[i]] != year[p->rows[from]]) {
+            eval_city(e, p->rows, from, i, d);
+            from = i;
+        }
+    free(d);
+    p->at = to;
+}
+
+static void seg_free(void *plan)
+{
+    seg_plan *p = plan;
+    if (p)
+        free(p->rows);
+    free(p);
+}
+
+cm_status segregation_walker(engine *e, walker *w)
+{
+    const cm_table *t = e->ds->areas;
+    seg_plan *p = calloc(1, sizeof *p);
+    if (p)
+        p->rows = malloc((t->nrows + 1) * sizeof *p->rows);
+    if (!p || !p->rows) {
+        seg_free(p);
+        return CM_ERR_NOMEM;
+    }
+    for (size_t r = 0; r < t->nrows; r++)
+        if (t->cols[CM_AREAS_LEVEL].v.code[r] == CM_LEVEL_DISTRICT &&
+            t->cols[CM_AREAS_PARENT_ID].present[r])
+            p->rows[p->n++] = r;
+    qsort_r(p->rows, p->n, sizeof *p->rows, cmp_districts, e);
+    *w = (walker){p, seg_next, seg_eval, seg_free};
+    return CM_OK;
+}
