@@ -151,6 +151,64 @@ static in_val component_net(const engine *e, const subject *s, int kind, size_t 
     return net;
 }
 
+/* ---- change between consecutive years --------------------------------- */
+
+/* b - a of two fractions, in percentage points. */
+static void put_share_change(engine *e, const subject *s, const char *id, in_val a, in_val b,
+                             bool published)
+{
+    cm_result *r = emit(e, s, id);
+    if (!r)
+        return;
+    in_val x = in_combine(a, b, 0);
+    const char *why = !isfinite(a.v) ? "the population of the first year is 0"
+                                     : "the population of the second year is 0";
+    if (decide(e, r, x, 100 * (b.v - a.v), why) && published)
+        mark_from_published(e, r, "foreign_born_share");
+}
+
+/* urban_population / population of a row as a fraction (NAN when the
+   population is 0). */
+static in_val urban_fraction(in_val u, in_val pop)
+{
+    in_val x = in_combine(u, pop, 0);
+    x.v = pop.v == 0 ? NAN : u.v / pop.v;
+    return x;
+}
+
+/* How the foreign-born and the urban population changed from r0 to r1. */
+static void eval_change(engine *e, const subject *s, size_t r0, size_t r1, in_val p0, in_val p1,
+                        in_val change)
+{
+    int years = s->year - s->base_year;
+    in_val fb0 = area_count(e, r0, CM_AREAS_FOREIGN_BORN);
+    in_val fb1 = area_count(e, r1, CM_AREAS_FOREIGN_BORN);
+    fb0.marks &= (uint8_t)~IN_MARK_BREAK;
+    put_log_rate(e, s, "fb_growth_rate", fb0, fb1, years);
+    bool pub0 = false, pub1 = false;
+    in_val f0 = area_fb_fraction(e, r0, &pub0), f1 = area_fb_fraction(e, r1, &pub1);
+    f0.marks &= (uint8_t)~IN_MARK_BREAK;
+    put_share_change(e, s, "fb_share_change", f0, f1, pub0 || pub1);
+    put_ratio(e, s, "fb_share_of_growth", in_subtract(fb1, fb0, "foreign-born change"), change,
+              100);
+
+    in_val u0 = area_count(e, r0, CM_AREAS_URBAN_POPULATION);
+    in_val u1 = area_count(e, r1, CM_AREAS_URBAN_POPULATION);
+    u0.marks &= (uint8_t)~IN_MARK_BREAK;
+    put_share_change(e, s, "urban_share_change", urban_fraction(u0, p0), urban_fraction(u1, p1),
+                     false);
+    cm_result *r = emit(e, s, "urban_rural_growth_difference");
+    if (r) {
+        in_val ru0 = in_subtract(p0, u0, "rural population");
+        in_val ru1 = in_subtract(p1, u1, "rural population");
+        in_val x = in_combine(in_combine(u0, u1, 0), in_combine(ru0, ru1, 0), 0);
+        double v = log_rate(u0.v, u1.v, years) - log_rate(ru0.v, ru1.v, years);
+        decide(e, r, x, v,
+               "the urban or the rural population is 0 in a year, so its growth "
+               "rate is undefined");
+    }
+}
+
 static void eval_growth(engine *e, size_t r0, size_t r1)
 {
     const cm_table *t = e->ds->areas;
@@ -200,6 +258,7 @@ static void eval_growth(engine *e, size_t r0, size_t r1)
     put_component(e, &s, "growth_net_international", net_intl, p0, change, true, pub_name_intl);
     put_component(e, &s, "growth_residual", residual, p0, change, false,
                   pub_name_int ? pub_name_int : pub_name_intl);
+    eval_change(e, &s, r0, r1, p0, p1, change);
 }
 
 /* ---- the walker: the rows of one area at a time ----------------------- */

@@ -270,6 +270,11 @@ cm_result *put_ratio(engine *e, const subject *s, const char *id, in_val num, in
     return r;
 }
 
+double log_rate(double a, double b, int years)
+{
+    return a > 0 && b > 0 ? 100.0 * log(b / a) / years : NAN;
+}
+
 void put_log_rate(engine *e, const subject *s, const char *id, in_val a, in_val b, int years)
 {
     cm_result *r = emit(e, s, id);
@@ -282,7 +287,7 @@ void put_log_rate(engine *e, const subject *s, const char *id, in_val a, in_val 
         snprintf(why, sizeof why, "%s is 0 in %" PRId32 ", so its logarithm is undefined",
                  a.v <= 0 ? a.name : b.name, a.v <= 0 ? s->base_year : s->year);
     else if (x.st == IN_OK)
-        v = 100.0 * log(b.v / a.v) / years;
+        v = log_rate(a.v, b.v, years);
     if (x.st == IN_OK) {
         r->numerator = b.v;
         r->denominator = a.v;

@@ -114,7 +114,9 @@ void put_count(engine *e, const subject *s, const char *id, in_val x);
 cm_result *put_ratio(engine *e, const subject *s, const char *id, in_val num, in_val den,
                      double scale);
 
-/* 100 * ln(b / a) / years, the UN World Urbanization Prospects rate. */
+/* 100 * ln(b / a) / years, the UN World Urbanization Prospects rate; NAN
+   unless both are above 0. */
+double log_rate(double a, double b, int years);
 void put_log_rate(engine *e, const subject *s, const char *id, in_val a, in_val b, int years);
 
 /* A result taken from a published figure: flagged published. */

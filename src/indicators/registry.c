@@ -136,6 +136,31 @@ static const cm_indicator_def defs[] = {
      CM_SCOPE_GROWTH, "100 * residual / (P_t - P_t0)", "all of the above",
      "Missing when any component is missing; div0 when the population did not change."},
 
+    {"fb_growth_rate", "Growth rate of the foreign-born", PPY, CM_SCOPE_GROWTH,
+     "100 * ln(FB_t / FB_t0) / (t - t0)", "areas: foreign_born in two consecutive years",
+     "The UN World Urbanization Prospects formula, as growth_rate. Missing without either "
+     "count; div0 when either is 0."},
+    {"fb_share_change", "Change of the foreign-born share", PP, CM_SCOPE_GROWTH,
+     "100 * (FB_t / P_t - FB_t0 / P_t0)",
+     "areas: foreign_born, population (or foreign_born_share) in two consecutive years",
+     "In percentage points. Either share may be the published one (as for fb_share): the change "
+     "is then computed from it, flagged ok, and its reason says so. Missing without either "
+     "share; div0 when a population is 0."},
+    {"fb_share_of_growth", "Foreign-born share of the population change", PCT, CM_SCOPE_GROWTH,
+     "100 * (FB_t - FB_t0) / (P_t - P_t0)",
+     "areas: foreign_born, population in two consecutive years",
+     "May exceed 100 (the foreign-born grew more than the population, as the natives fell) or be "
+     "negative. Missing without the four counts; div0 when the population did not change."},
+    {"urban_share_change", "Change of the urban share", PP, CM_SCOPE_GROWTH,
+     "100 * (U_t / P_t - U_t0 / P_t0)",
+     "areas: urban_population, population in two consecutive years",
+     "In percentage points. Missing without the four counts; div0 when a population is 0."},
+    {"urban_rural_growth_difference", "Urban-rural growth difference", PPY, CM_SCOPE_GROWTH,
+     "urban_growth_rate - rural_growth_rate",
+     "areas: population, urban_population in two consecutive years",
+     "The UN's measure of the pace of urbanization: above 0 when the urban share grows. Missing "
+     "without the four counts; div0 when an urban or rural population is 0."},
+
     /* Residential segregation: a city over its districts (areas of level
        district whose parent_id is the city), per year */
     {"seg_districts", "Districts the segregation indices cover", CNT, CM_SCOPE_SEGREGATION,

@@ -6,7 +6,11 @@ For every example folder (examples/*/ with a dataset.ini, and data/wmr2015/):
   1. the folder is copied to a scratch directory, and `citymig draft` is run
      there on the files its dataset.ini names (the `file =` values, each
      once, in order), writing the draft over the copy's dataset.ini;
-  2. `citymig validate` must accept the draft (exit 0);
+  2. `citymig validate` must accept the draft (exit 0), unless
+     tests/draft/EXAMPLE.asks exists: it lists, a line each, the questions
+     that the draft must ask because the files cannot answer them (a file
+     that names its year nowhere). The draft must then ask each of them, in
+     a comment, and validate must refuse it (nothing is guessed);
   3. where tests/draft/EXAMPLE.edits exists (a unified diff of at most three
      changed lines; empty: none), it must apply to the draft exactly, and
      `citymig check DIR --expect figures.csv` must then pass. A change in the
@@ -151,6 +155,21 @@ def main(argv):
                 if len(line.rstrip("\n")) > 199:
                     failures.append(f"{name}: line {n} of the draft is longer than 199 characters")
             code, out = run([citymig, "validate", "dataset.ini", "-q"], work)
+            asks_path = os.path.join(HERE, name + ".asks")
+            if os.path.exists(asks_path):
+                asks = [a.strip() for a in open(asks_path, encoding="utf-8") if a.strip()]
+                text = "".join(draft)
+                unasked = [a for a in asks if a not in text]
+                if unasked:
+                    failures.append(f"{name}: the draft does not ask {unasked!r}")
+                elif code == 0:
+                    failures.append(f"{name}: the draft validates, but {name}.asks says it "
+                                    f"cannot: remove {name}.asks")
+                else:
+                    results.append(f"{name}: asks what the files cannot say ({len(asks)} "
+                                   f"question(s)), so it does not validate: "
+                                   f"{'; '.join(asks)}")
+                continue
             if code != 0:
                 failures.append(f"{name}: citymig validate of the draft exited {code}:\n{out}")
                 continue

@@ -35,7 +35,7 @@ static const char full_areas[] =
     "area_id,level,parent_id,year,population,foreign_born,foreign_born_female,"
     "internal_migrants,urban_population,births,deaths,pop_0_14,pop_15_64,pop_65_plus\n"
     "P,country,,2011,10000,1000,,,,,,,,\n"
-    "A,city,P,2010,1000,,,,500,,,,,\n"
+    "A,city,P,2010,1000,200,,,500,,,,,\n"
     "A,city,P,2011,1100,275,110,165,660,30,10,220,660,165\n"
     "B,city,P,2011,2000,,,,,,,,,\n"
     "C,city,P,2011,500,,,,,,,,,\n";
@@ -64,7 +64,7 @@ static const char zero_areas[] =
     "area_id,level,parent_id,year,population,foreign_born,foreign_born_female,"
     "internal_migrants,urban_population,births,deaths,pop_0_14,pop_15_64,pop_65_plus\n"
     "P,country,,2011,0,0,,,,,,,,\n"
-    "A,city,P,2010,0,,,,0,,,,,\n"
+    "A,city,P,2010,0,0,,,0,,,,,\n"
     "A,city,P,2011,0,0,0,0,0,0,0,0,0,0\n"
     "B,city,P,2011,0,,,,,,,,,\n";
 static const char zero_flows[] = "year,origin,destination,kind,count,sex\n"
@@ -223,6 +223,13 @@ static const line table[] = {
     {"growth_residual", 115, NA("a difference has no denominator"), AT("A"), true, NULL},
     {"growth_residual_rate", 115, AT("A"), AT("A"), true, NULL},
     {"growth_residual_pct", 115, AT("A"), AT("A"), true, NULL},
+    /* change, A 2010 -> 2011: foreign-born 200 -> 275 (20% -> 25%), urban 50% -> 60% */
+    {"fb_growth_rate", 31.84537311185346, AT("A"), AT("A"), true, NULL},
+    {"fb_share_change", 5, AT("A"), AT("A"), true, NULL},
+    {"fb_share_of_growth", 75, AT("A"), AT("A"), true, NULL},
+    {"urban_share_change", 10, AT("A"), AT("A"), true, NULL},
+    {"urban_rural_growth_difference", 27.763173659827955 + 12.783337150988489, AT("A"), AT("A"),
+     true, NULL},
     /* segregation of A over its districts (sets of their own, above) */
     {"seg_districts", 2, NA("a count has no denominator"),
      NA("it counts the districts, whatever their values"), false, NULL},

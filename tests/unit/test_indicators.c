@@ -166,6 +166,50 @@ static void test_growth(void **state)
     unload(&fx);
 }
 
+/* ---- change between consecutive years ----------------------------------- */
+
+static void test_change(void **state)
+{
+    (void)state;
+    fixture fx;
+    load(&fx,
+         "area_id,year,population,foreign_born,foreign_born_share,urban_population\n"
+         /* The foreign-born grew by more than the population: the natives fell. */
+         "L,2001,7172091,1940390,,\n"
+         "L,2011,8173941,2998264,,\n"
+         /* Published shares only: the change is computed from them. */
+         "S,2010,,,10,\n"
+         "S,2011,,,12.5,\n"
+         /* No change of population; urban 300 of 1,000 -> 450 of 1,000 */
+         "U,2010,1000,100,,300\n"
+         "U,2011,1000,0,,450\n",
+         NULL, NULL, NULL, 0, false);
+    const cm_result *r = get(&fx, "L", 2011, 2001, CM_KIND_NONE, "", "fb_growth_rate");
+    expect(r, CM_FLAG_OK, 4.35144470710207); /* 100 ln(2998264 / 1940390) / 10 */
+    expect(get(&fx, "L", 2011, 2001, CM_KIND_NONE, "", "fb_share_of_growth"), CM_FLAG_OK,
+           105.5920546988072); /* 100 * 1057874 / 1001850 */
+    expect(get(&fx, "L", 2011, 2001, CM_KIND_NONE, "", "fb_share_change"), CM_FLAG_OK,
+           9.626031889596682);
+    expect(get(&fx, "L", 2011, 2001, CM_KIND_NONE, "", "urban_share_change"), CM_FLAG_MISSING, 0);
+
+    r = get(&fx, "S", 2011, 2010, CM_KIND_NONE, "", "fb_share_change");
+    expect(r, CM_FLAG_OK, 2.5);
+    assert_non_null(strstr(why(&fx, r), "foreign_born_share"));
+    r = get(&fx, "S", 2011, 2010, CM_KIND_NONE, "", "fb_growth_rate");
+    expect(r, CM_FLAG_MISSING, 0);
+    assert_string_equal(why(&fx, r), "foreign_born is missing");
+
+    r = get(&fx, "U", 2011, 2010, CM_KIND_NONE, "", "fb_share_of_growth");
+    expect(r, CM_FLAG_DIV0, 0);
+    expect(get(&fx, "U", 2011, 2010, CM_KIND_NONE, "", "fb_growth_rate"), CM_FLAG_DIV0, 0);
+    expect(get(&fx, "U", 2011, 2010, CM_KIND_NONE, "", "fb_share_change"), CM_FLAG_OK, -10);
+    expect(get(&fx, "U", 2011, 2010, CM_KIND_NONE, "", "urban_share_change"), CM_FLAG_OK, 15);
+    /* urban 100 ln(450 / 300), rural 100 ln(550 / 700) */
+    expect(get(&fx, "U", 2011, 2010, CM_KIND_NONE, "", "urban_rural_growth_difference"), CM_FLAG_OK,
+           40.546510810816436 + 24.11620568168881);
+    unload(&fx);
+}
+
 /* ---- flows ------------------------------------------------------------- */
 
 /* D, a metro, is no zone of the cities' system. */
@@ -563,6 +607,7 @@ int main(void)
         cmocka_unit_test(test_suppressed),
         cmocka_unit_test(test_inconsistent),
         cmocka_unit_test(test_growth),
+        cmocka_unit_test(test_change),
         cmocka_unit_test(test_flows),
         cmocka_unit_test(test_flows_div0_and_suppressed),
         cmocka_unit_test(test_flow_properties),
