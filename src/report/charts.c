@@ -3,7 +3,8 @@
  * title with the unit and year, a note ("Note: ..."), a source line, and
  * the data as a small table whose rows are the bars.
  *
- * - the foreign-born share by city (by area when there are no cities),
+ * - the foreign-born share by city (by district when every bar shown is
+ *   one; by area when there are no cities),
  *   published and computed figures as two series, so they look different;
  * - net migration by area for flows, internal and international as two
  *   series either side of zero, largest gain first;
@@ -133,6 +134,10 @@ static void shares(cm_report *r, bar *b, int *number, const char *id, bool urban
         published |= b[i].r->flag == CM_FLAG_PUBLISHED;
         computed |= b[i].r->flag != CM_FLAG_PUBLISHED;
     }
+    /* Cities, or the districts of a city when every bar shown is one. */
+    bool districts = cities;
+    for (size_t i = 0; i < shown; i++)
+        districts &= rp_level(x, b[i].r->area, b[i].r->year) == CM_LEVEL_DISTRICT;
     size_t nseries = (size_t)published + (size_t)computed;
     cm_rsheet *s = chart_sheet(r, 1 + nseries, number);
     if (!s)
@@ -141,11 +146,12 @@ static void shares(cm_report *r, bar *b, int *number, const char *id, bool urban
     char years[40];
     bool mixed;
     span(b, shown, years, sizeof years, &mixed);
-    const char *what = urban    ? "Urban share of residents, by country"
-                       : cities ? "Foreign-born share of residents, by city"
-                                : "Foreign-born share of residents, by area";
+    const char *what = urban       ? "Urban share of residents, by country"
+                       : districts ? "Foreign-born share of residents, by district"
+                       : cities    ? "Foreign-born share of residents, by city"
+                                   : "Foreign-born share of residents, by area";
     s->title = rp_printf(r, "%s (%%), %s", what, years);
-    s->cols[0].label = urban || !cities ? (urban ? "Country" : "Area") : "City";
+    s->cols[0].label = urban ? "Country" : districts ? "District" : cities ? "City" : "Area";
     s->cols[0].id = "name";
     s->cols[0].width = 28;
     size_t col = 1;
