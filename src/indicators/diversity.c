@@ -5,7 +5,10 @@
  * T row where given, else F + M where both are given; an origin given for
  * one sex only has no count, and the indices are then missing. The natives'
  * row (origin = the area itself) is no foreign-born stock: it takes no part
- * in the indices, in that rule or in suppression. Suppression tests each
+ * in the indices of origins or in their suppression. Its count follows the
+ * same rule, and it is one group beside the origins in fractionalisation
+ * and effective_groups, which it alone can make missing (no natives' row)
+ * or suppressed (a natives' count below --min-count). Suppression tests each
  * origin's count (its sexes together): the indices disclose the origins'
  * counts (with two origins, the top share and its denominator give the
  * other), so one small origin suppresses them all.
@@ -63,8 +66,16 @@ static bool origin_count(const cm_table *t, const size_t *order, size_t from, si
     return false;
 }
 
-static const char *const ids[] = {"hhi",          "simpson",           "shannon",
-                                  "shannon_norm", "effective_origins", "top_origin_share"};
+static const char *const ids[] = {"hhi",
+                                  "simpson",
+                                  "shannon",
+                                  "shannon_norm",
+                                  "effective_origins",
+                                  "top_origin_share",
+                                  "effective_origins_shannon"};
+
+/* The indices over the natives and each origin. */
+static const char *const group_ids[] = {"fractionalisation", "effective_groups"};
 
 /* Every index of the area and year flagged from one input state. */
 static void put_all(engine *e, const subject *s, in_val x)
@@ -72,6 +83,38 @@ static void put_all(engine *e, const subject *s, in_val x)
     put_count(e, s, "origin_count", x);
     for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++)
         put_count(e, s, ids[i], x);
+    for (size_t i = 0; i < sizeof group_ids / sizeof group_ids[0]; i++)
+        put_count(e, s, group_ids[i], x);
+}
+
+/*
+ * The natives and each origin as groups: 1 - sum of squared shares, and
+ * exp of their Shannon entropy, from the origins' stock, hhi and shannon
+ * and the natives' count. With q = stock / (stock + natives) the entropy
+ * of the groups is q * shannon - q ln q - (1 - q) ln(1 - q).
+ */
+static void put_groups(engine *e, const subject *s, double stock, double hhi, double shannon,
+                       in_val natives)
+{
+    double g = stock + natives.v;
+    in_val x = in_combine(natives, in_sum(g, "the stock with the natives"), 0);
+    double frac = NAN, eff = NAN;
+    if (x.st == IN_OK && g > 0) {
+        double q = stock / g, h = 0;
+        frac = 1 - (hhi * stock * stock + natives.v * natives.v) / (g * g);
+        if (q > 0)
+            h += q * shannon - q * log(q);
+        if (q < 1)
+            h -= (1 - q) * log(1 - q);
+        eff = exp(h);
+    }
+    const char *empty = "the stock and the natives are 0";
+    cm_result *r = emit(e, s, "fractionalisation");
+    if (r)
+        decide(e, r, x, frac, empty);
+    r = emit(e, s, "effective_groups");
+    if (r)
+        decide(e, r, x, eff, empty);
 }
 
 /* One area-year group of stock rows: order[from..to). */
@@ -86,7 +129,9 @@ static void eval_diversity(engine *e, const size_t *order, size_t from, size_t t
     uint32_t top_origin = 0;
     size_t k = 0;
     bool suppressed = false;
-    char why[256];
+    char why[256], natives_why[96];
+    in_val natives = in_missing("natives");
+    natives.why = "the natives' count is missing: no stocks row with the area itself as origin";
     for (int pass = 0; pass < 2; pass++) {
         for (size_t i = from; i < to;) {
             uint32_t origin = t->cols[CM_STOCKS_ORIGIN].v.text[order[i]];
@@ -95,10 +140,19 @@ static void eval_diversity(engine *e, const size_t *order, size_t from, size_t t
                 j++;
             size_t at = i;
             i = j;
-            if (origin == s.area)
-                continue; /* the natives */
             double c;
             int only;
+            if (origin == s.area) { /* the natives: a group, no origin */
+                if (pass == 0 && origin_count(t, order, at, j, &c, &only)) {
+                    natives = in_count(e, true, (int64_t)c, "the natives' count");
+                } else if (pass == 0) {
+                    snprintf(natives_why, sizeof natives_why,
+                             "the natives' count is missing: only %s rows give it",
+                             only == CM_SEX_FEMALE ? "F" : "M");
+                    natives.why = natives_why;
+                }
+                continue;
+            }
             if (!origin_count(t, order, at, j, &c, &only)) {
                 snprintf(why, sizeof why,
                          "the count of origin %s is missing: only %s rows give it, no T or %s row",
@@ -140,6 +194,8 @@ static void eval_diversity(engine *e, const size_t *order, size_t from, size_t t
         in_val x = in_sum(sum, "the foreign-born stock total");
         for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++)
             put_count(e, &s, ids[i], x);
+        for (size_t i = 0; i < sizeof group_ids / sizeof group_ids[0]; i++)
+            put_count(e, &s, group_ids[i], x);
         return;
     }
     put_count(e, &s, "origin_count", in_known((double)k, "origins"));
@@ -167,6 +223,10 @@ static void eval_diversity(engine *e, const size_t *order, size_t from, size_t t
         r->denominator = hhi;
         r->has_numerator = r->has_denominator = true;
     }
+    r = emit(e, &s, "effective_origins_shannon");
+    if (r)
+        decide(e, r, total, sum == 0 ? NAN : exp(shannon), empty);
+    put_groups(e, &s, sum, hhi, shannon, natives);
     subject so = s;
     so.origin = top_origin;
     if (sum == 0) {

@@ -302,6 +302,28 @@ static const cm_indicator_def defs[] = {
      "100 * max(count_k) / sum(count); the origin column names it", "stocks",
      "div0 when the stock is 0. Ties go to the first origin in byte order."},
 
+    {"effective_origins_shannon", "Effective number of origins (exponential of Shannon)", RAT,
+     CM_SCOPE_DIVERSITY, "exp(shannon)", "stocks",
+     "The number of equally large origins that would have the same Shannon entropy (Hill's "
+     "number of order 1). It weighs small origins more than effective_origins (order 2, which "
+     "answers how many large groups dominate), and less than origin_count. div0 when the stock "
+     "is 0."},
+    {"fractionalisation", "Fractionalisation of residents, natives and each origin", IDX,
+     CM_SCOPE_DIVERSITY,
+     "1 - sum of g_j^2 over the groups j = the natives and each origin, g_j = count_j / "
+     "(natives + stock)",
+     "stocks: the origins' rows and the natives' row (origin = the area itself)",
+     "The chance that two residents drawn at random belong to different groups: it answers how "
+     "diverse the population is, where simpson answers how diverse the foreign-born are. "
+     "Missing without the natives' row; div0 when the stock and the natives are 0; suppressed "
+     "when the natives' count or an origin's is below --min-count."},
+    {"effective_groups", "Effective number of groups, natives and each origin", RAT,
+     CM_SCOPE_DIVERSITY, "exp(-sum of g_j * ln(g_j)), over the natives and each origin",
+     "as fractionalisation",
+     "exp of the Shannon entropy of the groups: 1 where every resident is a native, and near 1 "
+     "wherever natives are most residents, however many origins there are. As "
+     "fractionalisation for missing, div0 and suppressed."},
+
     /* Service access (per area, year and service) */
     {"rate_migrant", "Migrants with access", PCT, CM_SCOPE_SERVICE,
      "100 * with_access / population (group migrant)",

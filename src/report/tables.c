@@ -96,7 +96,9 @@ static const table_def tdefs[T_COUNT] = {
      4,
      3,
      "Diversity of the foreign-born by country of birth, by area and year",
-     "One row per area and year.",
+     "One row per area and year. Fractionalisation and the effective number of groups count the "
+     "natives as one group beside each country of birth; the other indices are over the "
+     "foreign-born alone.",
      {CM_TABLE_STOCKS},
      1,
      "How many countries of birth, and how evenly spread, one row per area and year"},

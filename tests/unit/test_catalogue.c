@@ -54,7 +54,7 @@ static const char full_flows[] = "year,origin,destination,kind,count,sex\n"
                                  "2011,X,A,international,0,M\n"
                                  "2011,A,X,international,0,F\n";
 static const char full_stocks[] = "area_id,year,origin,count\n"
-                                  "A,2011,IND,50\nA,2011,PAK,30\nA,2011,POL,20\n";
+                                  "A,2011,IND,50\nA,2011,PAK,30\nA,2011,POL,20\nA,2011,A,900\n";
 static const char full_services[] =
     "area_id,year,service,group,population,with_access,standard_error\n"
     "A,2011,health,migrant,200,120,2\n"
@@ -76,7 +76,7 @@ static const char zero_flows[] = "year,origin,destination,kind,count,sex\n"
                                  "2011,B,A,internal,0,M\n"
                                  "2011,X,A,international,0,M\n"
                                  "2011,A,X,international,0,M\n";
-static const char zero_stocks[] = "area_id,year,origin,count\nA,2011,IND,0\n";
+static const char zero_stocks[] = "area_id,year,origin,count\nA,2011,IND,0\nA,2011,A,0\n";
 static const char zero_services[] =
     "area_id,year,service,group,population,with_access,standard_error\n"
     "A,2011,health,migrant,0,0,1\n"
@@ -269,6 +269,13 @@ static const line table[] = {
      NA("a stocks row always has its count"), true, NULL},
     {"effective_origins", 1 / 0.38, AT("A"), NA("a stocks row always has its count"), true, NULL},
     {"top_origin_share", 50, AT("A"), NA("a stocks row always has its count"), true, NULL},
+    {"effective_origins_shannon", 2.8000940728538315, AT("A"),
+     NA("a stocks row always has its count"), true, NULL},
+    /* with the natives, 900: groups 0.9, 0.05, 0.03, 0.02 */
+    {"fractionalisation", 0.1862, AT("A"),
+     NA("the set has no stocks; a missing natives' row is tested in test_indicators"), true, NULL},
+    {"effective_groups", 1.5342601452782934, AT("A"),
+     NA("the set has no stocks; a missing natives' row is tested in test_indicators"), true, NULL},
     /* health in A 2011: migrants 120 of 200 (se 2), natives 640 of 800 (se 1.5) */
     {"rate_migrant", 60, AT("A"), AT("A"), true, NULL},
     {"rate_native", 80, AT("A"), AT("A"), true, "water"},

@@ -407,6 +407,41 @@ static void test_diversity(void **state)
     /* An empty stock. */
     expect(get_area(&fx, "O", 2015, "origin_count"), CM_FLAG_OK, 0);
     expect(get_area(&fx, "O", 2015, "hhi"), CM_FLAG_DIV0, 0);
+    /* exp(shannon) over the origins; over the natives and each origin
+       (D: 900, 50, 30, 20 of 1,000): 1 - (0.81 + 0.0025 + 0.0009 + 0.0004),
+       exp(-sum g ln g). */
+    expect(get_area(&fx, "D", 2015, "effective_origins_shannon"), CM_FLAG_OK, 2.8000940728538315);
+    expect(get_area(&fx, "D", 2015, "fractionalisation"), CM_FLAG_OK, 0.1862);
+    expect(get_area(&fx, "D", 2015, "effective_groups"), CM_FLAG_OK, 1.5342601452782934);
+    /* No natives' row: the groups' indices are missing, the origins' are not. */
+    const cm_result *fr = get_area(&fx, "E", 2015, "fractionalisation");
+    expect(fr, CM_FLAG_MISSING, 0);
+    assert_string_equal(
+        why(&fx, fr),
+        "the natives' count is missing: no stocks row with the area itself as origin");
+    expect(get_area(&fx, "E", 2015, "effective_origins_shannon"), CM_FLAG_OK, 1);
+    unload(&fx);
+
+    /* Natives given for one sex only; natives without any foreign-born. */
+    load(&fx, NULL,
+         "area_id,year,origin,count,sex\n"
+         "N,2015,IND,10,T\nN,2015,N,100,F\n"
+         "H,2015,H,500,T\n",
+         NULL, NULL, 0, false);
+    fr = get_area(&fx, "N", 2015, "effective_groups");
+    expect(fr, CM_FLAG_MISSING, 0);
+    assert_string_equal(why(&fx, fr), "the natives' count is missing: only F rows give it");
+    expect(get_area(&fx, "H", 2015, "fractionalisation"), CM_FLAG_OK, 0);
+    expect(get_area(&fx, "H", 2015, "effective_groups"), CM_FLAG_OK, 1);
+    expect(get_area(&fx, "H", 2015, "hhi"), CM_FLAG_DIV0, 0);
+    unload(&fx);
+
+    /* A small natives' count suppresses the groups' indices only. */
+    load(&fx, NULL, "area_id,year,origin,count\nD,2015,IND,50\nD,2015,PAK,30\nD,2015,D,3\n", NULL,
+         NULL, 5, false);
+    expect(get_area(&fx, "D", 2015, "fractionalisation"), CM_FLAG_SUPPRESSED, 0);
+    expect(get_area(&fx, "D", 2015, "effective_groups"), CM_FLAG_SUPPRESSED, 0);
+    expect(get_area(&fx, "D", 2015, "hhi"), CM_FLAG_OK, (50.0 * 50 + 30 * 30) / (80.0 * 80));
     unload(&fx);
 
     /* Suppression: a small origin count hides every index. */
