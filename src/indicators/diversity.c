@@ -254,7 +254,7 @@ static void stocks_eval(engine *e, void *plan)
 
 cm_status stocks_walker(engine *e, walker *w)
 {
-    row_order *p = row_order_new(e, e->ds->stocks, CM_STOCKS_AREA_ID, cmp_stock_rows);
+    row_order *p = row_order_new(e, e->ds->stocks, CM_STOCKS_AREA_ID, NULL, cmp_stock_rows);
     if (!p)
         return CM_ERR_NOMEM;
     *w = (walker){p, row_order_next, stocks_eval, row_order_free};

@@ -313,6 +313,7 @@ void mark_from_published(engine *e, cm_result *r, const char *what)
 /* ---- rows in the order of their areas --------------------------------- */
 
 row_order *row_order_new(engine *e, const cm_table *t, size_t area_col,
+                         bool (*keep)(const cm_table *t, size_t row),
                          int (*cmp)(const void *, const void *, void *))
 {
     row_order *p = calloc(1, sizeof *p);
@@ -323,11 +324,11 @@ row_order *row_order_new(engine *e, const cm_table *t, size_t area_col,
         return NULL;
     }
     for (size_t r = 0; r < t->nrows; r++)
-        p->order[r] = r;
-    qsort_r(p->order, t->nrows, sizeof *p->order, cmp, e);
+        if (!keep || keep(t, r))
+            p->order[p->n++] = r;
+    qsort_r(p->order, p->n, sizeof *p->order, cmp, e);
     p->t = t;
     p->area_col = area_col;
-    p->n = t->nrows;
     return p;
 }
 

@@ -181,8 +181,9 @@ typedef struct row_order {
     size_t n, at;
 } row_order;
 
-/* NULL when out of memory. */
+/* The rows that keep accepts (NULL: every row). NULL when out of memory. */
 row_order *row_order_new(engine *e, const cm_table *t, size_t area_col,
+                         bool (*keep)(const cm_table *t, size_t row),
                          int (*cmp)(const void *, const void *, void *));
 /* A walker's next: the rank of the area of the row at the cursor. */
 uint32_t row_order_next(const engine *e, const void *plan);

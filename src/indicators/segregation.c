@@ -9,20 +9,13 @@
  * would describe another city), and one suppressed count suppresses them
  * (with the others shown, the indices would give it back).
  */
-#define _GNU_SOURCE /* qsort_r */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "engine.h"
 
-/* The district rows, by the rank of their parent, year, rank of the
-   district; a cursor. */
-typedef struct seg_plan {
-    size_t *rows;
-    size_t n, at;
-} seg_plan;
-
+/* District rows by the rank of their parent, year, rank of the district. */
 static int cmp_districts(const void *a, const void *b, void *ctx)
 {
     const engine *e = ctx;
@@ -132,60 +125,37 @@ static void eval_city(engine *e, const size_t *rows, size_t from, size_t to, dis
 }
 
 /* The walker: the districts of one city at a time, a group per year. */
-static uint32_t seg_next(const engine *e, const void *plan)
-{
-    const seg_plan *p = plan;
-    if (p->at == p->n)
-        return UINT32_MAX;
-    return e->rank[e->ds->areas->cols[CM_AREAS_PARENT_ID].v.text[p->rows[p->at]]];
-}
-
 static void seg_eval(engine *e, void *plan)
 {
-    seg_plan *p = plan;
-    const cm_table *t = e->ds->areas;
-    const uint32_t *parent = t->cols[CM_AREAS_PARENT_ID].v.text;
-    const int32_t *year = t->cols[CM_AREAS_YEAR].v.year;
-    size_t to = p->at + 1;
-    while (to < p->n && parent[p->rows[to]] == parent[p->rows[p->at]])
-        to++;
+    row_order *p = plan;
+    const int32_t *year = e->ds->areas->cols[CM_AREAS_YEAR].v.year;
+    size_t to = row_order_area_end(p);
     district *d = malloc((to - p->at) * sizeof *d);
     if (!d) {
         e->status = CM_ERR_NOMEM;
         return;
     }
     for (size_t from = p->at, i = from + 1; i <= to && e->status == CM_OK; i++)
-        if (i == to || year[p->rows[i]] != year[p->rows[from]]) {
-            eval_city(e, p->rows, from, i, d);
+        if (i == to || year[p->order[i]] != year[p->order[from]]) {
+            eval_city(e, p->order, from, i, d);
             from = i;
         }
     free(d);
     p->at = to;
 }
 
-static void seg_free(void *plan)
+/* A district that names its city. */
+static bool is_district(const cm_table *t, size_t row)
 {
-    seg_plan *p = plan;
-    if (p)
-        free(p->rows);
-    free(p);
+    return t->cols[CM_AREAS_LEVEL].v.code[row] == CM_LEVEL_DISTRICT &&
+           t->cols[CM_AREAS_PARENT_ID].present[row];
 }
 
 cm_status segregation_walker(engine *e, walker *w)
 {
-    const cm_table *t = e->ds->areas;
-    seg_plan *p = calloc(1, sizeof *p);
-    if (p)
-        p->rows = malloc((t->nrows + 1) * sizeof *p->rows);
-    if (!p || !p->rows) {
-        seg_free(p);
+    row_order *p = row_order_new(e, e->ds->areas, CM_AREAS_PARENT_ID, is_district, cmp_districts);
+    if (!p)
         return CM_ERR_NOMEM;
-    }
-    for (size_t r = 0; r < t->nrows; r++)
-        if (t->cols[CM_AREAS_LEVEL].v.code[r] == CM_LEVEL_DISTRICT &&
-            t->cols[CM_AREAS_PARENT_ID].present[r])
-            p->rows[p->n++] = r;
-    qsort_r(p->rows, p->n, sizeof *p->rows, cmp_districts, e);
-    *w = (walker){p, seg_next, seg_eval, seg_free};
+    *w = (walker){p, row_order_next, seg_eval, row_order_free};
     return CM_OK;
 }
