@@ -98,7 +98,8 @@ static const cm_cli_option option_defs[] = {
      "Suppress counts from 1 to N-1 and all that derives from\n"
      "them (default 0: off)."},
     {OPT_RULES, 0, "rules", "FILE",
-     "The rules CSV to apply instead of the built-in conference set."},
+     "The rules CSV to apply instead of the built-in conference set\n"
+     "(docs/rules.md)."},
     {OPT_HITS, 0, "hits", "FILE", "indicators, report: also write the rule hits as CSV."},
     {OPT_EXPECT, 0, "expect", "FILE",
      "check: the figures to recompute (CSV: area_id, year,\n"

@@ -655,9 +655,10 @@ static void conclusions(cm_report *r, rlist *l)
         char what[256];
         snprintf(what, sizeof what, "%s", d->title);
         rp_lower_first(what);
-        size_t used = (size_t)snprintf(buf, sizeof buf, "%s: %s %s in %zu %s (%s), %s in ", name,
-                                       what, rp_condition(r, rule), n, n == 1 ? "area" : "areas",
-                                       years, low ? "lowest" : "highest");
+        size_t used =
+            (size_t)snprintf(buf, sizeof buf, "%s: %s %s%s in %zu %s (%s), %s in ", name, what,
+                             rp_condition(r, rule), rule->and_indicator >= 0 ? "," : "", n,
+                             n == 1 ? "area" : "areas", years, low ? "lowest" : "highest");
         for (size_t i = 0; i < n && i < LIST_MAX + 2 && used < sizeof buf; i++) {
             rp_fmt_value(p[i].r, v, sizeof v);
             used += (size_t)snprintf(

@@ -10,16 +10,16 @@
 
 #include "citymig/value.h"
 
-/* A rule's condition as a reader says it: "at least 30%". */
-char *rp_condition(cm_report *r, const cm_rule *rule)
+/* A condition as a reader says it: "at least 30%". */
+static char *condition(cm_report *r, int indicator, cm_op op, double threshold)
 {
     size_t n;
-    const cm_indicator_def *d = &cm_indicator_defs(&n)[rule->indicator];
+    const cm_indicator_def *d = &cm_indicator_defs(&n)[indicator];
     static const char *const words[] = {
         [CM_OP_LT] = "below",    [CM_OP_LE] = "at most", [CM_OP_GT] = "above",
         [CM_OP_GE] = "at least", [CM_OP_EQ] = "exactly", [CM_OP_NE] = "other than"};
     char num[40], th[48];
-    cm_format_double(rule->threshold, num, sizeof num);
+    cm_format_double(threshold, num, sizeof num);
     if (num[0] == '-')
         snprintf(th, sizeof th, "\xe2\x88\x92%s", num + 1); /* U+2212 MINUS SIGN */
     else
@@ -30,7 +30,40 @@ char *rp_condition(cm_report *r, const cm_rule *rule)
                        : d->unit == CM_UNIT_PER_1000 || d->unit == CM_UNIT_PER_1000_PER_YEAR
                            ? " per 1,000"
                            : "";
-    return rp_printf(r, "%s %s%s", words[rule->op], th, unit);
+    return rp_printf(r, "%s %s%s", words[op], th, unit);
+}
+
+/* The second condition's indicator, as words in a sentence. */
+static const char *second_title(cm_report *r, const cm_rule *rule)
+{
+    size_t n;
+    char *t = rp_strdup(r, cm_indicator_defs(&n)[rule->and_indicator].title);
+    if (t)
+        rp_lower_first(t);
+    return t ? t : "";
+}
+
+char *rp_condition(cm_report *r, const cm_rule *rule)
+{
+    char *first = condition(r, rule->indicator, rule->op, rule->threshold);
+    if (rule->and_indicator < 0)
+        return first;
+    return rp_printf(r, "%s, with %s %s%s", first, second_title(r, rule),
+                     condition(r, rule->and_indicator, rule->and_op, rule->and_threshold),
+                     rule->and_missing == CM_AND_FIRST_ONLY ? " where it is known" : "");
+}
+
+char *rp_hit_condition(cm_report *r, const cm_rule *rule, const cm_result *also)
+{
+    char *first = condition(r, rule->indicator, rule->op, rule->threshold);
+    if (rule->and_indicator < 0)
+        return first;
+    if (!also)
+        return rp_printf(r, "%s (%s not known)", first, second_title(r, rule));
+    char v[64];
+    rp_fmt_value(also, v, sizeof v);
+    return rp_printf(r, "%s, with %s %s (%s)", first, second_title(r, rule),
+                     condition(r, rule->and_indicator, rule->and_op, rule->and_threshold), v);
 }
 
 void rp_flags(cm_report *r)
@@ -61,8 +94,8 @@ void rp_flags(cm_report *r)
     for (size_t k = 0; k < 12; k++) {
         c[k].label = labels[k];
         c[k].id = ids[k];
-        c[k].style = k == 10 ? CM_RSTYLE_WRAP : CM_RSTYLE_PLAIN;
-        c[k].width = k == 10 ? 60 : 0;
+        c[k].style = k == 9 || k == 10 ? CM_RSTYLE_WRAP : CM_RSTYLE_PLAIN;
+        c[k].width = k == 10 ? 60 : k == 9 ? 36 : 0;
     }
     s->nkeys = 4;
     int32_t lo = INT32_MAX, hi = INT32_MIN;
@@ -84,7 +117,9 @@ void rp_flags(cm_report *r)
         rp_text(&row[6], CM_RSTYLE_PLAIN, rp_str(x, res->service));
         rp_text(&row[7], CM_RSTYLE_PLAIN, rp_def(res)->id);
         rp_value(&row[8], res);
-        rp_text(&row[9], CM_RSTYLE_PLAIN, rp_condition(r, rule));
+        size_t also = x->hits[i].also;
+        rp_text(&row[9], CM_RSTYLE_WRAP,
+                rp_hit_condition(r, rule, also == CM_HIT_NONE ? NULL : &x->res->items[also]));
         rp_text(&row[10], CM_RSTYLE_WRAP, rule->conclusion);
         rp_text(&row[11], CM_RSTYLE_PLAIN, rule->sdg);
         lo = res->year < lo ? res->year : lo;

@@ -123,6 +123,8 @@ char *rp_source_line(cm_report *r, const cm_table_id *tables, size_t ntables);
 
 /* A rule's condition in words: "at least 30%". */
 char *rp_condition(cm_report *r, const cm_rule *rule);
+/* A hit's condition, with the value its second condition met (NULL: not known). */
+char *rp_hit_condition(cm_report *r, const cm_rule *rule, const cm_result *also);
 
 /* ---- the parts, in the order of the workbook ---- */
 void rp_cover(cm_report *r);

@@ -21,13 +21,31 @@
 #include "citymig/sha256.h"
 #include "citymig/value.h"
 
-enum col { C_RULE_ID, C_INDICATOR, C_OP, C_THRESHOLD, C_SEVERITY, C_CONCLUSION, C_SDG, C_COUNT };
+enum col {
+    C_RULE_ID,
+    C_INDICATOR,
+    C_OP,
+    C_THRESHOLD,
+    C_SEVERITY,
+    C_CONCLUSION,
+    /* optional from here */
+    C_SDG,
+    C_AND_INDICATOR,
+    C_AND_OP,
+    C_AND_THRESHOLD,
+    C_AND_IF_MISSING,
+    C_COUNT
+};
 
-static const char *const col_names[C_COUNT] = {"rule_id",  "indicator",  "op", "threshold",
-                                               "severity", "conclusion", "sdg"};
+static const char *const col_names[C_COUNT] = {
+    "rule_id", "indicator",     "op",     "threshold",     "severity",      "conclusion",
+    "sdg",     "and_indicator", "and_op", "and_threshold", "and_if_missing"};
 
 static const char *const op_names[] = {"<", "<=", ">", ">=", "==", "!="};
 static const char *const severity_names[] = {"info", "warning", "alert"};
+static const char *const and_missing_names[] = {"no-hit", "first-only"};
+_Static_assert(sizeof and_missing_names / sizeof and_missing_names[0] == CM_AND_MISSING_COUNT,
+               "and_if_missing names");
 _Static_assert(sizeof severity_names / sizeof severity_names[0] == CM_RULE_SEVERITY_COUNT,
                "severity names");
 
@@ -39,6 +57,11 @@ const char *cm_op_str(cm_op op)
 const char *cm_rule_severity_str(cm_rule_severity severity)
 {
     return (unsigned)severity < CM_RULE_SEVERITY_COUNT ? severity_names[severity] : "?";
+}
+
+const char *cm_and_missing_str(cm_and_missing m)
+{
+    return (unsigned)m < CM_AND_MISSING_COUNT ? and_missing_names[m] : "?";
 }
 
 typedef struct parser {
@@ -96,7 +119,7 @@ static cm_status on_field(void *ctx, size_t index, const char *s, size_t len, co
         char q[CM_QUOTE_SIZE];
         error_at(p, *pos,
                  "unknown column %s (expected rule_id, indicator, op, threshold, severity, "
-                 "conclusion, sdg)",
+                 "conclusion, sdg, and_indicator, and_op, and_threshold, and_if_missing)",
                  cm_quote(q, sizeof q, s, len));
         return CM_OK;
     }
@@ -127,6 +150,150 @@ static cm_status header_end(parser *p, const cm_csv_pos *start)
         }
     }
     return p->errors ? CM_ERR_DATA : CM_OK;
+}
+
+static bool given(const parser *p, int c)
+{
+    return p->field[c] && *p->field[c];
+}
+
+static const char *field_or_empty(const parser *p, int c)
+{
+    return p->field[c] ? p->field[c] : "";
+}
+
+static bool read_indicator(parser *p, int c, int *out)
+{
+    char q[CM_QUOTE_SIZE];
+    const char *ind = field_or_empty(p, c);
+    *out = cm_indicator_find(ind);
+    if (*out >= 0)
+        return true;
+    error_at(p, p->pos[c], "column '%s': unknown indicator %s (see docs/indicators.md for the ids)",
+             col_names[c], cm_quote(q, sizeof q, ind, strlen(ind)));
+    return false;
+}
+
+static bool read_op(parser *p, int c, cm_op *out)
+{
+    char q[CM_QUOTE_SIZE];
+    const char *op = field_or_empty(p, c);
+    size_t o = 0;
+    while (o < sizeof op_names / sizeof op_names[0] && strcmp(op_names[o], op) != 0)
+        o++;
+    *out = (cm_op)o;
+    if (o < sizeof op_names / sizeof op_names[0])
+        return true;
+    error_at(p, p->pos[c], "column '%s': unknown operator %s (expected <, <=, >, >=, ==, !=)",
+             col_names[c], cm_quote(q, sizeof q, op, strlen(op)));
+    return false;
+}
+
+static bool read_threshold(parser *p, int c, double *out)
+{
+    char q[CM_QUOTE_SIZE];
+    const char *th = field_or_empty(p, c);
+    cm_parse_error pe = cm_parse_number(th, strlen(th), out);
+    if (pe == CM_PARSE_OK)
+        return true;
+    error_at(p, p->pos[c],
+             "column '%s': %s is not a number (%s; expected a decimal number such as -10 or 5.5)",
+             col_names[c], cm_quote(q, sizeof q, th, strlen(th)), cm_parse_error_str(pe));
+    return false;
+}
+
+/*
+ * The detail a result of a scope has beyond its area and year: a kind of
+ * move, a service, or the system level (area 0).
+ */
+enum { D_KIND = 1, D_SERVICE = 2, D_SYSTEM = 4 };
+
+static unsigned scope_detail(cm_scope scope)
+{
+    switch (scope) {
+    case CM_SCOPE_FLOW:
+        return D_KIND;
+    case CM_SCOPE_SYSTEM:
+        return D_KIND | D_SYSTEM;
+    case CM_SCOPE_SERVICE:
+        return D_SERVICE;
+    default:
+        return 0;
+    }
+}
+
+/*
+ * The second condition: all three of its columns, or none. Its indicator
+ * must name one value for each value of the first: no detail the first
+ * lacks (the in_rate of each kind of move for one fb_share would be three).
+ */
+static bool read_second(parser *p, cm_rule *rule)
+{
+    char q[CM_QUOTE_SIZE];
+    rule->and_indicator = -1;
+    rule->and_missing = CM_AND_NO_HIT;
+    bool any = given(p, C_AND_INDICATOR) || given(p, C_AND_OP) || given(p, C_AND_THRESHOLD);
+    if (!any) {
+        if (!given(p, C_AND_IF_MISSING))
+            return true;
+        error_at(p, p->pos[C_AND_IF_MISSING],
+                 "column 'and_if_missing': given without a second condition (expected "
+                 "and_indicator, and_op and and_threshold, or no and_if_missing)");
+        return false;
+    }
+    bool ok = true;
+    static const int cols[] = {C_AND_INDICATOR, C_AND_OP, C_AND_THRESHOLD};
+    for (size_t i = 0; i < 3; i++) {
+        if (given(p, cols[i]))
+            continue;
+        cm_csv_pos at = p->field[cols[i]] ? p->pos[cols[i]] : p->pos[C_RULE_ID];
+        error_at(p, at,
+                 "column '%s': a second condition needs and_indicator, and_op and "
+                 "and_threshold together",
+                 col_names[cols[i]]);
+        ok = false;
+    }
+    if (!ok)
+        return false;
+    ok &= read_indicator(p, C_AND_INDICATOR, &rule->and_indicator);
+    ok &= read_op(p, C_AND_OP, &rule->and_op);
+    ok &= read_threshold(p, C_AND_THRESHOLD, &rule->and_threshold);
+    if (given(p, C_AND_IF_MISSING)) {
+        const char *m = p->field[C_AND_IF_MISSING];
+        size_t v = 0;
+        while (v < CM_AND_MISSING_COUNT && strcmp(and_missing_names[v], m) != 0)
+            v++;
+        if (v == CM_AND_MISSING_COUNT) {
+            error_at(p, p->pos[C_AND_IF_MISSING],
+                     "column 'and_if_missing': unknown value %s (expected no-hit or first-only)",
+                     cm_quote(q, sizeof q, m, strlen(m)));
+            ok = false;
+        }
+        rule->and_missing = (cm_and_missing)v;
+    }
+    if (!ok || rule->indicator < 0)
+        return false;
+    size_t n;
+    const cm_indicator_def *defs = cm_indicator_defs(&n);
+    const cm_indicator_def *a = &defs[rule->indicator], *b = &defs[rule->and_indicator];
+    unsigned da = scope_detail(a->scope), db = scope_detail(b->scope);
+    if ((da & D_SYSTEM) != (db & D_SYSTEM)) {
+        error_at(p, p->pos[C_AND_INDICATOR],
+                 "column 'and_indicator': '%s' is given by %s, but '%s' by %s: the two never "
+                 "have a value for the same subject (expected two indicators of areas, or two of "
+                 "the system of zones)",
+                 b->id, cm_scope_str(b->scope), a->id, cm_scope_str(a->scope));
+        return false;
+    }
+    if (db & ~da) {
+        error_at(p, p->pos[C_AND_INDICATOR],
+                 "column 'and_indicator': '%s' is given by %s, but '%s' by %s: the second "
+                 "condition must have one value for each value of the first (expected the one "
+                 "given in more detail in column 'indicator')",
+                 b->id, cm_scope_str(b->scope), a->id, cm_scope_str(a->scope));
+        return false;
+    }
+    return true;
 }
 
 static cm_status on_record(void *ctx, size_t nfields, const cm_csv_pos *start)
@@ -173,34 +340,10 @@ static cm_status on_record(void *ctx, size_t nfields, const cm_csv_pos *start)
             ok = false;
         }
     }
-    const char *ind = p->field[C_INDICATOR];
-    rule.indicator = cm_indicator_find(ind ? ind : "");
-    if (rule.indicator < 0) {
-        error_at(p, p->pos[C_INDICATOR],
-                 "column 'indicator': unknown indicator %s (see docs/indicators.md for the ids)",
-                 cm_quote(q, sizeof q, ind ? ind : "", ind ? strlen(ind) : 0));
-        ok = false;
-    }
-    const char *op = p->field[C_OP] ? p->field[C_OP] : "";
-    size_t o = 0;
-    while (o < sizeof op_names / sizeof op_names[0] && strcmp(op_names[o], op) != 0)
-        o++;
-    if (o == sizeof op_names / sizeof op_names[0]) {
-        error_at(p, p->pos[C_OP],
-                 "column 'op': unknown operator %s (expected <, <=, >, >=, ==, !=)",
-                 cm_quote(q, sizeof q, op, strlen(op)));
-        ok = false;
-    }
-    rule.op = (cm_op)o;
-    const char *th = p->field[C_THRESHOLD] ? p->field[C_THRESHOLD] : "";
-    cm_parse_error pe = cm_parse_number(th, strlen(th), &rule.threshold);
-    if (pe != CM_PARSE_OK) {
-        error_at(p, p->pos[C_THRESHOLD],
-                 "column 'threshold': %s is not a number (%s; expected a decimal number such as "
-                 "-10 or 5.5)",
-                 cm_quote(q, sizeof q, th, strlen(th)), cm_parse_error_str(pe));
-        ok = false;
-    }
+    ok &= read_indicator(p, C_INDICATOR, &rule.indicator);
+    ok &= read_op(p, C_OP, &rule.op);
+    ok &= read_threshold(p, C_THRESHOLD, &rule.threshold);
+    ok &= read_second(p, &rule);
     const char *sev = p->field[C_SEVERITY] ? p->field[C_SEVERITY] : "";
     size_t v = 0;
     while (v < CM_RULE_SEVERITY_COUNT && strcmp(severity_names[v], sev) != 0)
@@ -363,19 +506,68 @@ static bool holds(cm_op op, double v, double t)
     return false;
 }
 
+/* Does b hold the same subject as a, in the detail b has? */
+static bool same_subject(const cm_result *a, const cm_result *b)
+{
+    return a->area == b->area && a->year == b->year &&
+           (b->kind == CM_KIND_NONE || b->kind == a->kind) &&
+           (b->service == 0 || b->service == a->service) &&
+           (b->base_year == 0 || b->base_year == a->base_year) &&
+           (b->origin == 0 || a->origin == 0 || b->origin == a->origin);
+}
+
+/*
+ * The result the second condition of rule reads for results[r], looked
+ * for in [lo, hi), the results of its area and year; CM_HIT_NONE when the
+ * indicator has no value there.
+ */
+static size_t second_of(const cm_rule *rule, const cm_results *results, size_t r, size_t lo,
+                        size_t hi)
+{
+    for (size_t i = lo; i < hi; i++) {
+        const cm_result *b = &results->items[i];
+        if (b->indicator == rule->and_indicator && same_subject(&results->items[r], b))
+            return i;
+    }
+    return CM_HIT_NONE;
+}
+
+static bool known(const cm_result *r)
+{
+    return r->flag == CM_FLAG_OK || r->flag == CM_FLAG_PUBLISHED;
+}
+
 cm_status cm_rules_apply(const cm_rules *rules, const cm_results *results, cm_hit **hits,
                          size_t *nhits)
 {
     size_t n = 0, cap = 0;
     cm_hit *list = NULL;
+    size_t lo = 0, hi = 0; /* the results of r's area and year */
     for (size_t r = 0; r < results->count; r++) {
         const cm_result *res = &results->items[r];
-        if (res->flag != CM_FLAG_OK && res->flag != CM_FLAG_PUBLISHED)
+        if (r >= hi) {
+            lo = r;
+            hi = r + 1;
+            while (hi < results->count && results->items[hi].area == res->area &&
+                   results->items[hi].year == res->year)
+                hi++;
+        }
+        if (!known(res))
             continue;
         for (size_t i = 0; i < rules->count; i++) {
             const cm_rule *rule = &rules->items[i];
             if (rule->indicator != res->indicator || !holds(rule->op, res->value, rule->threshold))
                 continue;
+            size_t also = CM_HIT_NONE;
+            if (rule->and_indicator >= 0) {
+                also = second_of(rule, results, r, lo, hi);
+                if (also != CM_HIT_NONE && !known(&results->items[also]))
+                    also = CM_HIT_NONE;
+                if (also == CM_HIT_NONE
+                        ? rule->and_missing == CM_AND_NO_HIT
+                        : !holds(rule->and_op, results->items[also].value, rule->and_threshold))
+                    continue;
+            }
             if (n == cap) {
                 cap = cap ? cap * 2 : 64;
                 cm_hit *grown = realloc(list, cap * sizeof *grown);
@@ -385,7 +577,7 @@ cm_status cm_rules_apply(const cm_rules *rules, const cm_results *results, cm_hi
                 }
                 list = grown;
             }
-            list[n++] = (cm_hit){i, r};
+            list[n++] = (cm_hit){i, r, also};
         }
     }
     *hits = list;

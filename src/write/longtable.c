@@ -359,6 +359,29 @@ static void json_row(writer *w, const cm_result *r, const cm_hit *hits, size_t n
     put_s(out, "]}");
 }
 
+/* A rule's second condition, and the value it met (null: not known). */
+static void json_second(sink *out, const cm_results *results, const cm_rule *rule, size_t also)
+{
+    put_s(out, ", \"and\": ");
+    if (rule->and_indicator < 0) {
+        put_s(out, "null");
+        return;
+    }
+    size_t ndefs;
+    put_s(out, "{\"indicator\": \"");
+    put_s(out, cm_indicator_defs(&ndefs)[rule->and_indicator].id);
+    put_s(out, "\", \"value\": ");
+    if (also != CM_HIT_NONE)
+        put_number(out, results->items[also].value);
+    else
+        put_s(out, "null");
+    put_s(out, ", \"op\": \"");
+    put_s(out, cm_op_str(rule->and_op));
+    put_s(out, "\", \"threshold\": ");
+    put_number(out, rule->and_threshold);
+    put_s(out, "}");
+}
+
 static void json_end(writer *w, const cm_hit *hits, size_t nhits)
 {
     sink *out = w->out;
@@ -393,6 +416,7 @@ static void json_end(writer *w, const cm_hit *hits, size_t nhits)
         json_string(out, rule->conclusion);
         put_s(out, ", \"sdg\": ");
         json_opt(out, rule->sdg);
+        json_second(out, w->results, rule, hits[i].also);
         put_s(out, "}");
     }
     put_s(out, nhits ? "\n  ]\n}\n" : "]\n}\n");
@@ -620,7 +644,7 @@ int cm_hits_write_csv(FILE *out, const cm_results *results, const cm_rules *rule
     sink buffer, *s = &buffer;
     sink_init(s, &to);
     put_s(s, "rule_id,severity,area_id,year,base_year,kind,service,origin,indicator,value,op,"
-             "threshold,conclusion,sdg\r\n");
+             "threshold,conclusion,sdg,and_indicator,and_value,and_op,and_threshold\r\n");
     for (size_t i = 0; i < nhits && !s->err; i++) {
         const cm_rule *rule = &rules->items[hits[i].rule];
         const cm_result *r = &results->items[hits[i].result];
@@ -646,6 +670,15 @@ int cm_hits_write_csv(FILE *out, const cm_results *results, const cm_rules *rule
         csv_text(s, rule->conclusion, raw_text);
         put_c(s, ',');
         csv_text(s, rule->sdg, raw_text);
+        if (rule->and_indicator >= 0) {
+            put_between(s, cm_indicator_defs(&ndefs)[rule->and_indicator].id);
+            if (hits[i].also != CM_HIT_NONE)
+                put_number(s, results->items[hits[i].also].value);
+            put_between(s, cm_op_str(rule->and_op));
+            put_number(s, rule->and_threshold);
+        } else {
+            put_s(s, ",,,,");
+        }
         put(s, "\r\n", 2);
     }
     return finish(s);

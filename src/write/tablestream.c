@@ -79,15 +79,18 @@ cm_status cm_tablestream_sink(void *ctx, const cm_results *batch)
         ts->hits = grown;
         ts->cap = cap;
     }
-    /* Hits come in result order: a result that hits two rules is kept once. */
+    /* Hits come in result order: a result that hits two rules is kept once;
+       a second condition's result is kept with the hit. */
     size_t at = 0;
     for (size_t i = 0; i < nhits; i++) {
-        if ((i == 0 || hits[i].result != hits[i - 1].result) &&
-            !keep(ts, &batch->items[hits[i].result], &at)) {
+        size_t also = CM_HIT_NONE;
+        if (((i == 0 || hits[i].result != hits[i - 1].result) &&
+             !keep(ts, &batch->items[hits[i].result], &at)) ||
+            (hits[i].also != CM_HIT_NONE && !keep(ts, &batch->items[hits[i].also], &also))) {
             free(hits);
             return CM_ERR_NOMEM;
         }
-        ts->hits[ts->nhits++] = (cm_hit){hits[i].rule, at};
+        ts->hits[ts->nhits++] = (cm_hit){hits[i].rule, at, also};
     }
     free(hits);
     return CM_OK;
