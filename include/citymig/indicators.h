@@ -50,6 +50,7 @@ typedef enum cm_scope {
     CM_SCOPE_AREA,        /* an area in a year (areas.csv) */
     CM_SCOPE_GROWTH,      /* an area between two consecutive years */
     CM_SCOPE_SEGREGATION, /* a city over its districts, in a year */
+    CM_SCOPE_PARTS,       /* an area over the areas it contains, in a year */
     CM_SCOPE_FLOW,        /* a destination area, a year and a kind */
     CM_SCOPE_SYSTEM,      /* the zones of an internal system, a year */
     CM_SCOPE_DIVERSITY,   /* an area in a year (stocks.csv) */

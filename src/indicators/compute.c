@@ -13,7 +13,7 @@
 
 enum {
     BATCH_RESULTS = 65536, /* a batch goes to the sink once it holds this many */
-    SCOPES = 5
+    SCOPES = 6
 };
 
 /* The areas' work done: the last area's results into order; the batch to
@@ -32,8 +32,9 @@ static void end_area(engine *e, sorter *so, size_t from, bool last, cm_results_s
 static cm_status run(engine *e, cm_results_sink sink, void *ctx)
 {
     walker w[SCOPES] = {{0}};
-    cm_status (*const make[SCOPES])(engine *, walker *) = {
-        areas_walker, segregation_walker, flows_walker, stocks_walker, services_walker};
+    cm_status (*const make[SCOPES])(engine *, walker *) = {areas_walker,  segregation_walker,
+                                                           parts_walker,  flows_walker,
+                                                           stocks_walker, services_walker};
     sorter so = {0};
     for (size_t i = 0; i < SCOPES && e->status == CM_OK; i++)
         e->status = make[i](e, &w[i]);

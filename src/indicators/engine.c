@@ -82,6 +82,64 @@ in_val area_fb_fraction(const engine *e, size_t row, bool *published)
     return x;
 }
 
+/* Areas rows that name a parent: by the parent's rank, year, own rank. */
+int rows_by_parent(const void *a, const void *b, void *ctx)
+{
+    const engine *e = ctx;
+    const cm_table *t = e->ds->areas;
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    uint32_t px = e->rank[t->cols[CM_AREAS_PARENT_ID].v.text[x]],
+             py = e->rank[t->cols[CM_AREAS_PARENT_ID].v.text[y]];
+    if (px != py)
+        return px < py ? -1 : 1;
+    int32_t yx = t->cols[CM_AREAS_YEAR].v.year[x], yy = t->cols[CM_AREAS_YEAR].v.year[y];
+    if (yx != yy)
+        return yx < yy ? -1 : 1;
+    uint32_t ax = e->rank[t->cols[CM_AREAS_AREA_ID].v.text[x]],
+             ay = e->rank[t->cols[CM_AREAS_AREA_ID].v.text[y]];
+    return ax < ay ? -1 : ax > ay;
+}
+
+in_val child_counts(const engine *e, const size_t *rows, size_t n, const char *word, area_part *d,
+                    bool *published, char *why, size_t why_size)
+{
+    const cm_table *t = e->ds->areas;
+    in_val x = in_known(0, "");
+    double fb_sum = 0, t_sum = 0;
+    *published = false;
+    for (size_t i = 0; i < n; i++) {
+        size_t row = rows[i];
+        bool pub = false;
+        in_val pop = area_count(e, row, CM_AREAS_POPULATION);
+        in_val frac = area_fb_fraction(e, row, &pub);
+        in_val both = in_combine(pop, frac, 0);
+        d[i].row = row;
+        d[i].fb = d[i].t = NAN;
+        if (in_rank(both.st) > in_rank(x.st)) {
+            snprintf(why, why_size, "%s of %s %s", both.name, word,
+                     cm_strpool_str(e->ds->pool, t->cols[CM_AREAS_AREA_ID].v.text[row]));
+            x = both;
+            x.name = why;
+        }
+        x.marks |= both.marks;
+        if (both.st != IN_OK)
+            continue;
+        *published |= pub;
+        d[i].t = pop.v;
+        d[i].fb = pub ? frac.v * pop.v : (double)t->cols[CM_AREAS_FOREIGN_BORN].v.count[row];
+        fb_sum += d[i].fb;
+        t_sum += d[i].t;
+    }
+    if (x.st == IN_OK) {
+        uint8_t marks = x.marks;
+        x = in_sum(t_sum, "the population of the areas");
+        x.marks = marks;
+        if (fabs(fb_sum) > (double)CM_COUNT_MAX)
+            x.st = IN_INEXACT;
+    }
+    return x;
+}
+
 /* The rank of a state in the precedence: the higher, the more it says. An
    inexact sum cannot be used at all, like a missing one. */
 int in_rank(in_state st)

@@ -10,7 +10,8 @@
  *   missing > suppressed > inconsistent > div0 > ok
  *
  * Each scope has its own file: areas.c (composition and growth),
- * segregation.c (a city over its districts), flowcells.c
+ * segregation.c (a city over its districts), parts.c (an area over the
+ * areas it contains), flowcells.c
  * (flows resolved per cell, and their disclosure control), flowind.c (flow
  * indicators per area and per system), diversity.c, services.c; sort.c
  * orders the results; compute.c runs them area by area.
@@ -83,6 +84,24 @@ in_val area_count(const engine *e, size_t row, size_t col);
    published share where the computed one lacks an input (foreign_born or
    the population); *published says which. NAN when the population is 0. */
 in_val area_fb_fraction(const engine *e, size_t row, bool *published);
+/* Areas rows that name a parent: by the parent's rank, year, own rank
+   (a row_order's cmp). */
+int rows_by_parent(const void *a, const void *b, void *ctx);
+/* One area of those an area contains: its row, foreign-born and
+   population (NAN when not known). */
+typedef struct area_part {
+    size_t row;
+    double fb, t;
+} area_part;
+/*
+ * The foreign-born and population of the areas rows[0..n), filled into d.
+ * The state returned is the worst of their inputs, named after the first
+ * area that has it ("foreign_born of district C1": word is "district"; the
+ * text is written to why), or, all known, the sum of their population (as
+ * in_sum: inexact past 2^53). *published: a published share was used.
+ */
+in_val child_counts(const engine *e, const size_t *rows, size_t n, const char *word, area_part *d,
+                    bool *published, char *why, size_t why_size);
 /* The rank of a state in the precedence: the higher, the more it says. */
 int in_rank(in_state st);
 /* The worse of two inputs by the precedence above, carrying value v. */
@@ -196,6 +215,7 @@ cm_status flows_walker(engine *e, walker *w);
 cm_status stocks_walker(engine *e, walker *w);
 cm_status services_walker(engine *e, walker *w);
 cm_status segregation_walker(engine *e, walker *w);
+cm_status parts_walker(engine *e, walker *w);
 
 /* ---- order (sort.c) ---- */
 

@@ -21,6 +21,11 @@
 #define PP   CM_UNIT_PP
 
 /* What holds of every segregation index. */
+#define PARTS_EDGES                                                                                \
+    "Missing without the area's foreign-born, or when any area it contains lacks its counts "      \
+    "(the reason names it: the ranking would be another); suppressed when any count is small; "    \
+    "div0 when the area's foreign-born is 0. A published share is used as share x population, "    \
+    "and the result says so."
 #define SEG_EDGES                                                                                  \
     "Missing when any district of the city in that year lacks foreign_born (and a published "      \
     "share) or population: never a sum over the districts that happen to have them. div0 "         \
@@ -191,6 +196,39 @@ static const cm_indicator_def defs[] = {
      "as seg_dissimilarity",
      SEG_EDGES " From 0 (every district has the city's mix) to 1 (no district holds both); "
                "0 ln 0 is taken as 0."},
+
+    /* An area over the areas it contains (areas whose parent_id is the area),
+       per year */
+    {"part_areas", "Areas it contains", CNT, CM_SCOPE_PARTS,
+     "n = the areas whose parent_id is the area, in the year", "areas: parent_id",
+     "Rows only for areas that some area names as its parent_id in that year (the area needs "
+     "no row of its own; the indicators set against it are then missing). Always ok."},
+    {"fb_share_top5", "Share of its foreign-born living in its top 5 areas", PCT, CM_SCOPE_PARTS,
+     "100 * (sum of fb_i over the 5 areas it contains with the most foreign-born) / FB",
+     "areas: foreign_born (or foreign_born_share x population) of the area and of the areas it "
+     "contains",
+     PARTS_EDGES " The WMR's kind of figure: how much of a country's foreign-born live in its "
+                 "gateway cities. Over all of them, with a note, where it contains fewer than 5."},
+    {"fb_share_top10", "Share of its foreign-born living in its top 10 areas", PCT, CM_SCOPE_PARTS,
+     "as fb_share_top5, over 10 areas", "as fb_share_top5", "As fb_share_top5."},
+    {"fb_share_top20", "Share of its foreign-born living in its top 20 areas", PCT, CM_SCOPE_PARTS,
+     "as fb_share_top5, over 20 areas", "as fb_share_top5", "As fb_share_top5."},
+    {"parts_fb_share", "Foreign-born share over the areas it contains", PCT, CM_SCOPE_PARTS,
+     "100 * sum of fb_i / sum of population_i, over the areas it contains",
+     "areas of the areas it contains: foreign_born (or foreign_born_share), population",
+     "The mean of their fb_share weighted by population. Missing when any of them lacks its "
+     "counts (the reason names it), never a mean over those that happen to be there; "
+     "suppressed when any count is; div0 when their population is 0."},
+    {"parts_population_share", "Share of its population living in the areas it contains", PCT,
+     CM_SCOPE_PARTS, "100 * sum of population_i / population",
+     "areas: population of the area and of the areas it contains",
+     "The check of a total against its parts: above 100 the parts hold more people than the "
+     "whole, and a note gives the gap (they overlap, or come from another source or date). "
+     "Missing without the area's own row or any part's population."},
+    {"parts_fb_share_of_parent", "Share of its foreign-born living in the areas it contains", PCT,
+     CM_SCOPE_PARTS, "100 * sum of fb_i / FB",
+     "areas: foreign_born (or foreign_born_share) of the area and of the areas it contains",
+     "As parts_population_share, for the foreign-born: above 100, a note gives the gap."},
 
     /* Flows per area, year and kind (internal, international, all) */
     {"inflow", "Arrivals", CNT, CM_SCOPE_FLOW, "sum of count where destination = area",
@@ -426,6 +464,7 @@ const char *cm_scope_str(cm_scope scope)
     static const char *const names[] = {"area and year",
                                         "area, between consecutive years",
                                         "city and year, over its districts",
+                                        "area and year, over the areas it contains",
                                         "area, year and kind",
                                         "the zones of an internal system, and a year",
                                         "area and year (stocks)",

@@ -15,24 +15,6 @@
 
 #include "engine.h"
 
-/* District rows by the rank of their parent, year, rank of the district. */
-static int cmp_districts(const void *a, const void *b, void *ctx)
-{
-    const engine *e = ctx;
-    const cm_table *t = e->ds->areas;
-    size_t x = *(const size_t *)a, y = *(const size_t *)b;
-    uint32_t px = e->rank[t->cols[CM_AREAS_PARENT_ID].v.text[x]],
-             py = e->rank[t->cols[CM_AREAS_PARENT_ID].v.text[y]];
-    if (px != py)
-        return px < py ? -1 : 1;
-    int32_t yx = t->cols[CM_AREAS_YEAR].v.year[x], yy = t->cols[CM_AREAS_YEAR].v.year[y];
-    if (yx != yy)
-        return yx < yy ? -1 : 1;
-    uint32_t ax = e->rank[t->cols[CM_AREAS_AREA_ID].v.text[x]],
-             ay = e->rank[t->cols[CM_AREAS_AREA_ID].v.text[y]];
-    return ax < ay ? -1 : ax > ay;
-}
-
 static const char *const ids[] = {"seg_dissimilarity", "seg_isolation", "seg_exposure",
                                   "seg_theil_h"};
 enum { N_IDS = sizeof ids / sizeof ids[0] };
@@ -48,13 +30,8 @@ static double entropy2(double p)
     return h;
 }
 
-/* One district's foreign-born and population. */
-typedef struct district {
-    double fb, t;
-} district;
-
 /* The city and year of rows[from..to). */
-static void eval_city(engine *e, const size_t *rows, size_t from, size_t to, district *d)
+static void eval_city(engine *e, const size_t *rows, size_t from, size_t to, area_part *d)
 {
     const cm_table *t = e->ds->areas;
     subject s = {.area = t->cols[CM_AREAS_PARENT_ID].v.text[rows[from]],
@@ -63,35 +40,15 @@ static void eval_city(engine *e, const size_t *rows, size_t from, size_t to, dis
     size_t n = to - from;
     put_count(e, &s, "seg_districts", in_known((double)n, "districts"));
 
-    in_val x = in_known(0, "");
     bool published = false;
     char why[256];
+    in_val x = child_counts(e, rows + from, n, "district", d, &published, why, sizeof why);
+    if (x.st == IN_OK)
+        x.name = "the districts' population";
     double fb_sum = 0, t_sum = 0;
-    for (size_t i = 0; i < n; i++) {
-        size_t row = rows[from + i];
-        bool pub = false;
-        in_val pop = area_count(e, row, CM_AREAS_POPULATION);
-        in_val frac = area_fb_fraction(e, row, &pub);
-        in_val both = in_combine(pop, frac, 0);
-        if (in_rank(both.st) > in_rank(x.st)) {
-            snprintf(why, sizeof why, "%s of district %s", both.name,
-                     cm_strpool_str(e->ds->pool, t->cols[CM_AREAS_AREA_ID].v.text[row]));
-            x = both;
-            x.name = why;
-        }
-        x.marks |= both.marks;
-        if (both.st != IN_OK)
-            continue;
-        published |= pub;
-        d[i].t = pop.v;
-        d[i].fb = pub ? frac.v * pop.v : (double)t->cols[CM_AREAS_FOREIGN_BORN].v.count[row];
+    for (size_t i = 0; x.st == IN_OK && i < n; i++) {
         fb_sum += d[i].fb;
         t_sum += d[i].t;
-    }
-    if (x.st == IN_OK) {
-        in_val total = in_sum(t_sum, "the districts' population");
-        total.marks = x.marks;
-        x = total;
     }
 
     double nb_sum = t_sum - fb_sum;
@@ -130,7 +87,7 @@ static void seg_eval(engine *e, void *plan)
     row_order *p = plan;
     const int32_t *year = e->ds->areas->cols[CM_AREAS_YEAR].v.year;
     size_t to = row_order_area_end(p);
-    district *d = malloc((to - p->at) * sizeof *d);
+    area_part *d = malloc((to - p->at) * sizeof *d);
     if (!d) {
         e->status = CM_ERR_NOMEM;
         return;
@@ -153,7 +110,7 @@ static bool is_district(const cm_table *t, size_t row)
 
 cm_status segregation_walker(engine *e, walker *w)
 {
-    row_order *p = row_order_new(e, e->ds->areas, CM_AREAS_PARENT_ID, is_district, cmp_districts);
+    row_order *p = row_order_new(e, e->ds->areas, CM_AREAS_PARENT_ID, is_district, rows_by_parent);
     if (!p)
         return CM_ERR_NOMEM;
     *w = (walker){p, row_order_next, seg_eval, row_order_free};

@@ -594,6 +594,65 @@ static void segregation(cm_report *r, rlist *l)
     free(p);
 }
 
+/* Where an area's foreign-born live: the share in its leading areas, for
+   areas of more than five parts (below that, the top five are all). */
+static void concentration(cm_report *r, rlist *l)
+{
+    const rctx *x = &r->priv->x;
+    const cm_results *res = x->res;
+    int t5 = cm_indicator_find("fb_share_top5"), t10 = cm_indicator_find("fb_share_top10"),
+        t20 = cm_indicator_find("fb_share_top20"), np = cm_indicator_find("part_areas");
+    pick *p = malloc((res->count + 1) * sizeof *p);
+    if (!p) {
+        rp_nomem(r);
+        return;
+    }
+    size_t n = 0;
+    for (size_t i = 0; i < res->count; i++) {
+        const cm_result *c = &res->items[i];
+        if (c->indicator != t5 || !rp_has_value(c))
+            continue;
+        const cm_result *k = find(x, c->area, c->year, np, CM_KIND_NONE, 0);
+        if (k && k->value > 5)
+            p[n++] = (pick){c, c->denominator};
+    }
+    /* One per area: its latest year; the most foreign-born first. */
+    qsort(p, n, sizeof *p, by_area_latest);
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        if (m == 0 || p[m - 1].r->area != p[i].r->area)
+            p[m++] = p[i];
+    if (m) {
+        qsort(p, m, sizeof *p, by_key_desc);
+        sentence(r, l, CM_RSTYLE_HEADING, "Where the foreign-born live");
+        char buf[1024], where[256], more[256];
+        for (size_t i = 0; i < m && i < LIST_MAX; i++) {
+            const cm_result *c = p[i].r;
+            place(x, c->area, c->year, where, sizeof where);
+            const cm_result *k = find(x, c->area, c->year, np, CM_KIND_NONE, 0);
+            const cm_result *a = find(x, c->area, c->year, t10, CM_KIND_NONE, 0);
+            const cm_result *b = find(x, c->area, c->year, t20, CM_KIND_NONE, 0);
+            more[0] = 0;
+            if (k && k->value > 10 && a && rp_has_value(a) && b && rp_has_value(b))
+                snprintf(more, sizeof more, ", %.0f%% in its top 10 and %.0f%% in its top 20",
+                         a->value, b->value);
+            snprintf(buf, sizeof buf,
+                     "%s (%d): %.0f%% of its foreign-born lived in the 5 of its %.0f areas with "
+                     "the most%s.",
+                     where, (int)c->year, c->value, k ? k->value : 0, more);
+            buf[0] = (char)(buf[0] >= 'a' && buf[0] <= 'z' ? buf[0] - 32 : buf[0]);
+            sentence(r, l, CM_RSTYLE_SENTENCE, buf);
+        }
+        if (m > LIST_MAX) {
+            snprintf(buf, sizeof buf, "The Across areas sheet has all %zu areas, and every year.",
+                     m);
+            sentence(r, l, CM_RSTYLE_SENTENCE, buf);
+        }
+        blank(r, l);
+    }
+    free(p);
+}
+
 /* A rule's name from its id: "super-diversity" reads "Super-diversity". */
 static void rule_name(const char *id, char *buf, size_t size)
 {
@@ -749,6 +808,7 @@ void rp_cover(cm_report *r)
         blank(r, l);
     flows(r, l);
     segregation(r, l);
+    concentration(r, l);
     services(r, l, top, year);
     conclusions(r, l);
     sentence(r, l, CM_RSTYLE_HEADING, "About these figures");

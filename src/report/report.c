@@ -329,7 +329,8 @@ char *rp_label(cm_report *r, const cm_indicator_def *d)
         break;
     case CM_UNIT_COUNT:
         unit = strstr(d->title, "Countries") || strstr(d->title, "Moves") ||
-                       strstr(d->title, "Services") || strstr(d->title, "Districts")
+                       strstr(d->title, "Services") || strstr(d->title, "Districts") ||
+                       strstr(d->title, "Areas")
                    ? ""
                    : " (people)";
         break;

@@ -1,6 +1,6 @@
 /*
- * tables.c - the data tables: Areas, Segregation, Flows, Diversity and
- * Services.
+ * tables.c - the data tables: Areas, Segregation, Across areas, Flows,
+ * Diversity and Services.
  *
  * A table's rows are walked from the sorted results as they are written
  * (never copied): a row is one subject (an area and year; an area, year
@@ -18,7 +18,7 @@
 
 #include "citymig/table.h"
 
-enum { T_AREAS, T_SEGREGATION, T_FLOWS, T_DIVERSITY, T_SERVICES, T_COUNT };
+enum { T_AREAS, T_SEGREGATION, T_PARTS, T_FLOWS, T_DIVERSITY, T_SERVICES, T_COUNT };
 
 enum { COL_KEY, COL_VALUE, COL_FLAG };
 
@@ -79,6 +79,18 @@ static const table_def tdefs[T_COUNT] = {
      {CM_TABLE_AREAS},
      1,
      "How unevenly the foreign-born and natives are spread over each city's districts"},
+    {"Across areas",
+     {CM_SCOPE_PARTS, CM_SCOPE_PARTS},
+     {K_AREA_ID, K_NAME, K_YEAR},
+     3,
+     3,
+     "Where the foreign-born live within each area, over the areas it contains, by area and year",
+     "One row per area and year, over the areas that name it as their parent; its top 5 are "
+     "the five with the most foreign-born. Above 100%, they hold more than it does.",
+     {CM_TABLE_AREAS},
+     1,
+     "How much of each area's foreign-born live in its leading areas, and its counts against "
+     "theirs"},
     {"Flows",
      {CM_SCOPE_FLOW, CM_SCOPE_SYSTEM},
      {K_AREA_ID, K_NAME, K_YEAR, K_KIND},
@@ -285,7 +297,8 @@ static bool next_full(dcursor *d)
             return true;
         }
         case T_SEGREGATION:
-            if (!rp_group_has(res, i, j, CM_SCOPE_SEGREGATION))
+        case T_PARTS:
+            if (!rp_group_has(res, i, j, d->t->scopes[0]))
                 continue;
             put_keys(d, first, 0, 0);
             put_results(d, i, j);

@@ -98,11 +98,15 @@ static const char empty_services[] = "area_id,year,service,group,population,with
 /* The segregation of a city over its districts has its own four sets:
    districts in the sets above would become the finest level, and so the
    zones of their internal system. City A: A1 200 foreign-born of 400,
-   A2 100 of 600. */
+   A2 100 of 600; A itself 600 of 2,000. They are also the sets of an area
+   over the areas it contains. */
 static const char seg_header[] = "area_id,level,parent_id,year,population,foreign_born\n";
-static const char seg_full[] = "A1,district,A,2011,400,200\nA2,district,A,2011,600,100\n";
-static const char seg_zero[] = "A1,district,A,2011,400,0\nA2,district,A,2011,600,0\n";
-static const char seg_empty[] = "A1,district,A,2011,400,\nA2,district,A,2011,600,100\n";
+static const char seg_full[] = "A1,district,A,2011,400,200\nA2,district,A,2011,600,100\n"
+                               "A,city,,2011,2000,600\n";
+static const char seg_zero[] = "A1,district,A,2011,400,0\nA2,district,A,2011,600,0\n"
+                               "A,city,,2011,0,0\n";
+static const char seg_empty[] = "A1,district,A,2011,400,\nA2,district,A,2011,600,100\n"
+                                "A,city,,2011,,\n";
 
 enum { FULL, ZERO, EMPTY, SMALL, NSETS, SEG = NSETS };
 
@@ -237,6 +241,18 @@ static const line table[] = {
     {"seg_isolation", 7.0 / 18, AT("A"), AT("A"), true, NULL},
     {"seg_exposure", 11.0 / 18, AT("A"), AT("A"), true, NULL},
     {"seg_theil_h", 0.10357243711623397, AT("A"), AT("A"), true, NULL},
+    /* A over the areas it contains, the same districts: 300 foreign-born of 1,000
+       against A's 600 of 2,000 */
+    {"part_areas", 2, NA("a count has no denominator"),
+     NA("it counts the areas, whatever their values"), false, NULL},
+    {"fb_share_top5", 50, AT("A"), AT("A"), true, NULL},
+    {"fb_share_top10", 50, AT("A"), AT("A"), true, NULL},
+    {"fb_share_top20", 50, AT("A"), AT("A"), true, NULL},
+    {"parts_fb_share", 30,
+     NA("no foreign-born over a population is 0%: div0 is in test_indicators"), AT("A"), true,
+     NULL},
+    {"parts_population_share", 50, AT("A"), AT("A"), true, NULL},
+    {"parts_fb_share_of_parent", 50, AT("A"), AT("A"), true, NULL},
     /* flows of A, internal, 2011: in 40 (all women), out 120 */
     {"inflow", 40, NA("a sum has no denominator"), AT("A"), true, NULL},
     {"outflow", 120, NA("a sum has no denominator"), AT("B"), true, NULL},
@@ -319,7 +335,8 @@ static void check(const line *l, int which, const char *area, cm_flag flag, doub
 {
     static const char *const names[] = {"FULL", "ZERO", "EMPTY", "SMALL"};
     size_t ndefs;
-    bool seg = cm_indicator_defs(&ndefs)[cm_indicator_find(l->id)].scope == CM_SCOPE_SEGREGATION;
+    cm_scope scope = cm_indicator_defs(&ndefs)[cm_indicator_find(l->id)].scope;
+    bool seg = scope == CM_SCOPE_SEGREGATION || scope == CM_SCOPE_PARTS;
     const set *s = &sets[seg ? SEG + which : which];
     const cm_result *r = find(s, l->id, area, service);
     if (!r) {

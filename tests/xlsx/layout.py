@@ -5,6 +5,7 @@ with nothing in it is left out), and those it must have."""
 KEYS = {
     "Areas": ["area_id", "name", "level", "parent_id", "year", "base_year", "population"],
     "Segregation": ["area_id", "name", "year"],
+    "Across areas": ["area_id", "name", "year"],
     "Flows": ["area_id", "name", "year", "kind"],
     "Diversity": ["area_id", "name", "year", "top_origin"],
     "Services": ["area_id", "name", "year", "service"],
@@ -12,6 +13,7 @@ KEYS = {
 REQUIRED_KEYS = {
     "Areas": ["area_id", "name", "year"],
     "Segregation": ["area_id", "name", "year"],
+    "Across areas": ["area_id", "name", "year"],
     "Flows": ["area_id", "name", "year", "kind"],
     "Diversity": ["area_id", "name", "year"],
     "Services": ["area_id", "name", "year", "service"],

@@ -3,7 +3,7 @@ table of `citymig indicators` for the same dataset.
 
     readback.py WORKBOOK INDICATORS.csv [DATASET_DIR] [--no-pandas]
 
-The table sheets (Areas, Segregation, Flows, Diversity, Services and their parts
+The table sheets (Areas, Segregation, Across areas, Flows, Diversity, Services and their parts
 "Flows (2)", ...) have their column labels in row 4, their column ids in
 row 5 and their data from row 6. They are read with openpyxl (required),
 and again with pandas (`read_excel(header=[3, 4])`) when pandas can be
@@ -47,7 +47,7 @@ import openpyxl
 
 from layout import KEYS, REQUIRED_KEYS
 
-TABLES = ("Areas", "Segregation", "Flows", "Diversity", "Services")
+TABLES = ("Areas", "Segregation", "Across areas", "Flows", "Diversity", "Services")
 REASONS = {}  # indicator -> {"m: reason", ...} of its flagged values
 CODES = {"missing": "m", "suppressed": "s", "div0": "z", "inconsistent": "i"}
 SHOWN = ("ok", "published")
