@@ -93,18 +93,19 @@ static int key_column(manifest *m, source *s, const char *key, const char *prefi
 }
 
 /* Gives canonical column c by a mapping; a column given twice is an error. */
-static void set_mapping(manifest *m, source *s, size_t c, map_kind kind, const char *key,
+static bool set_mapping(manifest *m, source *s, size_t c, map_kind kind, const char *key,
                         const char *value)
 {
     mapping *mp = &s->map[c];
     if (mp->kind != MAP_NONE) {
         mf_err(m, m->line, "key '%s': column '%s' is already given (line %u)", key,
                s->def->cols[c].name, mp->line);
-        return;
+        return false;
     }
     mp->kind = kind;
     mp->text = mf_dup(m, value);
     mp->line = m->line;
+    return mp->text != NULL;
 }
 
 static void parse_unpivot(manifest *m, source *s, const char *key, const char *value)
@@ -345,6 +346,24 @@ static void continue_list(manifest *m, source *s, const char *key, const char *v
 {
     size_t n = 0;
     char **items = NULL;
+    if (strncmp(key, "sum.", 4) == 0) {
+        /* The columns summed: the text goes on, read with the header. */
+        int c = mf_column_of(s->def, key + 4);
+        mapping *mp = c < 0 ? NULL : &s->map[c];
+        if (!mp || mp->kind != MAP_SUM || !mp->text)
+            return;
+        size_t had = strlen(mp->text), more = strlen(value);
+        char *grown = realloc(mp->text, had + more + 3);
+        if (!grown) {
+            m->nomem = true;
+            return;
+        }
+        /* An item per line, or a line that ends with its comma. */
+        bool comma = had && grown[had - 1] == ',';
+        snprintf(grown + had, more + 3, "%s%s", comma ? " " : ", ", value);
+        mp->text = grown;
+        return;
+    }
     if (strncmp(key, "map.", 4) == 0) {
         int c = mf_column_of(s->def, key + 4);
         if (c < 0)
@@ -651,8 +670,8 @@ static int mf_on_key(void *user, const char *section, const char *key, const cha
             if (t != CM_VALUE_COUNT && t != CM_VALUE_SIGNED_COUNT)
                 mf_err(m, m->line, "key '%s': only counts are summed; '%s' is not a count", key,
                        s->def->cols[c].name);
-            else
-                set_mapping(m, s, (size_t)c, MAP_SUM, key, value);
+            else if (set_mapping(m, s, (size_t)c, MAP_SUM, key, value))
+                open_list(m, key);
         }
     } else if (strncmp(key, "map.", 4) == 0) {
         if ((c = key_column(m, s, key, "map.")) >= 0) {

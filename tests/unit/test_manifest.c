@@ -219,6 +219,19 @@ static void test_sum(void **state)
     EXPECT_AREA(&s, "A", 2013, CM_AREAS_FOREIGN_BORN, "1234");
     EXPECT_AREA(&s, "B", 2013, CM_AREAS_FOREIGN_BORN, ""); /* a missing term: missing */
     close_scratch(&s);
+
+    /* The columns go on over indented lines, with or without a comma at the
+       end of a line; the next key ends them. */
+    open_scratch(&s);
+    put_text(&s, "d.csv", "id,pop,Europe: Ireland,Africa: Total,Other,x\nA,100,1,2,4,8\n");
+    put_text(&s, "dataset.ini",
+             "[areas]\nfile = d.csv\nyear = 2011\ncolumn.area_id = id\n"
+             "sum.foreign_born = Europe: Ireland,\n    Africa: Total\n    Other\n"
+             "column.population = pop\n");
+    assert_int_equal(load(&s), CM_OK);
+    EXPECT_AREA(&s, "A", 2011, CM_AREAS_FOREIGN_BORN, "7");
+    EXPECT_AREA(&s, "A", 2011, CM_AREAS_POPULATION, "100");
+    close_scratch(&s);
 }
 
 static void test_missing_token_in_required_column(void **state)
