@@ -83,6 +83,7 @@ typedef enum opt_id {
     OPT_TITLE,
     OPT_PROGRESS,
     OPT_THREADS,
+    OPT_PAIRS,
     OPT_QUIET,
     OPT_HELP,
     OPT_VERSION
@@ -129,6 +130,11 @@ static const cm_cli_option option_defs[] = {
      "Use N threads to read flows.csv and to write a long table\n"
      "(default: the processors available; 1: no threads). The\n"
      "results are the same for any N."},
+    {OPT_PAIRS, 0, "pairs", NULL,
+     "indicators, report, check: keep the flows by origin and\n"
+     "destination, for the spatial focusing of each system\n"
+     "(gini_connectivity, ...). flows.csv is then read on one\n"
+     "thread, and memory grows with the distinct pairs."},
     {OPT_QUIET, 'q', "quiet", NULL, "Print errors only: no notes, no summary, no progress."},
     {OPT_HELP, 'h', "help", NULL, "Show this help and exit."},
     {OPT_VERSION, 'V', "version", NULL, "Show the version of citymig and its libraries."},
@@ -292,6 +298,7 @@ typedef struct options {
     bool keep_going;
     bool progress;
     unsigned threads; /* 0: not given */
+    bool pairs;       /* keep the flows by origin and destination */
     cm_format format;
     const char *output;
     const char *rules;
@@ -395,6 +402,7 @@ static void start_output(const options *o, FILE *err, printer *pr, progress *pro
     pr->colour = tty && !getenv("NO_COLOR") && !(term && strcmp(term, "dumb") == 0);
     pr->prog = prog;
     lopts->threads = o->threads ? o->threads : cm_flowscan_default_threads();
+    lopts->pairs = o->pairs;
     if (prog->on) {
         lopts->progress = progress_update;
         lopts->progress_ctx = prog;
@@ -599,6 +607,9 @@ static int parse_args(int argc, char **argv, options *o, FILE *out, FILE *err)
             break;
         case OPT_RAW_TEXT:
             o->raw_text = true;
+            break;
+        case OPT_PAIRS:
+            o->pairs = true;
             break;
         case OPT_TITLE:
             if (!*value || !cm_utf8_valid(value, strlen(value)))

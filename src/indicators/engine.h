@@ -12,7 +12,8 @@
  * Each scope has its own file: areas.c (composition and growth),
  * segregation.c (a city over its districts), flowcells.c
  * (flows resolved per cell, and their disclosure control), flowind.c (flow
- * indicators per area and per system), diversity.c, services.c; sort.c
+ * indicators per area and per system), focusing.c (the spatial focusing of
+ * a system), diversity.c, services.c; sort.c
  * orders the results; compute.c runs them area by area.
  *
  * Results are computed one area at a time, in the order of the output
@@ -147,6 +148,9 @@ int flow_interval(const engine *e, int32_t year, int kind);
 in_val net_of(const engine *e, uint32_t area, int32_t year, int kind, size_t row, bool *published);
 
 void eval_systems(engine *e);
+
+/* The spatial focusing of the internal system of a year (focusing.c). */
+void eval_focusing(engine *e, int32_t year);
 
 /* The zones of the internal system of a year (flowcells.c). */
 typedef struct zone_info {

@@ -368,6 +368,8 @@ static void eval_system(engine *e, int32_t year)
 
 void eval_systems(engine *e)
 {
-    for (int32_t y = CM_YEAR_MIN; y <= CM_YEAR_MAX && e->status == CM_OK; y++)
+    for (int32_t y = CM_YEAR_MIN; y <= CM_YEAR_MAX && e->status == CM_OK; y++) {
         eval_system(e, y);
+        eval_focusing(e, y);
+    }
 }

@@ -83,6 +83,10 @@ SYSTEM_INDICATORS = (
     "migration_intensity",
     "aggregate_effectiveness",
     "aggregate_net_migration_rate",
+    "gini_connectivity",
+    "gini_in_migration",
+    "gini_out_migration",
+    "flow_cv",
 )
 SYSTEM_TOTALS = ("system_moves", "moves_in_from_outside", "moves_out_to_outside", "net_total")
 SYSTEM_RATIOS = ("migration_intensity", "aggregate_effectiveness", "aggregate_net_migration_rate")

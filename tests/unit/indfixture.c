@@ -13,6 +13,8 @@
 
 #include <cmocka.h>
 
+bool fixture_pairs = false;
+
 static void make_dir(fixture *fx);
 static void compute(fixture *fx, const char *path, int64_t min_count, bool keep_going);
 
@@ -56,6 +58,7 @@ static void compute(fixture *fx, const char *path, int64_t min_count, bool keep_
     cm_diag_init(&diag, NULL, NULL, 0);
     cm_load_options lo = {0};
     lo.keep_going = keep_going;
+    lo.pairs = fixture_pairs;
     assert_int_equal(cm_dataset_load(path, &lo, &diag, &fx->ds), CM_OK);
     cm_indicator_options io = {min_count, 0, 0};
     assert_int_equal(cm_indicators_compute(fx->ds, &io, &fx->results), CM_OK);

@@ -20,6 +20,9 @@ typedef struct fixture {
     size_t nnames;
 } fixture;
 
+/* Set before load: keep the flows by origin and destination (--pairs). */
+extern bool fixture_pairs;
+
 /* Loads the tables given (NULL: absent) and computes with min_count. */
 void load(fixture *fx, const char *areas, const char *stocks, const char *flows,
           const char *services, int64_t min_count, bool keep_going);
