@@ -6,8 +6,8 @@
  * who exchanges with whom (spatial focusing, partners, the matrix) need
  * them, so an aggregate may also keep, when asked before any row is added,
  * one sum per (year, kind, sex, origin, destination) that has rows. Memory
- * grows with the distinct pairs that exist (32 bytes or so each), never
- * with rows. Stayers (origin = destination) are no pair.
+ * grows with the distinct pairs that exist (about 40 bytes each, with the
+ * hash and the index by origin), never with rows. Stayers (origin = destination) are no pair.
  */
 #ifndef CITYMIG_PAIRS_H
 #define CITYMIG_PAIRS_H
@@ -32,6 +32,10 @@ typedef struct cm_pairs {
     size_t count, cap;
     uint32_t *slots; /* item index + 1; 0 = empty */
     size_t mask;
+    /* Once sorted: the items' indexes by year, kind, sex, origin and
+       destination (room for cap of them). */
+    uint32_t *by_origin;
+    bool sorted;
 } cm_pairs;
 
 /** A new, empty set of pairs (NULL when out of memory). */
@@ -51,7 +55,8 @@ bool cm_pairs_add(cm_pairs *p, int32_t year, uint32_t origin, uint32_t destinati
 
 /*
  * Puts the pairs in their canonical order, by year, kind, sex,
- * destination and origin (interned ids), whatever order the rows came in.
+ * destination and origin (interned ids), whatever order the rows came in,
+ * and makes the index by origin.
  */
 void cm_pairs_sort(cm_pairs *p);
 
@@ -60,5 +65,19 @@ void cm_pairs_sort(cm_pairs *p);
  */
 void cm_pairs_range(const cm_pairs *p, int32_t year, cm_kind kind, cm_sex sex, size_t *from,
                     size_t *to);
+
+/*
+ * Once sorted, the pairs of year, kind and sex with destination area:
+ * items[*from, *to), by origin. Empty when there are none.
+ */
+void cm_pairs_into(const cm_pairs *p, int32_t year, cm_kind kind, cm_sex sex, uint32_t area,
+                   size_t *from, size_t *to);
+
+/*
+ * Once sorted, the pairs of year, kind and sex with origin area:
+ * items[by_origin[*from]] to items[by_origin[*to - 1]], by destination.
+ */
+void cm_pairs_from(const cm_pairs *p, int32_t year, cm_kind kind, cm_sex sex, uint32_t area,
+                   size_t *from, size_t *to);
 
 #endif

@@ -84,6 +84,7 @@ typedef enum opt_id {
     OPT_PROGRESS,
     OPT_THREADS,
     OPT_PAIRS,
+    OPT_PARTNERS,
     OPT_QUIET,
     OPT_HELP,
     OPT_VERSION
@@ -133,8 +134,12 @@ static const cm_cli_option option_defs[] = {
     {OPT_PAIRS, 0, "pairs", NULL,
      "indicators, report, check: keep the flows by origin and\n"
      "destination, for the spatial focusing of each system\n"
-     "(gini_connectivity, ...). flows.csv is then read on one\n"
-     "thread, and memory grows with the distinct pairs."},
+     "(gini_connectivity, ...) and each area's partners\n"
+     "(net_exchange, ...). flows.csv is then read on one thread,\n"
+     "and memory grows with the distinct pairs."},
+    {OPT_PARTNERS, 0, "partners", "N",
+     "With --pairs: the top origins and destinations listed per\n"
+     "area, year and kind (default 5; 1 to 1000)."},
     {OPT_QUIET, 'q', "quiet", NULL, "Print errors only: no notes, no summary, no progress."},
     {OPT_HELP, 'h', "help", NULL, "Show this help and exit."},
     {OPT_VERSION, 'V', "version", NULL, "Show the version of citymig and its libraries."},
@@ -299,6 +304,7 @@ typedef struct options {
     bool progress;
     unsigned threads; /* 0: not given */
     bool pairs;       /* keep the flows by origin and destination */
+    int partners;     /* top partners listed; 0: not given */
     cm_format format;
     const char *output;
     const char *rules;
@@ -611,6 +617,14 @@ static int parse_args(int argc, char **argv, options *o, FILE *out, FILE *err)
         case OPT_PAIRS:
             o->pairs = true;
             break;
+        case OPT_PARTNERS:
+            if (count_value(opt->long_name, value, &n, "1 to 1000", err) != 0)
+                return cm_status_exit_code(CM_ERR_USAGE);
+            if (n < 1 || n > CM_PARTNERS_MAX)
+                return usage_error(
+                    err, "option '--partners': '%s' is out of range (expected 1 to 1000)", value);
+            o->partners = (int)n;
+            break;
         case OPT_TITLE:
             if (!*value || !cm_utf8_valid(value, strlen(value)))
                 return usage_error(err, "option '--title': expected a non-empty UTF-8 text");
@@ -679,6 +693,9 @@ static int parse_args(int argc, char **argv, options *o, FILE *out, FILE *err)
             break;
         }
     }
+    if (o->partners && !o->pairs)
+        return usage_error(err, "option '--partners' lists partners from the flows by origin and "
+                                "destination: give --pairs too");
     if (!o->command)
         return usage_error(err, "no command given");
     return -1;
@@ -850,7 +867,7 @@ static cm_status load_and_compute(const options *o, const cm_load_options *lopts
     progress_clear(prog);
     if (st != CM_OK)
         return st;
-    cm_indicator_options iopts = {o->min_count, o->year_from, o->year_to};
+    cm_indicator_options iopts = {o->min_count, o->year_from, o->year_to, o->partners};
     return cm_indicators_compute(*ds, &iopts, results);
 }
 
@@ -899,7 +916,7 @@ static int cmd_indicators(const options *o, FILE *err)
         st = cm_tablestream_open(&ts, o->output, o->hits, o->format, o->dataset, &rules, ds->pool,
                                  threads, o->raw_text, &diag);
         if (st == CM_OK) {
-            cm_indicator_options iopts = {o->min_count, o->year_from, o->year_to};
+            cm_indicator_options iopts = {o->min_count, o->year_from, o->year_to, o->partners};
             st = cm_tablestream_commit(
                 &ts, cm_indicators_stream(ds, &iopts, cm_tablestream_sink, &ts), &diag);
         }
@@ -1031,6 +1048,7 @@ static int cmd_report(const options *o, FILE *err)
         info.min_count = o->min_count;
         info.year_from = o->year_from;
         info.year_to = o->year_to;
+        info.partners = o->partners;
         info.rules_sha256 = rules.sha256;
         info.messages = (const char *const *)col.items;
         info.nmessages = col.count;

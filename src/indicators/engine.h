@@ -13,7 +13,8 @@
  * segregation.c (a city over its districts), flowcells.c
  * (flows resolved per cell, and their disclosure control), flowind.c (flow
  * indicators per area and per system), focusing.c (the spatial focusing of
- * a system), diversity.c, services.c; sort.c
+ * a system), partners.c (who an area exchanges with), diversity.c,
+ * services.c; sort.c
  * orders the results; compute.c runs them area by area.
  *
  * Results are computed one area at a time, in the order of the output
@@ -151,6 +152,10 @@ void eval_systems(engine *e);
 
 /* The spatial focusing of the internal system of a year (focusing.c). */
 void eval_focusing(engine *e, int32_t year);
+
+/* Who an area exchanges with in a year and kind (partners.c): nothing
+   unless the flows are kept by origin and destination. */
+void eval_partners(engine *e, uint32_t area, int32_t year, int kind);
 
 /* The zones of the internal system of a year (flowcells.c). */
 typedef struct zone_info {

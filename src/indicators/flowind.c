@@ -159,8 +159,10 @@ static void flows_eval(engine *e, void *plan)
             continue;
         const uint8_t *has = p->kinds[ay->year - CM_YEAR_MIN];
         for (int k = 0; k < CM_KIND_COUNT; k++)
-            if (has[k])
+            if (has[k]) {
                 eval_flow(e, ay->area, ay->year, k);
+                eval_partners(e, ay->area, ay->year, k);
+            }
         if (has[CM_KIND_INTERNAL] && has[CM_KIND_INTERNATIONAL])
             eval_flow(e, ay->area, ay->year, CM_KIND_ALL);
     }

@@ -311,6 +311,32 @@ static const cm_indicator_def defs[] = {
      "every pair exchanges as many, up to sqrt(N - 1) when every move is in one pair. As "
      "gini_connectivity for what is missing, suppressed or div0."},
 
+    /* Who an area exchanges with: per partner (the result's origin) */
+    {"origin_flow_share", "Share of arrivals from one of the top origins", PCT, CM_SCOPE_PARTNER,
+     "100 * M_pa / inflow, for the N origins p with the most arrivals (--partners N, default 5)",
+     "flows (kept by origin and destination: --pairs)",
+     "Only with --pairs: a row per listed origin, which is the row's origin; the most arrivals "
+     "first, ties in the order of the ids; an origin with no arrivals is never listed. Kinds "
+     "internal and international (not all). The pairs are read as the inflow is: T rows where "
+     "any is given, else F + M; none when the inflow is missing. Suppressed when the origin's "
+     "count is below --min-count, or with the only other such origin of the area "
+     "(complementary suppression: the origins add up to the inflow, which is shown), or when "
+     "the area's inflow is."},
+    {"destination_flow_share", "Share of departures to one of the top destinations", PCT,
+     CM_SCOPE_PARTNER,
+     "100 * M_ap / outflow, for the N destinations p with the most departures (--partners N)",
+     "flows (kept by origin and destination: --pairs)",
+     "As origin_flow_share, over the area's departures; the destination is the row's origin."},
+    {"net_exchange", "Net exchange with a partner", CNT, CM_SCOPE_PARTNER,
+     "M_pa - M_ap: arrivals from partner p less departures to it",
+     "flows (kept by origin and destination: --pairs)",
+     "Only with --pairs: a row for every partner that has a row either way (the row's origin); "
+     "a direction with no row for the partner is 0 where the area's flow of that direction is "
+     "known. Kinds internal and international (not all). Summed over the partners it is net. "
+     "Missing when the area's inflow or outflow is missing; suppressed when either count of the "
+     "partner is, as origin_flow_share, or when the area's inflow or outflow is (they sum to "
+     "net). A count over the flows' interval."},
+
     /* Diversity of origins (stocks, per area and year) */
     {"origin_count", "Countries of birth represented", CNT, CM_SCOPE_DIVERSITY,
      "K = number of origins with a count above 0",
@@ -462,7 +488,8 @@ const char *cm_scope_str(cm_scope scope)
                                         "the zones of an internal system, and a year",
                                         "area and year (stocks)",
                                         "area, year and service",
-                                        "area and year (services)"};
+                                        "area and year (services)",
+                                        "area, year, kind and partner"};
     _Static_assert(sizeof names / sizeof names[0] == CM_SCOPE_COUNT_, "scope names");
     return (unsigned)scope < CM_SCOPE_COUNT_ ? names[scope] : "?";
 }

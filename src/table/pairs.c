@@ -3,6 +3,7 @@
  * of sums keyed by (year, kind, sex, origin, destination), in a growing
  * array of their own (bigmem.h).
  */
+#define _GNU_SOURCE /* qsort_r */
 #include "citymig/pairs.h"
 
 #include <stdlib.h>
@@ -31,6 +32,7 @@ void cm_pairs_free(cm_pairs *p)
         return;
     cm_big_free(p->items, p->cap * sizeof *p->items);
     free(p->slots);
+    cm_big_free(p->by_origin, p->cap * sizeof *p->by_origin);
     free(p);
 }
 
@@ -83,6 +85,13 @@ bool cm_pairs_add(cm_pairs *p, int32_t year, uint32_t origin, uint32_t destinati
         if (!items)
             return false;
         p->items = items;
+        /* The index by origin is made when sorted, in room kept beside. */
+        uint32_t *index = cm_big_realloc(p->by_origin, p->cap * sizeof *index, cap * sizeof *index);
+        if (!index) {
+            p->items = cm_big_realloc(items, cap * sizeof *items, p->cap * sizeof *items);
+            return false;
+        }
+        p->by_origin = index;
         p->cap = cap;
     }
     if ((p->count + 1) * 2 > p->mask) {
@@ -101,6 +110,7 @@ bool cm_pairs_add(cm_pairs *p, int32_t year, uint32_t origin, uint32_t destinati
     p->items[p->count] =
         (cm_flow_pair){origin, destination, year, (uint8_t)kind, (uint8_t)sex, count};
     p->slots[i] = (uint32_t)++p->count;
+    p->sorted = false;
     return true;
 }
 
@@ -118,13 +128,33 @@ static int cmp_pairs(const void *a, const void *b)
     return x->origin < y->origin ? -1 : x->origin > y->origin;
 }
 
+/* The order of the index by origin (qsort_r: the items as context). */
+static int cmp_by_origin(const void *a, const void *b, void *ctx)
+{
+    const cm_flow_pair *items = ctx;
+    const cm_flow_pair *x = &items[*(const uint32_t *)a], *y = &items[*(const uint32_t *)b];
+    if (x->year != y->year)
+        return x->year < y->year ? -1 : 1;
+    if (x->kind != y->kind)
+        return x->kind < y->kind ? -1 : 1;
+    if (x->sex != y->sex)
+        return x->sex < y->sex ? -1 : 1;
+    if (x->origin != y->origin)
+        return x->origin < y->origin ? -1 : 1;
+    return x->destination < y->destination ? -1 : x->destination > y->destination;
+}
+
 void cm_pairs_sort(cm_pairs *p)
 {
-    if (p->count < 2)
-        return;
-    qsort(p->items, p->count, sizeof *p->items, cmp_pairs);
-    memset(p->slots, 0, (p->mask + 1) * sizeof *p->slots);
-    rehash(p, p->slots, p->mask);
+    if (p->count >= 2) {
+        qsort(p->items, p->count, sizeof *p->items, cmp_pairs);
+        memset(p->slots, 0, (p->mask + 1) * sizeof *p->slots);
+        rehash(p, p->slots, p->mask);
+    }
+    for (size_t i = 0; i < p->count; i++)
+        p->by_origin[i] = (uint32_t)i;
+    qsort_r(p->by_origin, p->count, sizeof *p->by_origin, cmp_by_origin, p->items);
+    p->sorted = true;
 }
 
 /* The first pair not before (year, kind, sex). */
@@ -150,4 +180,55 @@ void cm_pairs_range(const cm_pairs *p, int32_t year, cm_kind kind, cm_sex sex, s
 {
     *from = lower(p, year, (int)kind, (int)sex);
     *to = lower(p, year, (int)kind, (int)sex + 1);
+}
+
+/* Where (year, kind, sex, area) starts in items (by destination), or in
+   the index by origin: the first entry not before it. */
+static size_t lower_area(const cm_pairs *p, int32_t year, int kind, int sex, uint32_t area,
+                         bool by_origin)
+{
+    size_t lo = 0, hi = p->count;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const cm_flow_pair *x = &p->items[by_origin ? p->by_origin[mid] : mid];
+        uint32_t a = by_origin ? x->origin : x->destination;
+        bool before = x->year != year   ? x->year < year
+                      : x->kind != kind ? x->kind < kind
+                      : x->sex != sex   ? x->sex < sex
+                                        : a < area;
+        if (before)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+static void area_range(const cm_pairs *p, int32_t year, cm_kind kind, cm_sex sex, uint32_t area,
+                       bool by_origin, size_t *from, size_t *to)
+{
+    *from = *to = lower_area(p, year, (int)kind, (int)sex, area, by_origin);
+    while (*to < p->count) {
+        const cm_flow_pair *x = &p->items[by_origin ? p->by_origin[*to] : *to];
+        if (x->year != year || x->kind != kind || x->sex != sex ||
+            (by_origin ? x->origin : x->destination) != area)
+            break;
+        ++*to;
+    }
+}
+
+void cm_pairs_into(const cm_pairs *p, int32_t year, cm_kind kind, cm_sex sex, uint32_t area,
+                   size_t *from, size_t *to)
+{
+    area_range(p, year, kind, sex, area, false, from, to);
+}
+
+void cm_pairs_from(const cm_pairs *p, int32_t year, cm_kind kind, cm_sex sex, uint32_t area,
+                   size_t *from, size_t *to)
+{
+    if (!p->sorted) {
+        *from = *to = 0;
+        return;
+    }
+    area_range(p, year, kind, sex, area, true, from, to);
 }

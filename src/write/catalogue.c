@@ -17,6 +17,7 @@ static const char *const section_titles[CM_SCOPE_COUNT_] = {
     "Diversity of origins (per area and year, from stocks)",
     "Service access (per area, year and service)",
     "Service data coverage (per area and year)",
+    "Partners (per area, year, kind and partner, with --pairs)",
 };
 
 /* The flags, and what holds of every value. */
@@ -108,7 +109,16 @@ static const char pairs_text[] =
     "`gini_in_migration`, `gini_out_migration`, `flow_cv`; Bell et al. 2002) reads\n"
     "the matrix of moves between its zones, a pair of zones with no row being 0\n"
     "where both zones' flows are known. Each of its cells is a count the measures\n"
-    "stand on: under `--min-count`, one small cell suppresses them.\n";
+    "stand on: under `--min-count`, one small cell suppresses them.\n\n"
+    "Per area, year and kind (internal, international), `origin_flow_share` and\n"
+    "`destination_flow_share` list the top origins and destinations (`--partners N`,\n"
+    "default 5) with their shares of the area's arrivals and departures, and\n"
+    "`net_exchange` its net migration with every partner; the partner is the row's\n"
+    "`origin`. These rows exist only with `--pairs` (a row per partner: the one\n"
+    "exception to the rectangular table). The partners of a direction add up to the\n"
+    "area's flow, and the net exchanges to its net, so one suppressed partner is\n"
+    "suppressed with another (complementary suppression), and none is shown where\n"
+    "the flow it would give away is suppressed.\n";
 
 int cm_catalogue_write_markdown(FILE *out)
 {

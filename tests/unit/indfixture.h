@@ -22,6 +22,8 @@ typedef struct fixture {
 
 /* Set before load: keep the flows by origin and destination (--pairs). */
 extern bool fixture_pairs;
+/* Set before load: the partners listed (--partners; 0: the default). */
+extern int fixture_partners;
 
 /* Loads the tables given (NULL: absent) and computes with min_count. */
 void load(fixture *fx, const char *areas, const char *stocks, const char *flows,

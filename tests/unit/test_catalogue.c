@@ -141,7 +141,7 @@ static void make_set(set *s, const char *areas, const char *stocks, const char *
     cm_load_options lo = {0};
     lo.pairs = true; /* for the spatial focusing of the systems */
     assert_int_equal(cm_dataset_load(s->dir, &lo, &diag, &s->ds), CM_OK);
-    cm_indicator_options io = {min_count, 0, 0};
+    cm_indicator_options io = {min_count, 0, 0, 0};
     assert_int_equal(cm_indicators_compute(s->ds, &io, &s->results), CM_OK);
 }
 
@@ -272,6 +272,20 @@ static const line table[] = {
     {"gini_in_migration", 0.875, AT(""), AT(""), true, NULL},
     {"gini_out_migration", 0.75, AT(""), AT(""), true, NULL},
     {"flow_cv", 1.293010054098575, AT(""), AT(""), true, NULL},
+    /* partners of A, internal, 2011 (F + M): from B 30 and C 10 of 40; to B
+       100 and C 20 of 120. The first row of each is partner B: 75% of the
+       arrivals, 100 / 120 of the departures, net exchange 30 - 100. Under
+       SMALL A's inflow and outflow are suppressed, and its partners'. */
+    {"origin_flow_share", 75,
+     NA("a share is listed only for a partner with moves, so its flow is "
+        "above 0"),
+     NA("a direction without rows lists no partner (its flow is missing, as the inflow's is)"),
+     true, NULL},
+    {"destination_flow_share", 100.0 * 100 / 120,
+     NA("a share is listed only for a partner with moves, so its flow is above 0"),
+     NA("a direction without rows lists no partner (its flow is missing, as the outflow's is)"),
+     true, NULL},
+    {"net_exchange", -70, NA("a difference has no denominator"), AT("A"), true, NULL},
     /* diversity of A 2011: IND 50, PAK 30, POL 20 */
     {"origin_count", 3, NA("a count has no denominator"), NA("a stocks row always has its count"),
      true, NULL},
@@ -313,7 +327,8 @@ static const cm_result *find(const set *s, const char *id, const char *area, con
     const char *svc = "";
     if (def->scope == CM_SCOPE_GROWTH)
         base = 2010;
-    if (def->scope == CM_SCOPE_FLOW || def->scope == CM_SCOPE_SYSTEM)
+    if (def->scope == CM_SCOPE_FLOW || def->scope == CM_SCOPE_SYSTEM ||
+        def->scope == CM_SCOPE_PARTNER)
         kind = strcmp(id, "international_share_of_inflow") == 0 ? CM_KIND_ALL : CM_KIND_INTERNAL;
     if (def->scope == CM_SCOPE_SERVICE)
         svc = service ? service : "health";
