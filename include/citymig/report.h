@@ -129,6 +129,7 @@ typedef struct cm_report_info {
     int32_t year_from;   /* --year, 0: all */
     int32_t year_to;
     int partners; /* --partners, 0: the default (shown with --pairs) */
+    bool matrix;  /* --matrix: the Matrix sheet (with the pairs kept) */
     const char *rules_sha256;
     const char *xlsx_version;    /* the workbook library's version, for Sources */
     const char *const *messages; /* problems met while loading (rows skipped, ...) */

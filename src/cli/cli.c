@@ -85,6 +85,7 @@ typedef enum opt_id {
     OPT_THREADS,
     OPT_PAIRS,
     OPT_PARTNERS,
+    OPT_MATRIX,
     OPT_QUIET,
     OPT_HELP,
     OPT_VERSION
@@ -140,6 +141,11 @@ static const cm_cli_option option_defs[] = {
     {OPT_PARTNERS, 0, "partners", "N",
      "With --pairs: the top origins and destinations listed per\n"
      "area, year and kind (default 5; 1 to 1000)."},
+    {OPT_MATRIX, 0, "matrix", NULL,
+     "report: a Matrix sheet of the moves between the zones of\n"
+     "the latest year's internal system, origin by destination\n"
+     "(the 100 largest zones, the rest as 'other'); keeps the\n"
+     "pairs as --pairs does."},
     {OPT_QUIET, 'q', "quiet", NULL, "Print errors only: no notes, no summary, no progress."},
     {OPT_HELP, 'h', "help", NULL, "Show this help and exit."},
     {OPT_VERSION, 'V', "version", NULL, "Show the version of citymig and its libraries."},
@@ -305,6 +311,7 @@ typedef struct options {
     unsigned threads; /* 0: not given */
     bool pairs;       /* keep the flows by origin and destination */
     int partners;     /* top partners listed; 0: not given */
+    bool matrix;      /* the Matrix sheet */
     cm_format format;
     const char *output;
     const char *rules;
@@ -408,7 +415,7 @@ static void start_output(const options *o, FILE *err, printer *pr, progress *pro
     pr->colour = tty && !getenv("NO_COLOR") && !(term && strcmp(term, "dumb") == 0);
     pr->prog = prog;
     lopts->threads = o->threads ? o->threads : cm_flowscan_default_threads();
-    lopts->pairs = o->pairs;
+    lopts->pairs = o->pairs || o->matrix;
     if (prog->on) {
         lopts->progress = progress_update;
         lopts->progress_ctx = prog;
@@ -616,6 +623,9 @@ static int parse_args(int argc, char **argv, options *o, FILE *out, FILE *err)
             break;
         case OPT_PAIRS:
             o->pairs = true;
+            break;
+        case OPT_MATRIX:
+            o->matrix = true;
             break;
         case OPT_PARTNERS:
             if (count_value(opt->long_name, value, &n, "1 to 1000", err) != 0)
@@ -1049,6 +1059,7 @@ static int cmd_report(const options *o, FILE *err)
         info.year_from = o->year_from;
         info.year_to = o->year_to;
         info.partners = o->partners;
+        info.matrix = o->matrix;
         info.rules_sha256 = rules.sha256;
         info.messages = (const char *const *)col.items;
         info.nmessages = col.count;
