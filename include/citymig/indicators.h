@@ -115,6 +115,9 @@ typedef struct cm_indicator_options {
        destinations listed per area, year and kind (the most moves first);
        0: CM_PARTNERS_DEFAULT. */
     int partners;
+    /* The rows of each area's partners (origin_flow_share, ...): one per
+       partner, so as many as the pairs; only when asked for (--pairs). */
+    bool exchange;
 } cm_indicator_options;
 
 #define CM_PARTNERS_DEFAULT 5

@@ -145,7 +145,7 @@ static const cm_cli_option option_defs[] = {
      "report: a Matrix sheet of the moves between the zones of\n"
      "the latest year's internal system, origin by destination\n"
      "(the 100 largest zones, the rest as 'other'); keeps the\n"
-     "pairs as --pairs does."},
+     "pairs as --pairs does, without the partners' rows."},
     {OPT_QUIET, 'q', "quiet", NULL, "Print errors only: no notes, no summary, no progress."},
     {OPT_HELP, 'h', "help", NULL, "Show this help and exit."},
     {OPT_VERSION, 'V', "version", NULL, "Show the version of citymig and its libraries."},
@@ -877,7 +877,7 @@ static cm_status load_and_compute(const options *o, const cm_load_options *lopts
     progress_clear(prog);
     if (st != CM_OK)
         return st;
-    cm_indicator_options iopts = {o->min_count, o->year_from, o->year_to, o->partners};
+    cm_indicator_options iopts = {o->min_count, o->year_from, o->year_to, o->partners, o->pairs};
     return cm_indicators_compute(*ds, &iopts, results);
 }
 
@@ -926,7 +926,8 @@ static int cmd_indicators(const options *o, FILE *err)
         st = cm_tablestream_open(&ts, o->output, o->hits, o->format, o->dataset, &rules, ds->pool,
                                  threads, o->raw_text, &diag);
         if (st == CM_OK) {
-            cm_indicator_options iopts = {o->min_count, o->year_from, o->year_to, o->partners};
+            cm_indicator_options iopts = {o->min_count, o->year_from, o->year_to, o->partners,
+                                          o->pairs};
             st = cm_tablestream_commit(
                 &ts, cm_indicators_stream(ds, &iopts, cm_tablestream_sink, &ts), &diag);
         }
@@ -1058,6 +1059,7 @@ static int cmd_report(const options *o, FILE *err)
         info.min_count = o->min_count;
         info.year_from = o->year_from;
         info.year_to = o->year_to;
+        info.pairs = o->pairs;
         info.partners = o->partners;
         info.matrix = o->matrix;
         info.rules_sha256 = rules.sha256;

@@ -196,7 +196,7 @@ static void put_top(engine *e, const subject *s0, const char *id, const side *sd
 void eval_partners(engine *e, uint32_t area, int32_t year, int kind)
 {
     const cm_pairs *p = cm_flows_pairs(e->ds->flows);
-    if (!p || kind == CM_KIND_ALL)
+    if (!p || !e->opts->exchange || kind == CM_KIND_ALL)
         return;
     side in = {0}, out = {0};
     if (!read_side(p, area, year, kind, DIR_IN, &in) ||

@@ -61,7 +61,7 @@ static void compute(fixture *fx, const char *path, int64_t min_count, bool keep_
     lo.keep_going = keep_going;
     lo.pairs = fixture_pairs;
     assert_int_equal(cm_dataset_load(path, &lo, &diag, &fx->ds), CM_OK);
-    cm_indicator_options io = {min_count, 0, 0, fixture_partners};
+    cm_indicator_options io = {min_count, 0, 0, fixture_partners, fixture_pairs};
     assert_int_equal(cm_indicators_compute(fx->ds, &io, &fx->results), CM_OK);
 }
 

@@ -141,7 +141,7 @@ static void make_set(set *s, const char *areas, const char *stocks, const char *
     cm_load_options lo = {0};
     lo.pairs = true; /* for the spatial focusing of the systems */
     assert_int_equal(cm_dataset_load(s->dir, &lo, &diag, &s->ds), CM_OK);
-    cm_indicator_options io = {min_count, 0, 0, 0};
+    cm_indicator_options io = {min_count, 0, 0, 0, true};
     assert_int_equal(cm_indicators_compute(s->ds, &io, &s->results), CM_OK);
 }
 
