@@ -13,12 +13,14 @@
  * empty (stayers are no flows).
  *
  * Disclosure control (--min-count): a cell below the threshold is
- * suppressed. A row's or a column's cells add up to what the zone sends to
- * or receives from the other zones, which other figures give, so a line
- * with one suppressed cell has its smallest shown non-zero cell (else a
- * shown 0) suppressed too, over rows and columns in turn until no line has
- * one alone. A line whose every other cell is its own diagonal or missing
- * has nothing to suppress with it.
+ * suppressed, and what the other sheets hide stays hidden: the line of a
+ * zone whose inflow or outflow the Flows sheet suppresses, and with the
+ * partners' rows (--pairs) every pair whose partner figures are suppressed
+ * (a cell of "other zones" when any of its pairs is). A row's or a column's cells add up to what
+ * the zone sends to or receives from the other zones, which other figures give, so a line with one
+ * suppressed cell has its smallest shown non-zero cell (else a shown 0) suppressed too, over rows
+ * and columns in turn until no line has one alone. A line whose every other cell is its own
+ * diagonal or missing has nothing to suppress with it.
  */
 #define _GNU_SOURCE /* qsort_r */
 #include "internal.h"
@@ -109,6 +111,75 @@ static bool protect_lines(const int64_t *v, uint8_t *st, size_t side, bool by_ro
         }
     }
     return changed;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+static bool has_key(const uint64_t *keys, size_t n, uint64_t key)
+{
+    return bsearch(&key, keys, n, sizeof *keys, cmp_u64) != NULL;
+}
+
+/* Hides what the results hide: the line of a zone whose inflow (outflow)
+   is suppressed on the Flows sheet, which the line would add up to, and
+   with the partners' rows (--pairs), a pair whose partner figures are
+   suppressed there, which the cell would show. false when out of memory. */
+static bool hide_as_elsewhere(cm_report *r, int32_t year, const zone *z, size_t n, size_t side,
+                              uint8_t *st)
+{
+    const rctx *x = &r->priv->x;
+    int in_id = cm_indicator_find("inflow"), out_id = cm_indicator_find("outflow");
+    uint64_t *keys = NULL;
+    size_t nkeys = 0, cap = 0;
+    for (size_t i = 0; i < x->res->count; i++) {
+        const cm_result *q = &x->res->items[i];
+        if (q->year != year || q->kind != CM_KIND_INTERNAL || q->flag != CM_FLAG_SUPPRESSED)
+            continue;
+        size_t at = find_zone(z, n, q->area);
+        if (at != SIZE_MAX && (q->indicator == in_id || q->indicator == out_id)) {
+            size_t line = z[at].line;
+            for (size_t o = 0; o < side; o++) {
+                size_t k = q->indicator == in_id ? o * side + line : line * side + o;
+                if (st[k] == C_SHOWN)
+                    st[k] = C_SUPPRESSED;
+            }
+        } else if (rp_def(q)->scope == CM_SCOPE_PARTNER) {
+            if (nkeys == cap) {
+                cap = cap ? 2 * cap : 256;
+                uint64_t *g = realloc(keys, cap * sizeof *g);
+                if (!g) {
+                    free(keys);
+                    return false;
+                }
+                keys = g;
+            }
+            keys[nkeys++] = (uint64_t)q->area << 32 | q->origin;
+        }
+    }
+    if (nkeys) {
+        qsort(keys, nkeys, sizeof *keys, cmp_u64);
+        const cm_pairs *p = cm_flows_pairs(x->ds->flows);
+        for (int sex = 0; sex < CM_SEX_COUNT; sex++) {
+            size_t from, to;
+            cm_pairs_range(p, year, CM_KIND_INTERNAL, (cm_sex)sex, &from, &to);
+            for (size_t i = from; i < to; i++) {
+                uint32_t o = p->items[i].origin, d = p->items[i].destination;
+                size_t zo = find_zone(z, n, o), zd = find_zone(z, n, d);
+                if (zo == SIZE_MAX || zd == SIZE_MAX)
+                    continue;
+                size_t k = z[zo].line * side + z[zd].line;
+                if (st[k] == C_SHOWN && (has_key(keys, nkeys, (uint64_t)d << 32 | o) ||
+                                         has_key(keys, nkeys, (uint64_t)o << 32 | d)))
+                    st[k] = C_SUPPRESSED;
+            }
+        }
+    }
+    free(keys);
+    return true;
 }
 
 void rp_matrix(cm_report *r)
@@ -244,6 +315,16 @@ void rp_matrix(cm_report *r)
             else if (v[k] > 0 && v[k] < min)
                 st[k] = C_SUPPRESSED;
         }
+    if (min > 0 && !hide_as_elsewhere(r, year, z, n, side, st)) {
+        free(v);
+        free(st);
+        free(in_missing);
+        free(out_missing);
+        free(ranked);
+        free(z);
+        rp_nomem(r);
+        return;
+    }
     if (min > 0)
         while (protect_lines(v, st, side, true) | protect_lines(v, st, side, false))
             ;

@@ -176,7 +176,8 @@ static void test_other(void **state)
 }
 
 /* Random matrices under --min-count: no row or column has exactly one
-   suppressed cell while it shows another cell (a number) to hide it with. */
+   suppressed cell while it shows another cell (a number) to hide it with;
+   and nothing the Flows and Partners figures hide is shown. */
 static void test_protected(void **state)
 {
     (void)state;
@@ -200,8 +201,41 @@ static void test_protected(void **state)
             }
         }
         fixture fx;
-        load(&fx, areas, NULL, flows, NULL, 0, false);
+        load(&fx, areas, NULL, flows, NULL, 20, false);
         assert_true(matrix_of(&fx, 20, g));
+        /* What the other sheets hide stays hidden: the column (row) of a
+           zone whose inflow (outflow) is suppressed, and a pair whose net
+           exchange is. */
+        for (size_t a = 0; a < g->rows; a++) {
+            const char *zone = g->origin[a];
+            if (get(&fx, zone, 2015, 0, CM_KIND_INTERNAL, "", "outflow")->flag ==
+                CM_FLAG_SUPPRESSED)
+                for (size_t b = 0; b < g->cols; b++)
+                    assert_false(*g->cell[a][b] >= '0' && *g->cell[a][b] <= '9');
+            if (get(&fx, zone, 2015, 0, CM_KIND_INTERNAL, "", "inflow")->flag == CM_FLAG_SUPPRESSED)
+                for (size_t b = 0; b < g->rows; b++)
+                    assert_false(*g->cell[b][a] >= '0' && *g->cell[b][a] <= '9');
+        }
+        int ne = cm_indicator_find("net_exchange");
+        size_t hidden = 0;
+        for (size_t i = 0; i < fx.results.count; i++) {
+            const cm_result *q = &fx.results.items[i];
+            if (q->indicator != ne || q->flag != CM_FLAG_SUPPRESSED)
+                continue;
+            const char *area = cm_strpool_str(fx.ds->pool, q->area);
+            const char *who = cm_strpool_str(fx.ds->pool, q->origin);
+            size_t ra = SIZE_MAX, rw = SIZE_MAX;
+            for (size_t a = 0; a < g->rows; a++) {
+                ra = strcmp(g->origin[a], area) == 0 ? a : ra;
+                rw = strcmp(g->origin[a], who) == 0 ? a : rw;
+            }
+            assert_true(ra != SIZE_MAX && rw != SIZE_MAX);
+            /* Rows and columns are in the same order: the zones by moves. */
+            assert_false(*g->cell[rw][ra] >= '0' && *g->cell[rw][ra] <= '9');
+            assert_false(*g->cell[ra][rw] >= '0' && *g->cell[ra][rw] <= '9');
+            hidden++;
+        }
+        assert_true(hidden > 0);
         for (int line = 0; line < 2; line++)
             for (size_t a = 0; a < g->rows; a++) {
                 size_t sup = 0, shown = 0;
