@@ -49,6 +49,10 @@ typedef struct cm_load_options {
     /* A manifest may name files outside its own folder (an absolute path,
        ".." or a symbolic link leading out): --allow-outside-files. */
     bool allow_outside_files;
+    /* Keep the flows by origin and destination (pairs.h), for the measures
+       of who exchanges with whom: flows.csv is then read by the checked
+       reader on one thread, and memory grows with the distinct pairs. */
+    bool pairs;
 } cm_load_options;
 
 /** What loading one input file found. */

@@ -70,6 +70,7 @@ typedef struct cm_flows_stats {
 #define CM_FLOWS_YEARS (CM_YEAR_MAX - CM_YEAR_MIN + 1)
 
 struct cm_flows_more;
+struct cm_pairs;
 
 typedef struct cm_flows {
     cm_flow_cell *cells;
@@ -238,5 +239,18 @@ bool cm_flows_zone_named(const cm_flows *flows, uint32_t area);
 /* Marks a zone of the list as named by a row (as cm_flows_add_at does);
    for readers that add rows by other means. */
 void cm_flows_note_named(cm_flows *flows, uint32_t area);
+
+/* ---- Pairs of origin and destination (pairs.h) ----
+ *
+ * Kept only when asked for before any row is added: each row that is no
+ * stayer then also adds to the sum of its (year, kind, sex, origin,
+ * destination). cm_flows_sort puts them in order too.
+ */
+
+/** Keeps the pairs from now on. CM_ERR_NOMEM, or CM_OK. */
+cm_status cm_flows_keep_pairs(cm_flows *flows);
+
+/** The pairs, or NULL when they are not kept. */
+const struct cm_pairs *cm_flows_pairs(const cm_flows *flows);
 
 #endif

@@ -56,6 +56,7 @@ typedef enum cm_scope {
     CM_SCOPE_DIVERSITY,   /* an area in a year (stocks.csv) */
     CM_SCOPE_SERVICE,     /* an area, a year and a service */
     CM_SCOPE_COVERAGE,    /* an area in a year (services.csv) */
+    CM_SCOPE_PARTNER,     /* an area, a year, a kind and a partner (the result's origin) */
     CM_SCOPE_COUNT_
 } cm_scope;
 
@@ -90,7 +91,7 @@ typedef struct cm_result {
     int32_t base_year;  /* the earlier year of a growth indicator, else 0 */
     int8_t kind;        /* CM_KIND_INTERNAL, _INTERNATIONAL, CM_KIND_ALL, CM_KIND_NONE */
     uint32_t service;   /* interned service, or 0 */
-    uint32_t origin;    /* interned origin (top_origin_share), or 0 */
+    uint32_t origin;    /* interned origin (top_origin_share) or partner, or 0 */
     uint16_t indicator; /* index in the registry */
     uint8_t flag;       /* cm_flag */
     bool has_numerator;
@@ -111,7 +112,17 @@ typedef struct cm_indicator_options {
     int64_t min_count; /* counts below it are suppressed; 0: off */
     int32_t year_from; /* keep results of these years only; 0: all */
     int32_t year_to;
+    /* With the flows kept by origin and destination: the origins and the
+       destinations listed per area, year and kind (the most moves first);
+       0: CM_PARTNERS_DEFAULT. */
+    int partners;
+    /* The rows of each area's partners (origin_flow_share, ...): one per
+       partner, so as many as the pairs; only when asked for (--pairs). */
+    bool exchange;
 } cm_indicator_options;
+
+#define CM_PARTNERS_DEFAULT 5
+#define CM_PARTNERS_MAX     1000
 
 /*
  * Computes the whole catalogue over ds into *out (initialised here; free

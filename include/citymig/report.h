@@ -128,6 +128,9 @@ typedef struct cm_report_info {
     int64_t min_count;   /* --min-count */
     int32_t year_from;   /* --year, 0: all */
     int32_t year_to;
+    bool pairs;   /* --pairs */
+    int partners; /* --partners, 0: the default (shown with --pairs) */
+    bool matrix;  /* --matrix: the Matrix sheet (with the pairs kept) */
     const char *rules_sha256;
     const char *xlsx_version;    /* the workbook library's version, for Sources */
     const char *const *messages; /* problems met while loading (rows skipped, ...) */

@@ -83,6 +83,9 @@ typedef enum opt_id {
     OPT_TITLE,
     OPT_PROGRESS,
     OPT_THREADS,
+    OPT_PAIRS,
+    OPT_PARTNERS,
+    OPT_MATRIX,
     OPT_QUIET,
     OPT_HELP,
     OPT_VERSION
@@ -130,6 +133,20 @@ static const cm_cli_option option_defs[] = {
      "Use N threads to read flows.csv and to write a long table\n"
      "(default: the processors available; 1: no threads). The\n"
      "results are the same for any N."},
+    {OPT_PAIRS, 0, "pairs", NULL,
+     "indicators, report, check: keep the flows by origin and\n"
+     "destination, for the spatial focusing of each system\n"
+     "(gini_connectivity, ...) and each area's partners\n"
+     "(net_exchange, ...). flows.csv is then read on one thread,\n"
+     "and memory grows with the distinct pairs."},
+    {OPT_PARTNERS, 0, "partners", "N",
+     "With --pairs: the top origins and destinations listed per\n"
+     "area, year and kind (default 5; 1 to 1000)."},
+    {OPT_MATRIX, 0, "matrix", NULL,
+     "report: a Matrix sheet of the moves between the zones of\n"
+     "the latest year's internal system, origin by destination\n"
+     "(the 100 largest zones, the rest as 'other'); keeps the\n"
+     "pairs as --pairs does, without the partners' rows."},
     {OPT_QUIET, 'q', "quiet", NULL, "Print errors only: no notes, no summary, no progress."},
     {OPT_HELP, 'h', "help", NULL, "Show this help and exit."},
     {OPT_VERSION, 'V', "version", NULL, "Show the version of citymig and its libraries."},
@@ -293,6 +310,9 @@ typedef struct options {
     bool keep_going;
     bool progress;
     unsigned threads; /* 0: not given */
+    bool pairs;       /* keep the flows by origin and destination */
+    int partners;     /* top partners listed; 0: not given */
+    bool matrix;      /* the Matrix sheet */
     cm_format format;
     const char *output;
     const char *rules;
@@ -396,6 +416,7 @@ static void start_output(const options *o, FILE *err, printer *pr, progress *pro
     pr->colour = tty && !getenv("NO_COLOR") && !(term && strcmp(term, "dumb") == 0);
     pr->prog = prog;
     lopts->threads = o->threads ? o->threads : cm_flowscan_default_threads();
+    lopts->pairs = o->pairs || o->matrix;
     if (prog->on) {
         lopts->progress = progress_update;
         lopts->progress_ctx = prog;
@@ -601,6 +622,20 @@ static int parse_args(int argc, char **argv, options *o, FILE *out, FILE *err)
         case OPT_RAW_TEXT:
             o->raw_text = true;
             break;
+        case OPT_PAIRS:
+            o->pairs = true;
+            break;
+        case OPT_MATRIX:
+            o->matrix = true;
+            break;
+        case OPT_PARTNERS:
+            if (count_value(opt->long_name, value, &n, "1 to 1000", err) != 0)
+                return cm_status_exit_code(CM_ERR_USAGE);
+            if (n < 1 || n > CM_PARTNERS_MAX)
+                return usage_error(
+                    err, "option '--partners': '%s' is out of range (expected 1 to 1000)", value);
+            o->partners = (int)n;
+            break;
         case OPT_TITLE:
             if (!*value || !cm_utf8_valid(value, strlen(value)))
                 return usage_error(err, "option '--title': expected a non-empty UTF-8 text");
@@ -669,6 +704,9 @@ static int parse_args(int argc, char **argv, options *o, FILE *out, FILE *err)
             break;
         }
     }
+    if (o->partners && !o->pairs)
+        return usage_error(err, "option '--partners' lists partners from the flows by origin and "
+                                "destination: give --pairs too");
     if (!o->command)
         return usage_error(err, "no command given");
     return -1;
@@ -840,7 +878,7 @@ static cm_status load_and_compute(const options *o, const cm_load_options *lopts
     progress_clear(prog);
     if (st != CM_OK)
         return st;
-    cm_indicator_options iopts = {o->min_count, o->year_from, o->year_to};
+    cm_indicator_options iopts = {o->min_count, o->year_from, o->year_to, o->partners, o->pairs};
     return cm_indicators_compute(*ds, &iopts, results);
 }
 
@@ -889,7 +927,8 @@ static int cmd_indicators(const options *o, FILE *err)
         st = cm_tablestream_open(&ts, o->output, o->hits, o->format, o->dataset, &rules, ds->pool,
                                  threads, o->raw_text, &diag);
         if (st == CM_OK) {
-            cm_indicator_options iopts = {o->min_count, o->year_from, o->year_to};
+            cm_indicator_options iopts = {o->min_count, o->year_from, o->year_to, o->partners,
+                                          o->pairs};
             st = cm_tablestream_commit(
                 &ts, cm_indicators_stream(ds, &iopts, cm_tablestream_sink, &ts), &diag);
         }
@@ -1021,6 +1060,9 @@ static int cmd_report(const options *o, FILE *err)
         info.min_count = o->min_count;
         info.year_from = o->year_from;
         info.year_to = o->year_to;
+        info.pairs = o->pairs;
+        info.partners = o->partners;
+        info.matrix = o->matrix;
         info.rules_sha256 = rules.sha256;
         info.messages = (const char *const *)col.items;
         info.nmessages = col.count;

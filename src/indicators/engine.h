@@ -13,7 +13,9 @@
  * segregation.c (a city over its districts), parts.c (an area over the
  * areas it contains), flowcells.c
  * (flows resolved per cell, and their disclosure control), flowind.c (flow
- * indicators per area and per system), diversity.c, services.c; sort.c
+ * indicators per area and per system), focusing.c (the spatial focusing of
+ * a system), partners.c (who an area exchanges with), diversity.c,
+ * services.c; sort.c
  * orders the results; compute.c runs them area by area.
  *
  * Results are computed one area at a time, in the order of the output
@@ -166,6 +168,13 @@ int flow_interval(const engine *e, int32_t year, int kind);
 in_val net_of(const engine *e, uint32_t area, int32_t year, int kind, size_t row, bool *published);
 
 void eval_systems(engine *e);
+
+/* The spatial focusing of the internal system of a year (focusing.c). */
+void eval_focusing(engine *e, int32_t year);
+
+/* Who an area exchanges with in a year and kind (partners.c): nothing
+   unless the flows are kept by origin and destination. */
+void eval_partners(engine *e, uint32_t area, int32_t year, int kind);
 
 /* The zones of the internal system of a year (flowcells.c). */
 typedef struct zone_info {

@@ -159,8 +159,10 @@ static void flows_eval(engine *e, void *plan)
             continue;
         const uint8_t *has = p->kinds[ay->year - CM_YEAR_MIN];
         for (int k = 0; k < CM_KIND_COUNT; k++)
-            if (has[k])
+            if (has[k]) {
                 eval_flow(e, ay->area, ay->year, k);
+                eval_partners(e, ay->area, ay->year, k);
+            }
         if (has[CM_KIND_INTERNAL] && has[CM_KIND_INTERNATIONAL])
             eval_flow(e, ay->area, ay->year, CM_KIND_ALL);
     }
@@ -368,6 +370,8 @@ static void eval_system(engine *e, int32_t year)
 
 void eval_systems(engine *e)
 {
-    for (int32_t y = CM_YEAR_MIN; y <= CM_YEAR_MAX && e->status == CM_OK; y++)
+    for (int32_t y = CM_YEAR_MIN; y <= CM_YEAR_MAX && e->status == CM_OK; y++) {
         eval_system(e, y);
+        eval_focusing(e, y);
+    }
 }

@@ -317,6 +317,64 @@ static const cm_indicator_def defs[] = {
      "Missing as for the two above. It equals migration_intensity * aggregate_effectiveness / "
      "100 by definition (both count moves between zones)."},
 
+    /* Spatial focusing of the system: its matrix of moves between zones */
+    {"gini_connectivity", "Gini index of migration connectivity (GCI)", IDX, CM_SCOPE_SYSTEM,
+     "sum_ij sum_kl |M_ij - M_kl| / (2 (N - 1) sum_ij M_ij), over the N = n (n - 1) pairs of "
+     "the n zones (i != j, k != l)",
+     "flows (kept by origin and destination: --pairs) of kind internal; the zones of the year",
+     "Bell et al. (2002, JRSS A 165(3)), after Plane and Mulligan (1997), with their correction "
+     "N - 1 for N, so that it runs from 0 (every pair of zones exchanges as many) to 1 (every "
+     "move is in one pair). M_ij: the moves from zone i to zone j, 0 for a pair with no row. "
+     "Only with --pairs (else missing: the pairs are not kept). T rows where any is given in "
+     "the year, else F + M; missing when a zone's inflow or outflow is missing, or when the "
+     "pairs do not add up to the zones' flows (T for some pairs, only F and M for others). "
+     "Suppressed when a zone's flow or any pair's is below --min-count. div0 with one zone or "
+     "no moves between the zones."},
+    {"gini_in_migration", "Migration-weighted Gini of in-migration fields", IDX, CM_SCOPE_SYSTEM,
+     "sum_j w_j G_j, G_j = sum_i sum_k |M_ij - M_kj| / (2 (n - 2) sum_i M_ij) over the origins "
+     "i, k != j, w_j = sum_i M_ij / sum_ij M_ij",
+     "as gini_connectivity",
+     "Bell et al. (2002): each zone's in-migration field Gini G_j (how unevenly its arrivals "
+     "spread over the other zones as origins), weighted by its share of the system's moves. "
+     "From 0 to 1. div0 with fewer than three zones (each zone then has one partner), else as "
+     "gini_connectivity."},
+    {"gini_out_migration", "Migration-weighted Gini of out-migration fields", IDX, CM_SCOPE_SYSTEM,
+     "sum_i w_i G_i, G_i = sum_j sum_l |M_ij - M_il| / (2 (n - 2) sum_j M_ij) over the "
+     "destinations j, l != i, w_i = sum_j M_ij / sum_ij M_ij",
+     "as gini_connectivity", "As gini_in_migration, over each zone's departures."},
+    {"flow_cv", "Coefficient of variation of the flows between zones", IDX, CM_SCOPE_SYSTEM,
+     "sd(M_ij) / mean(M_ij) over the N = n (n - 1) pairs (i != j), sd with divisor N",
+     "as gini_connectivity",
+     "Rogers and Raymer (1998), among Bell et al.'s (2002) measures of spatial focusing: 0 when "
+     "every pair exchanges as many, up to sqrt(N - 1) when every move is in one pair. As "
+     "gini_connectivity for what is missing, suppressed or div0."},
+
+    /* Who an area exchanges with: per partner (the result's origin) */
+    {"origin_flow_share", "Share of arrivals from one of the top origins", PCT, CM_SCOPE_PARTNER,
+     "100 * M_pa / inflow, for the N origins p with the most arrivals (--partners N, default 5)",
+     "flows (kept by origin and destination: --pairs)",
+     "Only with --pairs: a row per listed origin, which is the row's origin; the most arrivals "
+     "first, ties in the order of the ids; an origin with no arrivals is never listed. Kinds "
+     "internal and international (not all). The pairs are read as the inflow is: T rows where "
+     "any is given, else F + M; none when the inflow is missing. Suppressed when the origin's "
+     "count is below --min-count, or with the only other such origin of the area "
+     "(complementary suppression: the origins add up to the inflow, which is shown), or when "
+     "the area's inflow is."},
+    {"destination_flow_share", "Share of departures to one of the top destinations", PCT,
+     CM_SCOPE_PARTNER,
+     "100 * M_ap / outflow, for the N destinations p with the most departures (--partners N)",
+     "flows (kept by origin and destination: --pairs)",
+     "As origin_flow_share, over the area's departures; the destination is the row's origin."},
+    {"net_exchange", "Net exchange with a partner", CNT, CM_SCOPE_PARTNER,
+     "M_pa - M_ap: arrivals from partner p less departures to it",
+     "flows (kept by origin and destination: --pairs)",
+     "Only with --pairs: a row for every partner that has a row either way (the row's origin); "
+     "a direction with no row for the partner is 0 where the area's flow of that direction is "
+     "known. Kinds internal and international (not all). Summed over the partners it is net. "
+     "Missing when the area's inflow or outflow is missing; suppressed when either count of the "
+     "partner is, as origin_flow_share, or when the area's inflow or outflow is (they sum to "
+     "net). A count over the flows' interval."},
+
     /* Diversity of origins (stocks, per area and year) */
     {"origin_count", "Countries of birth represented", CNT, CM_SCOPE_DIVERSITY,
      "K = number of origins with a count above 0",
@@ -469,7 +527,8 @@ const char *cm_scope_str(cm_scope scope)
                                         "the zones of an internal system, and a year",
                                         "area and year (stocks)",
                                         "area, year and service",
-                                        "area and year (services)"};
+                                        "area and year (services)",
+                                        "area, year, kind and partner"};
     _Static_assert(sizeof names / sizeof names[0] == CM_SCOPE_COUNT_, "scope names");
     return (unsigned)scope < CM_SCOPE_COUNT_ ? names[scope] : "?";
 }

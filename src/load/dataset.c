@@ -317,6 +317,8 @@ static cm_status load(const char *dir, const cm_load_options *opts, cm_diag *dia
     ds->flows = cm_flows_new();
     if (!ds->dir || !ds->pool || !ds->areas || !ds->stocks || !ds->services || !ds->flows)
         return CM_ERR_NOMEM;
+    if (opts->pairs && cm_flows_keep_pairs(ds->flows) != CM_OK)
+        return CM_ERR_NOMEM;
 
     /* A manifest: the path itself, or dataset.ini in the directory. */
     char *manifest = NULL;

@@ -849,7 +849,10 @@ cm_status cm_load_file(const char *path, const char *name, const cm_table_def *d
                        cm_strpool *pool, cm_table *table, cm_flows *flows,
                        const cm_load_options *opts, cm_diag *diag, cm_source *src)
 {
-    if (flows && def == &cm_flows_def && cm_flowscan_load(path, name, pool, flows, opts, diag, src))
+    /* The fast reader keeps no pairs: when they are kept, the checked
+       reader reads the file. */
+    if (flows && def == &cm_flows_def && !cm_flows_pairs(flows) &&
+        cm_flowscan_load(path, name, pool, flows, opts, diag, src))
         return src->status;
     cm_loader *l = cm_loader_new(def, name, pool, table, flows, opts, diag, src);
     cm_sha256 *sha = opts->digest ? cm_sha256_new() : NULL;

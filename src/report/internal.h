@@ -131,6 +131,7 @@ void rp_cover(cm_report *r);
 void rp_contents(cm_report *r);
 void rp_notes(cm_report *r);
 void rp_data_tables(cm_report *r);
+void rp_matrix(cm_report *r);
 void rp_flags(cm_report *r);
 void rp_charts(cm_report *r);
 void rp_definitions(cm_report *r);

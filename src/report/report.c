@@ -547,6 +547,7 @@ cm_status cm_report_build(const cm_dataset *ds, const cm_results *results, const
     size_t notes_at = r->nsheets;
     rp_sheet(r, CM_RSHEET_TEXT, "Notes");
     rp_data_tables(r);
+    rp_matrix(r);
     rp_flags(r);
     rp_charts(r);
     rp_definitions(r);

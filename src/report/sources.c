@@ -438,6 +438,12 @@ void rp_sources(cm_report *r)
     pair(r, l, "Rules, SHA-256", info->rules_sha256);
     pair(r, l, "Option --min-count", rp_printf(r, "%" PRId64, info->min_count));
     pair(r, l, "Option --year", rp_strdup(r, years));
+    if (info->pairs)
+        pair(r, l, "Option --pairs",
+             rp_printf(r, "yes, --partners %d",
+                       info->partners > 0 ? info->partners : CM_PARTNERS_DEFAULT));
+    if (info->matrix)
+        pair(r, l, "Option --matrix", "yes");
     pair(r, l, "citymig", CITYMIG_VERSION);
     pair(r, l, "libcsv", rp_printf(r, "%d.%d.%d", CSV_MAJOR, CSV_MINOR, CSV_RELEASE));
     if (info->xlsx_version)

@@ -1,6 +1,6 @@
 /*
  * tables.c - the data tables: Areas, Segregation, Across areas, Flows,
- * Diversity and Services.
+ * Diversity, Services and Partners.
  *
  * A table's rows are walked from the sorted results as they are written
  * (never copied): a row is one subject (an area and year; an area, year
@@ -18,7 +18,16 @@
 
 #include "citymig/table.h"
 
-enum { T_AREAS, T_SEGREGATION, T_PARTS, T_FLOWS, T_DIVERSITY, T_SERVICES, T_COUNT };
+enum {
+    T_AREAS,
+    T_SEGREGATION,
+    T_PARTS,
+    T_FLOWS,
+    T_DIVERSITY,
+    T_SERVICES,
+    T_PARTNERS,
+    T_COUNT
+};
 
 enum { COL_KEY, COL_VALUE, COL_FLAG };
 
@@ -32,7 +41,8 @@ typedef enum key {
     K_POPULATION,
     K_KIND,
     K_ORIGIN,
-    K_SERVICE
+    K_SERVICE,
+    K_PARTNER
 } key;
 
 typedef struct fullcol {
@@ -125,6 +135,20 @@ static const table_def tdefs[T_COUNT] = {
      {CM_TABLE_SERVICES},
      1,
      "Migrants' and natives' access to each service, the gap and its 95% interval"},
+    {"Partners",
+     {CM_SCOPE_PARTNER, CM_SCOPE_PARTNER},
+     {K_AREA_ID, K_NAME, K_YEAR, K_KIND, K_PARTNER},
+     5,
+     5,
+     "Who each area exchanges with: top origins and destinations and net exchange, by area, "
+     "year, kind of move and partner",
+     "One row per area, year, kind of move and partner: the shares of the area's arrivals from "
+     "its top origins and of its departures to its top destinations, and its net exchange "
+     "(arrivals "
+     "from the partner less departures to it) with every partner.",
+     {CM_TABLE_FLOWS},
+     1,
+     "Top origins and destinations with their shares, and net exchange with each partner"},
 };
 
 static const char *const key_label[] = {[K_AREA_ID] = "Area code",
@@ -136,12 +160,13 @@ static const char *const key_label[] = {[K_AREA_ID] = "Area code",
                                         [K_POPULATION] = "Population",
                                         [K_KIND] = "Kind of move",
                                         [K_ORIGIN] = "Largest country of birth",
-                                        [K_SERVICE] = "Service"};
+                                        [K_SERVICE] = "Service",
+                                        [K_PARTNER] = "Partner"};
 static const char *const key_id[] = {
     [K_AREA_ID] = "area_id",       [K_NAME] = "name",        [K_YEAR] = "year",
     [K_LEVEL] = "level",           [K_PARENT] = "parent_id", [K_BASE_YEAR] = "base_year",
     [K_POPULATION] = "population", [K_KIND] = "kind",        [K_ORIGIN] = "top_origin",
-    [K_SERVICE] = "service"};
+    [K_SERVICE] = "service",       [K_PARTNER] = "partner"};
 
 typedef struct dcursor {
     cm_report *r;
@@ -150,6 +175,10 @@ typedef struct dcursor {
     int which;
     size_t i;
     size_t cov_from, cov_to; /* services: the coverage of the current area-year */
+    /* partners: the runs of each indicator's partners in the current
+       group (by partner), and where each has got to */
+    size_t p_head[8], p_end[8];
+    size_t p_runs;
     size_t nfull;
     fullcol *full;
     cm_rcell *row;      /* the full row */
@@ -259,8 +288,39 @@ static void put_keys(dcursor *d, const cm_result *first, size_t growth_from, siz
             break;
         case K_ORIGIN:
             break; /* from the results: the origin of top_origin_share */
+        case K_PARTNER:
+            rp_text(cell, CM_RSTYLE_PLAIN, rp_str(x, first->origin));
+            break;
         }
     }
+}
+
+/* The row of the next partner of the current group (the smallest id among
+   the runs' heads, every indicator of it), or false when none is left. */
+static bool partner_row(dcursor *d)
+{
+    const cm_results *res = d->x->res;
+    size_t best = SIZE_MAX;
+    for (size_t k = 0; k < d->p_runs; k++) {
+        if (d->p_head[k] == d->p_end[k])
+            continue;
+        if (best == SIZE_MAX || strcmp(rp_str(d->x, res->items[d->p_head[k]].origin),
+                                       rp_str(d->x, res->items[d->p_head[best]].origin)) < 0)
+            best = k;
+    }
+    if (best == SIZE_MAX) {
+        d->p_runs = 0;
+        return false;
+    }
+    uint32_t who = res->items[d->p_head[best]].origin;
+    put_keys(d, &res->items[d->p_head[best]], 0, 0);
+    for (size_t k = 0; k < d->p_runs; k++) {
+        if (d->p_head[k] < d->p_end[k] && res->items[d->p_head[k]].origin == who) {
+            put_results(d, d->p_head[k], d->p_head[k] + 1);
+            d->p_head[k]++;
+        }
+    }
+    return true;
 }
 
 /* Fills the next full row; false at the end. */
@@ -271,6 +331,8 @@ static bool next_full(dcursor *d)
         memset(&d->row[c], 0, sizeof d->row[c]);
         d->row[c].decimals = -1;
     }
+    if (d->p_runs && partner_row(d))
+        return true;
     while (d->i < res->count) {
         size_t i = d->i, j = rp_group_end(res, i);
         const cm_result *first = &res->items[i];
@@ -318,6 +380,25 @@ static bool next_full(dcursor *d)
                     rp_text(&d->row[3], CM_RSTYLE_PLAIN, rp_str(d->x, res->items[k].origin));
             put_results(d, i, j);
             return true;
+        case T_PARTNERS:
+            /* Each indicator's partners are a run of the group, by partner. */
+            d->p_runs = 0;
+            for (size_t k = i; k < j; k++) {
+                const cm_result *r = &res->items[k];
+                if (rp_def(r)->scope != CM_SCOPE_PARTNER)
+                    continue;
+                if (d->p_runs &&
+                    res->items[d->p_end[d->p_runs - 1] - 1].indicator == r->indicator &&
+                    d->p_end[d->p_runs - 1] == k) {
+                    d->p_end[d->p_runs - 1]++;
+                } else if (d->p_runs < sizeof d->p_head / sizeof d->p_head[0]) {
+                    d->p_head[d->p_runs] = k;
+                    d->p_end[d->p_runs++] = k + 1;
+                }
+            }
+            if (partner_row(d))
+                return true;
+            continue;
         case T_SERVICES:
             if (rp_group_has(res, i, j, CM_SCOPE_COVERAGE)) {
                 d->cov_from = i;
@@ -413,6 +494,7 @@ static void data_table(cm_report *r, int which, int *number)
     d->planning = false;
     d->i = 0;
     d->cov_from = d->cov_to = 0;
+    d->p_runs = 0;
     if (rows == 0) {
         free(filled);
         dcursor_free(d);

@@ -11,6 +11,7 @@
 
 #include "citymig/bigmem.h"
 #include "citymig/hash.h"
+#include "citymig/pairs.h"
 #include "citymig/value.h"
 
 /* How the zones of a year were declared. */
@@ -34,6 +35,7 @@ struct cm_flows_more {
     uint64_t *keys;
     uint32_t *at;
     size_t mask;
+    cm_pairs *pairs; /* the sums by origin and destination, when kept */
 };
 
 cm_flows *cm_flows_new(void)
@@ -81,6 +83,7 @@ void cm_flows_free(cm_flows *f)
             free(f->more->sources[i]);
         free(f->more->sources);
         clear_zones(f->more);
+        cm_pairs_free(f->more->pairs);
         free(f->more);
     }
     free(f);
@@ -447,6 +450,9 @@ cm_flows_add_result cm_flows_add_at(cm_flows *f, int32_t year, uint32_t origin,
     in = &f->cells[in_index];
     if (out->outflow > CM_COUNT_MAX - count)
         return CM_FLOWS_OVERFLOW;
+    /* A pair's sum is a part of the inflow: within 2^53 too. */
+    if (m->pairs && !cm_pairs_add(m->pairs, year, origin, destination, kind, sex, count))
+        return CM_FLOWS_NOMEM;
     /* The outside sums are parts of inflow and outflow: within 2^53 too. */
     if (kind == CM_KIND_INTERNAL && year_ok(year) && m->rule[year_index(year)] != RULE_NONE) {
         size_t y = year_index(year);
@@ -520,6 +526,8 @@ static int cmp_cells(const void *a, const void *b)
 
 void cm_flows_sort(cm_flows *f)
 {
+    if (f->more->pairs)
+        cm_pairs_sort(f->more->pairs);
     if (f->count < 2)
         return;
     qsort(f->cells, f->count, sizeof *f->cells, cmp_cells);
@@ -544,4 +552,18 @@ const cm_flow_cell *cm_flows_find(const cm_flows *f, uint32_t area, int32_t year
         i = (i + 1) & f->mask;
     }
     return NULL;
+}
+
+/* ---- pairs ---- */
+
+cm_status cm_flows_keep_pairs(cm_flows *f)
+{
+    if (!f->more->pairs && !(f->more->pairs = cm_pairs_new()))
+        return CM_ERR_NOMEM;
+    return CM_OK;
+}
+
+const cm_pairs *cm_flows_pairs(const cm_flows *f)
+{
+    return f->more->pairs;
 }

@@ -17,6 +17,7 @@ static const char *const section_titles[CM_SCOPE_COUNT_] = {
     "Diversity of origins (per area and year, from stocks)",
     "Service access (per area, year and service)",
     "Service data coverage (per area and year)",
+    "Partners (per area, year, kind and partner, with --pairs)",
 };
 
 /* The flags, and what holds of every value. */
@@ -97,6 +98,28 @@ static const char methods[] =
     "population of the flows' year. The rules read the annual rates. A growth component\n"
     "covers one year, so flows of a longer interval give none.\n";
 
+/* The measures over the pairs of origin and destination. */
+static const char pairs_text[] =
+    "\n### Who exchanges with whom (`--pairs`)\n\n"
+    "The flows are summed per area as they are read; the pairs of origin and\n"
+    "destination are kept only with `--pairs` (`indicators`, `report`, `check`):\n"
+    "`flows.csv` is then read on one thread, and memory grows with the distinct pairs\n"
+    "that have rows, never with rows. Without it, the measures over pairs are there,\n"
+    "missing, saying so. The spatial focusing of a system (`gini_connectivity`,\n"
+    "`gini_in_migration`, `gini_out_migration`, `flow_cv`; Bell et al. 2002) reads\n"
+    "the matrix of moves between its zones, a pair of zones with no row being 0\n"
+    "where both zones' flows are known. Each of its cells is a count the measures\n"
+    "stand on: under `--min-count`, one small cell suppresses them.\n\n"
+    "Per area, year and kind (internal, international), `origin_flow_share` and\n"
+    "`destination_flow_share` list the top origins and destinations (`--partners N`,\n"
+    "default 5) with their shares of the area's arrivals and departures, and\n"
+    "`net_exchange` its net migration with every partner; the partner is the row's\n"
+    "`origin`. These rows exist only with `--pairs` (a row per partner: the one\n"
+    "exception to the rectangular table). The partners of a direction add up to the\n"
+    "area's flow, and the net exchanges to its net, so one suppressed partner is\n"
+    "suppressed with another (complementary suppression), and none is shown where\n"
+    "the flow it would give away is suppressed.\n";
+
 int cm_catalogue_write_markdown(FILE *out)
 {
     size_t n;
@@ -106,6 +129,7 @@ int cm_catalogue_write_markdown(FILE *out)
 
     cm_writer_puts(&w, intro);
     cm_writer_puts(&w, methods);
+    cm_writer_puts(&w, pairs_text);
 
     for (int scope = 0; scope < CM_SCOPE_COUNT_; scope++) {
         cm_writer_printf(&w, "\n## %s\n", section_titles[scope]);

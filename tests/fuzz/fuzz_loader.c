@@ -57,7 +57,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     /* Whatever was accepted goes through the indicators and the rules. */
     cm_results res;
-    cm_indicator_options io = {data[0] >> 4, 0, 0};
+    cm_indicator_options io = {data[0] >> 4, 0, 0, 0, false};
     if (cm_indicators_compute(ds, &io, &res) == CM_OK) {
         for (size_t i = 0; i < res.count; i++) {
             double v = res.items[i].value;

@@ -347,7 +347,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     ds->sources[CM_TABLE_AREAS].present = true;
 
     cm_results res;
-    cm_indicator_options io = {0, 0, 0};
+    cm_indicator_options io = {0, 0, 0, 0, false};
     if (cm_indicators_compute(ds, &io, &res) == CM_OK) {
         cm_rules rules;
         if (cm_rules_load_default(&diag, &rules) == CM_OK) {

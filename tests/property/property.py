@@ -13,7 +13,8 @@ seed gives the same files), one per sex layout:
   mixed  some cells T, some F + M, some T and F + M, some one sex only.
 
 Each dataset is run twice: without --min-count and with a threshold chosen
-so that about a third of the counts fall below it.  The generator keeps its
+so that about a third of the counts fall below it; and both again with
+--pairs.  The generator keeps its
 own truth and the checks compare the long table with it:
 
   P1a  kinds of all: internal, international and all rows of inflow,
@@ -51,6 +52,14 @@ own truth and the checks compare the long table with it:
        missing makes the shares missing.
   R    rows whose flag is not ok or published have an empty value; system
        rows have an empty area_id, kind internal, one per indicator and year.
+  P5   with --pairs (each dataset is run with it too, --partners 1000):
+       per area, year and kind, the net exchanges with the partners sum to
+       net where all are shown; the shown shares of the top origins
+       (destinations) sum to the inflow (outflow), their denominator; a
+       shown partner count is never below the threshold; and never exactly
+       one partner figure is suppressed while the area's figure it sums to
+       is shown (it could be recovered by subtraction). A suppressed
+       partner row keeps its partner (the row's origin), nothing else.
 
 The harness is itself tested with tests/property/reference_citymig.py, a
 small Python model of the rules: `property.py reference_citymig.py` exits 0,
@@ -83,7 +92,12 @@ SYSTEM_INDICATORS = (
     "migration_intensity",
     "aggregate_effectiveness",
     "aggregate_net_migration_rate",
+    "gini_connectivity",
+    "gini_in_migration",
+    "gini_out_migration",
+    "flow_cv",
 )
+PARTNERS = ("origin_flow_share", "destination_flow_share", "net_exchange")
 SYSTEM_TOTALS = ("system_moves", "moves_in_from_outside", "moves_out_to_outside", "net_total")
 SYSTEM_RATIOS = ("migration_intensity", "aggregate_effectiveness", "aggregate_net_migration_rate")
 DIVERSITY = ("origin_count", "hhi", "simpson", "shannon", "shannon_norm", "effective_origins",
@@ -594,10 +608,14 @@ def check(ds, truth, rows, n, cov=None):
 
     def C(key):
         cov[key] = cov.get(key, 0) + 1
+    partner_rows = [r for r in rows if r["indicator"] in PARTNERS]
+    rows = [r for r in rows if r["indicator"] not in PARTNERS]
     ix = Index(rows)
 
     def V(prop, cat, what, rows=()):
         out.append(Violation(prop, cat, what, rows))
+
+    check_partners(ix, partner_rows, n, V, C)
 
     # R: flags and values, duplicates; P1d: suppressed rows
     for r in rows:
@@ -924,12 +942,60 @@ def check(ds, truth, rows, n, cov=None):
     return out
 
 
+def check_partners(ix, rows, n, V, C):
+    """P5: the partner rows of a run with --pairs against the area rows."""
+    groups = {}
+    seen = set()
+    for r in rows:
+        k = (r["area_id"], r["year"], r["kind"], r["indicator"], r["origin"])
+        if k in seen or r["origin"] == "":
+            V("P5", "partner rows without one partner each", "%s %s %s %s partner %r" % k, [r])
+        seen.add(k)
+        if r.flag not in SHOWN and r["value"] != "":
+            V("P5", "%s flagged %s has a value" % (r["indicator"], r.flag), r.flag, [r])
+        if r.flag == "suppressed" and (r["numerator"] != "" or r["denominator"] != ""):
+            V("P5", "suppressed %s shows a count" % r["indicator"], "", [r])
+        if r.flag == "ok" and r["indicator"] != "net_exchange" and small(num(r["numerator"]), n):
+            V("P5", "%s shows a count below --min-count" % r["indicator"],
+              "numerator %s below %d" % (r["numerator"], n), [r])
+        groups.setdefault((r["area_id"], r["year"], r["kind"], r["indicator"]), []).append(r)
+    whole = {"net_exchange": "net", "origin_flow_share": "inflow", "destination_flow_share": "outflow"}
+    for (a, y, k, ind), rs in sorted(groups.items()):
+        total = ix.flow(a, y, k, whole[ind])
+        shown = total is not None and total.flag == "ok"
+        sup = [r for r in rs if r.flag == "suppressed"]
+        if shown and len(sup) == 1:
+            V("P5", "one %s suppressed, %s shown" % (ind, whole[ind]),
+              "%s %s %s: %s shown, one partner suppressed" % (a, y, k, whole[ind]), [total] + sup)
+        if total is not None and total.flag == "missing" and any(r.flag != "missing" for r in rs):
+            V("P5", "%s not missing though %s is" % (ind, whole[ind]), "%s %s %s" % (a, y, k), [total])
+        if not shown or any(r.flag != "ok" for r in rs):
+            continue
+        want = num(total["value"])
+        if ind == "net_exchange":
+            C("P5 net exchanges summed")
+            got = sum(num(r["value"]) for r in rs)
+            if got != want:
+                V("P5", "net exchanges do not sum to net",
+                  "%s %s %s: sum %s, net %s" % (a, y, k, got, want), [total] + rs[:3])
+        else:
+            C("P5 partner shares summed")
+            got = sum(num(r["numerator"]) for r in rs)
+            if got != want or any(num(r["denominator"]) != want for r in rs) or \
+                    not eq(sum(num(r["value"]) for r in rs), 100.0):
+                V("P5", "%s do not add up to %s" % (ind, whole[ind]),
+                  "%s %s %s: numerators sum to %s, %s %s" % (a, y, k, got, whole[ind], want),
+                  [total] + rs[:3])
+
+
 # --------------------------------------------------------------------- main
 
-def run_engine(citymig, folder, n):
+def run_engine(citymig, folder, n, pairs=False):
     cmd = [citymig, "indicators", folder, "-q"]
     if n:
         cmd += ["--min-count", str(n)]
+    if pairs:
+        cmd += ["--pairs", "--partners", "1000"]
     p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=120)
     return cmd, p
 
@@ -970,10 +1036,10 @@ def main(argv):
             ds.write(folder)
             nmin = truth.threshold()
             failed = False
-            for n in (0, nmin):
-                cmd, p = run_engine(citymig, folder, n)
+            for n, pairs in ((0, False), (nmin, False), (0, True), (nmin, True)):
+                cmd, p = run_engine(citymig, folder, n, pairs)
                 stats["runs"] += 1
-                tag = "min%d" % n
+                tag = "min%d%s" % (n, "-pairs" if pairs else "")
                 if p.returncode != 0:
                     vs = [Violation("E", "citymig exits %d" % p.returncode, "exit status %d: %s" % (p.returncode,
                                                                  p.stderr.decode(errors="replace").strip()[:500]))]
@@ -1000,7 +1066,7 @@ def main(argv):
     elapsed = time.time() - t0
 
     total = sum(len(r[5]) for r in results)
-    order = ["E", "P1a", "P1b", "P1c", "P1d", "P1e", "P2", "P3", "P4", "R"]
+    order = ["E", "P1a", "P1b", "P1c", "P1d", "P1e", "P2", "P3", "P4", "P5", "R"]
     rank = lambda p: order.index(p) if p in order else len(order)
     cats = {}  # (prop, cat) -> [(seed, layout, n, folder, cmd, v)]
     for seed, layout, n, folder, cmd, vs in results:

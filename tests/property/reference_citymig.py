@@ -268,6 +268,8 @@ def main(argv):
             put("", y, "internal", "migration_intensity", miss("no moves or population"), unit="%")
         put("", y, "internal", "aggregate_effectiveness", miss("not computed by the reference"), unit="%")
         put("", y, "internal", "aggregate_net_migration_rate", miss("not computed by the reference"), unit="%")
+        for k in ("gini_connectivity", "gini_in_migration", "gini_out_migration", "flow_cv"):
+            put("", y, "internal", k, miss("not computed by the reference"), unit="index")
 
     # diversity
     by = {}

@@ -13,6 +13,9 @@
 
 #include <cmocka.h>
 
+bool fixture_pairs = false;
+int fixture_partners = 0;
+
 static void make_dir(fixture *fx);
 static void compute(fixture *fx, const char *path, int64_t min_count, bool keep_going);
 
@@ -56,8 +59,9 @@ static void compute(fixture *fx, const char *path, int64_t min_count, bool keep_
     cm_diag_init(&diag, NULL, NULL, 0);
     cm_load_options lo = {0};
     lo.keep_going = keep_going;
+    lo.pairs = fixture_pairs;
     assert_int_equal(cm_dataset_load(path, &lo, &diag, &fx->ds), CM_OK);
-    cm_indicator_options io = {min_count, 0, 0};
+    cm_indicator_options io = {min_count, 0, 0, fixture_partners, fixture_pairs};
     assert_int_equal(cm_indicators_compute(fx->ds, &io, &fx->results), CM_OK);
 }
 

@@ -20,6 +20,11 @@ typedef struct fixture {
     size_t nnames;
 } fixture;
 
+/* Set before load: keep the flows by origin and destination (--pairs). */
+extern bool fixture_pairs;
+/* Set before load: the partners listed (--partners; 0: the default). */
+extern int fixture_partners;
+
 /* Loads the tables given (NULL: absent) and computes with min_count. */
 void load(fixture *fx, const char *areas, const char *stocks, const char *flows,
           const char *services, int64_t min_count, bool keep_going);

@@ -143,8 +143,9 @@ static void make_set(set *s, const char *areas, const char *stocks, const char *
     cm_diag diag;
     cm_diag_init(&diag, NULL, NULL, 0);
     cm_load_options lo = {0};
+    lo.pairs = true; /* for the spatial focusing of the systems */
     assert_int_equal(cm_dataset_load(s->dir, &lo, &diag, &s->ds), CM_OK);
-    cm_indicator_options io = {min_count, 0, 0};
+    cm_indicator_options io = {min_count, 0, 0, 0, true};
     assert_int_equal(cm_indicators_compute(s->ds, &io, &s->results), CM_OK);
 }
 
@@ -275,6 +276,32 @@ static const line table[] = {
     {"aggregate_effectiveness", 50, AT(""), AT(""), true, NULL},
     {"aggregate_net_migration_rate", 50.0 * 160 / 3600, AT(""), AT(""), true, NULL},
     {"net_total", 0, NA("a sum has no denominator"), AT(""), false, NULL},
+    /* spatial focusing of that system: the moves between zones A to B 100,
+       B to A 30, A to C 20, C to A 10, B to C and C to B 0 (F + M, no T).
+       Six cells, sorted 0 0 10 20 30 100: sum |x_a - x_b| over ordered
+       pairs 1200, so GCI = 1200 / (2 * 5 * 160). In-fields: A {30, 10} 40,
+       B {100, 0} 200, C {20, 0} 40: 280 / (2 * 1 * 160). Out-fields: A
+       {100, 20} 160, B {30, 0} 60, C {10, 0} 20: 240 / 320. CV: sum x^2 =
+       11400, sqrt(6 * 11400 - 160^2) / 160. ZERO: no moves between the
+       zones; EMPTY: zone E has no flows. */
+    {"gini_connectivity", 0.75, AT(""), AT(""), true, NULL},
+    {"gini_in_migration", 0.875, AT(""), AT(""), true, NULL},
+    {"gini_out_migration", 0.75, AT(""), AT(""), true, NULL},
+    {"flow_cv", 1.293010054098575, AT(""), AT(""), true, NULL},
+    /* partners of A, internal, 2011 (F + M): from B 30 and C 10 of 40; to B
+       100 and C 20 of 120. The first row of each is partner B: 75% of the
+       arrivals, 100 / 120 of the departures, net exchange 30 - 100. Under
+       SMALL A's inflow and outflow are suppressed, and its partners'. */
+    {"origin_flow_share", 75,
+     NA("a share is listed only for a partner with moves, so its flow is "
+        "above 0"),
+     NA("a direction without rows lists no partner (its flow is missing, as the inflow's is)"),
+     true, NULL},
+    {"destination_flow_share", 100.0 * 100 / 120,
+     NA("a share is listed only for a partner with moves, so its flow is above 0"),
+     NA("a direction without rows lists no partner (its flow is missing, as the outflow's is)"),
+     true, NULL},
+    {"net_exchange", -70, NA("a difference has no denominator"), AT("A"), true, NULL},
     /* diversity of A 2011: IND 50, PAK 30, POL 20 */
     {"origin_count", 3, NA("a count has no denominator"), NA("a stocks row always has its count"),
      true, NULL},
@@ -316,7 +343,8 @@ static const cm_result *find(const set *s, const char *id, const char *area, con
     const char *svc = "";
     if (def->scope == CM_SCOPE_GROWTH)
         base = 2010;
-    if (def->scope == CM_SCOPE_FLOW || def->scope == CM_SCOPE_SYSTEM)
+    if (def->scope == CM_SCOPE_FLOW || def->scope == CM_SCOPE_SYSTEM ||
+        def->scope == CM_SCOPE_PARTNER)
         kind = strcmp(id, "international_share_of_inflow") == 0 ? CM_KIND_ALL : CM_KIND_INTERNAL;
     if (def->scope == CM_SCOPE_SERVICE)
         svc = service ? service : "health";

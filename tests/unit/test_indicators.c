@@ -613,7 +613,7 @@ static void test_streamed_batches(void **state)
     free(areas), free(flows), free(stocks), free(services);
 
     collected c = {0};
-    cm_indicator_options io = {0, 0, 0};
+    cm_indicator_options io = {0, 0, 0, 0, false};
     assert_int_equal(cm_indicators_stream(fx.ds, &io, collect, &c), CM_OK);
     assert_true(c.batches >= 2);
     assert_false(c.split);

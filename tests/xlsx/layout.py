@@ -1,6 +1,7 @@
 """The layout of a citymig workbook's tables that the checks share
 (docs/report.md): the key columns a table may have, first (a key column
-with nothing in it is left out), and those it must have."""
+with nothing in it is left out), and those it must have; the indicators
+whose rows are per partner."""
 
 KEYS = {
     "Areas": ["area_id", "name", "level", "parent_id", "year", "base_year", "population"],
@@ -9,6 +10,7 @@ KEYS = {
     "Flows": ["area_id", "name", "year", "kind"],
     "Diversity": ["area_id", "name", "year", "top_origin"],
     "Services": ["area_id", "name", "year", "service"],
+    "Partners": ["area_id", "name", "year", "kind", "partner"],
 }
 REQUIRED_KEYS = {
     "Areas": ["area_id", "name", "year"],
@@ -17,4 +19,8 @@ REQUIRED_KEYS = {
     "Flows": ["area_id", "name", "year", "kind"],
     "Diversity": ["area_id", "name", "year"],
     "Services": ["area_id", "name", "year", "service"],
+    "Partners": ["area_id", "name", "year", "kind", "partner"],
 }
+# The indicators of the Partners sheet: one row per partner, which is the
+# long table's origin.
+PARTNERS = ("origin_flow_share", "destination_flow_share", "net_exchange")

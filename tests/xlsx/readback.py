@@ -3,7 +3,8 @@ table of `citymig indicators` for the same dataset.
 
     readback.py WORKBOOK INDICATORS.csv [DATASET_DIR] [--no-pandas]
 
-The table sheets (Areas, Segregation, Across areas, Flows, Diversity, Services and their parts
+The table sheets (Areas, Segregation, Across areas, Flows, Diversity, Services, Partners and
+their parts
 "Flows (2)", ...) have their column labels in row 4, their column ids in
 row 5 and their data from row 6. They are read with openpyxl (required),
 and again with pandas (`read_excel(header=[3, 4])`) when pandas can be
@@ -22,7 +23,8 @@ readers were used. For each reader:
   the long table's reasons as "m: foreign_born is missing";
 - an indicator with no column is one whose every value is empty (not ok
   nor published) in the long table, and the Notes sheet names it;
-- the Diversity sheet's top_origin is the long table's origin.
+- the Diversity sheet's top_origin is the long table's origin, and the
+  Partners sheet's partner is the origin of its rows (one per partner).
 
 Then, with openpyxl: the Definitions sheet (ids in row 5) defines every
 indicator that has a column, once, each with the long table's unit and
@@ -45,9 +47,9 @@ import sys
 
 import openpyxl
 
-from layout import KEYS, REQUIRED_KEYS
+from layout import KEYS, PARTNERS, REQUIRED_KEYS
 
-TABLES = ("Areas", "Segregation", "Across areas", "Flows", "Diversity", "Services")
+TABLES = ("Areas", "Segregation", "Across areas", "Flows", "Diversity", "Services", "Partners")
 REASONS = {}  # indicator -> {"m: reason", ...} of its flagged values
 CODES = {"missing": "m", "suppressed": "s", "div0": "z", "inconsistent": "i"}
 SHOWN = ("ok", "published")
@@ -159,7 +161,8 @@ def load_long(path):
     with open(path, newline="", encoding="utf-8") as f:
         for row in csv.DictReader(f):
             key = (row["area_id"], row["year"], row["base_year"], row["kind"],
-                   row["service"], row["indicator"])
+                   row["service"], row["indicator"],
+                   row["origin"] if row["indicator"] in PARTNERS else "")
             if key in expected:
                 print(f"readback: duplicate row in the long table: {key}")
                 sys.exit(2)
@@ -224,7 +227,8 @@ def check_tables(reader, tables, expected, units, growth, per_area_year):
                     continue  # no such indicator on this row (another scope)
                 key = (subject["area_id"], subject["year"],
                        subject["base_year"] if h in growth else "",
-                       subject["kind"], "" if repeated else subject["service"], h)
+                       subject["kind"], "" if repeated else subject["service"], h,
+                       cell("partner") if base == "Partners" else "")
                 at = f"{name}!row {r} ({reader})"
                 if key not in expected:
                     problem(f"{at}: {h} = {value!r}, flag {flag!r}, for {describe(key)}, "
