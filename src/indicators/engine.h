@@ -134,7 +134,8 @@ void flowcells_free(flowcells *fc);
    CM_KIND_ALL), resolved per cell and after disclosure control. */
 typedef struct flow_view {
     in_val in, out;
-    in_val female, male; /* inflow by sex (both given), else missing */
+    in_val female, male;         /* inflow by sex (both given), else missing */
+    in_val out_female, out_male; /* outflow by sex (both given), else missing */
 } flow_view;
 flow_view flow_view_of(const engine *e, uint32_t area, int32_t year, int kind);
 
@@ -147,6 +148,21 @@ int flow_interval(const engine *e, int32_t year, int kind);
 in_val net_of(const engine *e, uint32_t area, int32_t year, int kind, size_t row, bool *published);
 
 void eval_systems(engine *e);
+
+/* A count over the flows' interval as a yearly average (flowind.c): x / interval;
+   missing, with why (of size bytes) saying so, when interval is 0 (kind all over
+   kinds of different intervals). */
+in_val per_year(in_val x, int interval, char *why, size_t size, int32_t year);
+/* The note of a rate computed from flows of more than one year. */
+void annual(engine *e, cm_result *r, int interval);
+
+/* ---- residents and migrants by sex (sexes.c) ---- */
+
+/* The sex ratios of an areas row. */
+void put_sex_ratios(engine *e, const subject *s, size_t row);
+/* The rates of arrivals and departures by sex, over the residents of that
+   sex (row: the areas row of the area and year, SIZE_MAX: none). */
+void put_sex_rates(engine *e, const subject *s, const flow_view *fv, size_t row, int interval);
 
 /* The zones of the internal system of a year (flowcells.c). */
 typedef struct zone_info {

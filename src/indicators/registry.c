@@ -366,6 +366,38 @@ static const cm_indicator_def defs[] = {
      "both rows give counts or a rate, whatever their flags. The denominator counts the "
      "services named for this area and year (a service that another city reports does not "
      "count against this one), so it is never 0."},
+
+    /* Residents and migrants by sex (sexes.c) */
+    {"sex_ratio", "Men per 100 women among residents", RAT, CM_SCOPE_AREA,
+     "100 * population_male / population_female", "areas: population_male, population_female",
+     "Men per 100 women, the UN DESA convention. Missing without either input; div0 when "
+     "population_female is 0. Where population is given too, the sexes must sum to it (checked "
+     "when loading)."},
+    {"fb_sex_ratio", "Men per 100 women among the foreign-born", RAT, CM_SCOPE_AREA,
+     "100 * (foreign_born - foreign_born_female) / foreign_born_female",
+     "areas: foreign_born, foreign_born_female",
+     "Men per 100 women, the UN DESA convention. Missing without either input; div0 when "
+     "foreign_born_female is 0. Suppressed when the women or the men (foreign_born - "
+     "foreign_born_female) are below --min-count."},
+    {"in_rate_female", "Arrivals of women per 1,000 female residents per year", PKPY, CM_SCOPE_FLOW,
+     "1000 * (inflow_F / N) / population_female",
+     "flows: count, sex (and their interval); areas: population_female of the same year",
+     "Annual, as in_rate. Missing unless both F and M rows are given for the area, year, kind "
+     "and direction, or without population_female; div0 when population_female is 0. "
+     "Suppressed when either sex's arrivals are below --min-count, so that neither sex can be "
+     "recovered from the total."},
+    {"in_rate_male", "Arrivals of men per 1,000 male residents per year", PKPY, CM_SCOPE_FLOW,
+     "1000 * (inflow_M / N) / population_male",
+     "flows: count, sex (and their interval); areas: population_male of the same year",
+     "As in_rate_female, for men."},
+    {"out_rate_female", "Departures of women per 1,000 female residents per year", PKPY,
+     CM_SCOPE_FLOW, "1000 * (outflow_F / N) / population_female",
+     "flows: count, sex (and their interval); areas: population_female of the same year",
+     "As in_rate_female, with the area as origin."},
+    {"out_rate_male", "Departures of men per 1,000 male residents per year", PKPY, CM_SCOPE_FLOW,
+     "1000 * (outflow_M / N) / population_male",
+     "flows: count, sex (and their interval); areas: population_male of the same year",
+     "As in_rate_female, for men, with the area as origin."},
 };
 
 const cm_indicator_def *cm_indicator_defs(size_t *count)

@@ -462,6 +462,27 @@ static bool cross_field_failed(loader *ld, size_t col, const cm_csv_pos *row, cm
     return true;
 }
 
+/* Residents by sex: where population, population_female and
+   population_male are all given, the sexes sum to the population exactly
+   (a census counts each resident once, as a woman or a man). */
+static bool check_sexes(loader *ld, const cm_csv_pos *row, cm_status *st, int64_t pop, bool has_pop)
+{
+    bool hf, hm;
+    int64_t f = count_of(ld, CM_AREAS_POPULATION_FEMALE, &hf);
+    int64_t m = count_of(ld, CM_AREAS_POPULATION_MALE, &hm);
+    uint32_t sex_bits = 1u << CM_AREAS_POPULATION_FEMALE | 1u << CM_AREAS_POPULATION_MALE;
+    if (!has_pop || !hf || !hm || (ld->row_inconsistent & sex_bits) || f + m == pop)
+        return true; /* each <= 2^53: no overflow */
+    bool ok = cross_field_failed(ld, CM_AREAS_POPULATION_FEMALE, row, st,
+                                 "columns 'population_female' and 'population_male': %" PRId64
+                                 " + %" PRId64 " = %" PRId64 ", not population %" PRId64
+                                 " (expected population_female + population_male = population)",
+                                 f, m, f + m, pop);
+    if (ok)
+        ld->row_inconsistent |= sex_bits;
+    return ok;
+}
+
 /* Cross-field checks of an areas row. Returns false if the row is bad. */
 static bool check_areas(loader *ld, const cm_csv_pos *row, cm_status *st)
 {
@@ -491,7 +512,9 @@ static bool check_areas(loader *ld, const cm_csv_pos *row, cm_status *st)
                                 fbf, fb) &&
              ok;
     static const size_t parts[] = {CM_AREAS_INTERNAL_MIGRANTS, CM_AREAS_URBAN_POPULATION,
-                                   CM_AREAS_POP_0_14, CM_AREAS_POP_15_64, CM_AREAS_POP_65_PLUS};
+                                   CM_AREAS_POP_0_14,          CM_AREAS_POP_15_64,
+                                   CM_AREAS_POP_65_PLUS,       CM_AREAS_POPULATION_FEMALE,
+                                   CM_AREAS_POPULATION_MALE};
     for (size_t i = 0; i < sizeof parts / sizeof parts[0] && has_pop && *st == CM_OK; i++) {
         int64_t v = count_of(ld, parts[i], &has);
         const char *name = ld->def->cols[parts[i]].name;
@@ -520,6 +543,8 @@ static bool check_areas(loader *ld, const cm_csv_pos *row, cm_status *st)
             ld->row_inconsistent |= ld->row_inconsistent & (1u << CM_AREAS_POP_0_14) ? age_bits : 0;
         }
     }
+    if (*st == CM_OK && ok)
+        ok = check_sexes(ld, row, st, pop, has_pop);
     return ok && *st == CM_OK;
 }
 

@@ -33,12 +33,13 @@
 
 static const char full_areas[] =
     "area_id,level,parent_id,year,population,foreign_born,foreign_born_female,"
-    "internal_migrants,urban_population,births,deaths,pop_0_14,pop_15_64,pop_65_plus\n"
-    "P,country,,2011,10000,1000,,,,,,,,\n"
-    "A,city,P,2010,1000,200,,,500,,,,,\n"
-    "A,city,P,2011,1100,275,110,165,660,30,10,220,660,165\n"
-    "B,city,P,2011,2000,,,,,,,,,\n"
-    "C,city,P,2011,500,,,,,,,,,\n";
+    "internal_migrants,urban_population,births,deaths,pop_0_14,pop_15_64,pop_65_plus,"
+    "population_female,population_male\n"
+    "P,country,,2011,10000,1000,,,,,,,,,,\n"
+    "A,city,P,2010,1000,200,,,500,,,,,,,\n"
+    "A,city,P,2011,1100,275,110,165,660,30,10,220,660,165,560,540\n"
+    "B,city,P,2011,2000,,,,,,,,,,,\n"
+    "C,city,P,2011,500,,,,,,,,,,,\n";
 static const char full_flows[] = "year,origin,destination,kind,count,sex\n"
                                  "2011,A,B,internal,60,F\n"
                                  "2011,A,B,internal,40,M\n"
@@ -62,11 +63,12 @@ static const char full_services[] =
 
 static const char zero_areas[] =
     "area_id,level,parent_id,year,population,foreign_born,foreign_born_female,"
-    "internal_migrants,urban_population,births,deaths,pop_0_14,pop_15_64,pop_65_plus\n"
-    "P,country,,2011,0,0,,,,,,,,\n"
-    "A,city,P,2010,0,0,,,0,,,,,\n"
-    "A,city,P,2011,0,0,0,0,0,0,0,0,0,0\n"
-    "B,city,P,2011,0,,,,,,,,,\n";
+    "internal_migrants,urban_population,births,deaths,pop_0_14,pop_15_64,pop_65_plus,"
+    "population_female,population_male\n"
+    "P,country,,2011,0,0,,,,,,,,,,\n"
+    "A,city,P,2010,0,0,,,0,,,,,,,\n"
+    "A,city,P,2011,0,0,0,0,0,0,0,0,0,0,0,0\n"
+    "B,city,P,2011,0,,,,,,,,,,,\n";
 static const char zero_flows[] = "year,origin,destination,kind,count,sex\n"
                                  "2011,A,B,internal,0,F\n"
                                  "2011,B,A,internal,0,F\n"
@@ -288,6 +290,16 @@ static const line table[] = {
     {"parity_ci_high", 0.75 * 1.0778410748044531, AT("A"), AT("A"), true, NULL},
     {"service_data_coverage", 100, NA("the denominator counts the area's services: at least one"),
      NA("it counts services, and is 0% rather than missing"), false, NULL},
+    /* by sex, A 2011: 560 women and 540 men; 110 of the 275 foreign-born are women.
+       Internal arrivals 40 women (B 30, C 10) and 0 men; departures 60 women (to B)
+       and 60 men (40 to B, 20 to C). Under SMALL every sex is small but the men's 0
+       arrivals, which are suppressed with the women's. */
+    {"sex_ratio", 100.0 * 540 / 560, AT("A"), AT("A"), true, NULL},
+    {"fb_sex_ratio", 150, AT("A"), AT("A"), true, NULL},
+    {"in_rate_female", 1000.0 * 40 / 560, AT("A"), AT("A"), true, NULL},
+    {"in_rate_male", 0, AT("A"), AT("A"), true, NULL},
+    {"out_rate_female", 1000.0 * 60 / 560, AT("A"), AT("A"), true, NULL},
+    {"out_rate_male", 1000.0 * 60 / 540, AT("A"), AT("A"), true, NULL},
 };
 
 /* The subject an indicator of this scope is checked on. */
