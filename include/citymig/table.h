@@ -158,6 +158,7 @@ enum cm_flows_col {
     CM_FLOWS_COUNT,
     CM_FLOWS_SEX,
     CM_FLOWS_INTERVAL,
+    CM_FLOWS_AGE,
     CM_FLOWS_NCOLS
 };
 

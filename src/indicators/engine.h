@@ -156,6 +156,14 @@ in_val per_year(in_val x, int interval, char *why, size_t size, int32_t year);
 /* The note of a rate computed from flows of more than one year. */
 void annual(engine *e, cm_result *r, int interval);
 
+/* ---- migrants by age (ages.c) ---- */
+
+/* The age indicators of an area, year and kind (0 or 1) whose flows give
+   age groups (row: the areas row of the area and year, SIZE_MAX: none). */
+void eval_ages(engine *e, uint32_t area, int32_t year, int kind, size_t row, int interval);
+/* Reorders the ranks of the age groups' labels by their lowest age. */
+void age_order_ranks(const cm_dataset *ds, uint32_t *rank);
+
 /* ---- residents and migrants by sex (sexes.c) ---- */
 
 /* The sex ratios of an areas row. */

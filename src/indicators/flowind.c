@@ -116,6 +116,7 @@ static void eval_flow(engine *e, uint32_t area, int32_t year, int kind)
         flow_view intl = flow_view_of(e, area, year, CM_KIND_INTERNATIONAL);
         put_ratio(e, &s, "international_share_of_inflow", intl.in, fv.in, 100);
     }
+    eval_ages(e, area, year, kind, row, interval);
 }
 
 typedef struct area_year {

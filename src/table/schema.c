@@ -124,6 +124,9 @@ static const cm_column_def flows_cols[] = {
     /* The years the counts cover, 1 to 50 (checked in the loader); the same
        for every row of a year and kind. */
     [CM_FLOWS_INTERVAL] = {"interval", CM_VALUE_COUNT, OPT, NULL},
+    /* The movers' age group as published ("0-14", "65+"; ages.h): on every
+       row of a file that has the column (checked in the loader). */
+    [CM_FLOWS_AGE] = {"age", CM_VALUE_TEXT, OPT, NULL},
 };
 _Static_assert(COUNT_OF(flows_cols) == CM_FLOWS_NCOLS, "flows columns");
 

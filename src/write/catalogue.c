@@ -17,6 +17,7 @@ static const char *const section_titles[CM_SCOPE_COUNT_] = {
     "Diversity of origins (per area and year, from stocks)",
     "Service access (per area, year and service)",
     "Service data coverage (per area and year)",
+    "Migrants by age group (per area, year, kind and age group)",
 };
 
 /* The flags, and what holds of every value. */

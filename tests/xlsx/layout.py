@@ -6,6 +6,7 @@ KEYS = {
     "Areas": ["area_id", "name", "level", "parent_id", "year", "base_year", "population"],
     "Segregation": ["area_id", "name", "year"],
     "Flows": ["area_id", "name", "year", "kind"],
+    "Ages": ["area_id", "name", "year", "kind", "age"],
     "Diversity": ["area_id", "name", "year", "top_origin"],
     "Services": ["area_id", "name", "year", "service"],
 }
@@ -13,6 +14,7 @@ REQUIRED_KEYS = {
     "Areas": ["area_id", "name", "year"],
     "Segregation": ["area_id", "name", "year"],
     "Flows": ["area_id", "name", "year", "kind"],
+    "Ages": ["area_id", "name", "year", "kind", "age"],
     "Diversity": ["area_id", "name", "year"],
     "Services": ["area_id", "name", "year", "service"],
 }

@@ -8,7 +8,7 @@ relationships, every sheet, the shared strings, xl/styles.xml, the
 drawings and the charts):
 
 - the sheet order: Cover, Contents, Notes, the table sheets that have rows
-  (Areas, Segregation, Flows, Diversity, Services, Flags, each maybe continued on
+  (Areas, Segregation, Flows, Ages, Diversity, Services, Flags, each maybe continued on
   "Flows (2)", ...), Chart 1, Chart 2, ..., Definitions, Sources;
 - on every sheet: landscape, fit to one page wide (fitToWidth 1,
   fitToHeight 0, sheetPr/pageSetUpPr fitToPage 1), print titles (a
@@ -65,7 +65,7 @@ def q(ns, tag):
     return "{%s}%s" % (ns, tag)
 
 
-TABLES = ["Areas", "Segregation", "Flows", "Diversity", "Services", "Flags"]
+TABLES = ["Areas", "Segregation", "Flows", "Ages", "Diversity", "Services", "Flags"]
 # The columns of these sheets, in this order; a column with nothing in it
 # is left out, those named in REQUIRED_IDS never are.
 EXACT_IDS = {
@@ -389,8 +389,8 @@ def empty(v):
 
 def check_order(names):
     got = ", ".join(names)
-    want = ("Cover, Contents, Notes, the table sheets (Areas, Segregation, Flows, Diversity, Services, "
-            "Flags, each with its parts), Chart 1..N, Definitions, Sources")
+    want = ("Cover, Contents, Notes, the table sheets (Areas, Segregation, Flows, Ages, Diversity, "
+            "Services, Flags, each with its parts), Chart 1..N, Definitions, Sources")
     rank_last = -1
     parts_seen = {}
     charts = 0
