@@ -67,6 +67,9 @@ typedef struct engine {
     const uint32_t *rank;
     cm_status status;
     flowcells *fc; /* the flows resolved per cell (flowcells.c) */
+    /* Whether areas.csv gives residents by sex in any row (sexes.c): 0 not
+       yet known, 1 no, 2 yes. */
+    int by_sex;
 } engine;
 
 /* ---- inputs (engine.c) ---- */
@@ -169,7 +172,8 @@ void age_order_ranks(const cm_dataset *ds, uint32_t *rank);
 /* The sex ratios of an areas row. */
 void put_sex_ratios(engine *e, const subject *s, size_t row);
 /* The rates of arrivals and departures by sex, over the residents of that
-   sex (row: the areas row of the area and year, SIZE_MAX: none). */
+   sex (row: the areas row of the area and year, SIZE_MAX: none); only
+   where areas.csv gives residents by sex in some row. */
 void put_sex_rates(engine *e, const subject *s, const flow_view *fv, size_t row, int interval);
 
 /* The zones of the internal system of a year (flowcells.c). */

@@ -383,7 +383,9 @@ static const cm_indicator_def defs[] = {
     {"in_rate_female", "Arrivals of women per 1,000 female residents per year", PKPY, CM_SCOPE_FLOW,
      "1000 * (inflow_F / N) / population_female",
      "flows: count, sex (and their interval); areas: population_female of the same year",
-     "Annual, as in_rate. Missing unless both F and M rows are given for the area, year, kind "
+     "Only in datasets whose areas give residents by sex (population_female or population_male "
+     "in some row). Annual, as in_rate. Missing unless both F and M rows are given for the area, "
+     "year, kind "
      "and direction, or without population_female; div0 when population_female is 0. "
      "Suppressed when either sex's arrivals are below --min-count, so that neither sex can be "
      "recovered from the total."},

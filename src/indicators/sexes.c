@@ -40,8 +40,26 @@ void put_sex_ratios(engine *e, const subject *s, size_t row)
     put_ratio(e, s, "fb_sex_ratio", men, fbf, 100);
 }
 
+/* Does any areas row give residents by sex? Asked once. */
+static bool areas_give_sexes(engine *e)
+{
+    if (!e->by_sex) {
+        const cm_table *t = e->ds->areas;
+        e->by_sex = 1;
+        for (size_t r = 0; t && r < t->nrows && e->by_sex == 1; r++)
+            if (t->cols[CM_AREAS_POPULATION_FEMALE].present[r] ||
+                t->cols[CM_AREAS_POPULATION_MALE].present[r])
+                e->by_sex = 2;
+    }
+    return e->by_sex == 2;
+}
+
 void put_sex_rates(engine *e, const subject *s, const flow_view *fv, size_t row, int interval)
 {
+    /* A dataset that gives no residents by sex has no rates by sex: rows
+       for none of its areas, as for ages where flows give none. */
+    if (!areas_give_sexes(e))
+        return;
     static const char *const ids[2][2] = {{"in_rate_female", "in_rate_male"},
                                           {"out_rate_female", "out_rate_male"}};
     in_val pop[2] = {area_count(e, row, CM_AREAS_POPULATION_FEMALE),

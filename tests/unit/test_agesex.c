@@ -134,6 +134,14 @@ static void test_sex_rates(void **state)
     expect(get(&fx, "A", 2015, 0, I, "", "in_rate_female"), CM_FLAG_OK, 1000.0 * 20 / 520);
     unload(&fx);
 
+    /* No area gives residents by sex: no rates by sex at all (rows of
+       missing values in every flows dataset would say nothing). */
+    load(&fx, "area_id,year,population\nA,2015,1000\n", NULL, sex_flows, NULL, 0, false);
+    assert_false(has(&fx, "A", 2015, I, "in_rate_female"));
+    assert_false(has(&fx, "A", 2015, I, "out_rate_male"));
+    assert_true(has(&fx, "A", 2015, I, "inflow_female_share"));
+    unload(&fx);
+
     /* div0: no women live in Z, though women arrive. */
     load(&fx, "area_id,year,population,population_female,population_male\nZ,2015,10,0,10\n", NULL,
          "year,origin,destination,kind,count,sex\n2015,B,Z,internal,4,F\n2015,B,Z,internal,6,M\n",
