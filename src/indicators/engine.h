@@ -137,9 +137,12 @@ void flowcells_free(flowcells *fc);
    CM_KIND_ALL), resolved per cell and after disclosure control. */
 typedef struct flow_view {
     in_val in, out;
-    in_val female, male;         /* inflow by sex (both given), else missing */
-    in_val out_female, out_male; /* outflow by sex (both given), else missing */
+    in_val female, male; /* inflow by sex (both given), else missing */
 } flow_view;
+/* The outflow by sex of an area in a year and kind (both given, else
+   missing), hidden where the outflow is. */
+void flow_out_by_sex(const engine *e, uint32_t area, int32_t year, int kind, in_val *female,
+                     in_val *male);
 flow_view flow_view_of(const engine *e, uint32_t area, int32_t year, int kind);
 
 /* Years the flows of a year and kind cover (1 unless stated); 0 for kind

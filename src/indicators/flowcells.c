@@ -29,8 +29,7 @@ typedef struct fc_entry {
     int32_t year;
     uint8_t kind;
     in_val in, out;
-    in_val female, male;             /* inflow by sex (both given), else missing */
-    in_val out_female, out_male;     /* outflow by sex, likewise */
+    in_val female, male;
     int64_t in_outside, out_outside; /* of the chosen cells: moves with a partner outside */
 } fc_entry;
 
@@ -125,17 +124,9 @@ static fc_entry resolve_entry(const engine *e, const cm_flow_cell *const sex[CM_
     } else {
         en.female = en.male = in_missing("inflow by sex");
     }
-    if (rows_of(f, DIR_OUT) && rows_of(m, DIR_OUT)) {
-        en.out_female = in_count(e, true, f->outflow, "female outflow");
-        en.out_male = in_count(e, true, m->outflow, "male outflow");
-    } else {
-        en.out_female = en.out_male = in_missing("outflow by sex");
-    }
-    /* The sexes sum to the inflow (outflow): hidden with it. */
+    /* The sexes sum to the inflow: hidden with it. */
     if (en.in.st == IN_SUPPRESSED && en.female.st != IN_MISSING)
         en.female = en.male = en.in;
-    if (en.out.st == IN_SUPPRESSED && en.out_female.st != IN_MISSING)
-        en.out_female = en.out_male = en.out;
     return en;
 }
 
@@ -230,8 +221,6 @@ static bool protect(engine *e, fc_system *sys, int dir)
         *(dir == DIR_IN ? &en->in : &en->out) = *x;
         if (dir == DIR_IN && en->female.st != IN_MISSING)
             en->female = en->male = *x;
-        if (dir == DIR_OUT && en->out_female.st != IN_MISSING)
-            en->out_female = en->out_male = *x;
     }
     return true;
 }
@@ -336,8 +325,6 @@ flow_view flow_view_of(const engine *e, uint32_t area, int32_t year, int kind)
         fv.out = in_add(a.out, b.out, "outflow");
         fv.female = in_add(a.female, b.female, "female inflow");
         fv.male = in_add(a.male, b.male, "male inflow");
-        fv.out_female = in_add(a.out_female, b.out_female, "female outflow");
-        fv.out_male = in_add(a.out_male, b.out_male, "male outflow");
         return fv;
     }
     const fc_entry *en = find_entry(e->fc, area, year, kind);
@@ -345,15 +332,12 @@ flow_view flow_view_of(const engine *e, uint32_t area, int32_t year, int kind)
         fv.in = in_missing(side_names[kind][DIR_IN]);
         fv.out = in_missing(side_names[kind][DIR_OUT]);
         fv.female = fv.male = in_missing("inflow by sex");
-        fv.out_female = fv.out_male = in_missing("outflow by sex");
         return fv;
     }
     fv.in = en->in;
     fv.out = en->out;
     fv.female = en->female;
     fv.male = en->male;
-    fv.out_female = en->out_female;
-    fv.out_male = en->out_male;
     return fv;
 }
 
@@ -382,4 +366,30 @@ size_t system_zones(const engine *e, int32_t year, const zone_info **zones, bool
     }
     *zones = NULL;
     return 0;
+}
+
+void flow_out_by_sex(const engine *e, uint32_t area, int32_t year, int kind, in_val *female,
+                     in_val *male)
+{
+    if (kind == CM_KIND_ALL) {
+        in_val fa, ma, fb, mb;
+        flow_out_by_sex(e, area, year, CM_KIND_INTERNAL, &fa, &ma);
+        flow_out_by_sex(e, area, year, CM_KIND_INTERNATIONAL, &fb, &mb);
+        *female = in_add(fa, fb, "female outflow");
+        *male = in_add(ma, mb, "male outflow");
+        return;
+    }
+    const cm_flow_cell *f = cm_flows_find(e->ds->flows, area, year, (cm_kind)kind, CM_SEX_FEMALE);
+    const cm_flow_cell *m = cm_flows_find(e->ds->flows, area, year, (cm_kind)kind, CM_SEX_MALE);
+    if (!rows_of(f, DIR_OUT) || !rows_of(m, DIR_OUT)) {
+        *female = *male = in_missing("outflow by sex");
+        return;
+    }
+    *female = in_count(e, true, f->outflow, "female outflow");
+    *male = in_count(e, true, m->outflow, "male outflow");
+    /* The sexes sum to the outflow: hidden with it (complementary
+       suppression among the zones included). */
+    const fc_entry *en = find_entry(e->fc, area, year, kind);
+    if (en && en->out.st == IN_SUPPRESSED)
+        *female = *male = en->out;
 }

@@ -64,7 +64,9 @@ void put_sex_rates(engine *e, const subject *s, const flow_view *fv, size_t row,
                                           {"out_rate_female", "out_rate_male"}};
     in_val pop[2] = {area_count(e, row, CM_AREAS_POPULATION_FEMALE),
                      area_count(e, row, CM_AREAS_POPULATION_MALE)};
-    const in_val by_sex[2][2] = {{fv->female, fv->male}, {fv->out_female, fv->out_male}};
+    in_val out_f, out_m;
+    flow_out_by_sex(e, s->area, s->year, s->kind, &out_f, &out_m);
+    const in_val by_sex[2][2] = {{fv->female, fv->male}, {out_f, out_m}};
     char why[160];
     for (int dir = 0; dir < 2; dir++)
         for (int sex = 0; sex < 2; sex++) {
