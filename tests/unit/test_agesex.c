@@ -337,6 +337,73 @@ static void test_age_order(void **state)
     unload(&fx);
 }
 
+/* Random flows by age group and sex: for every area and kind, the shares
+   of the age groups sum to 100 and their numerators to the inflow
+   (outflow) when each group is given the same way; the weighted sum of the
+   rates by sex is the rate of all. */
+static void test_age_sex_identities(void **state)
+{
+    (void)state;
+    static const char *const groups[] = {"0-14", "15-64", "65+"};
+    static const char *const areas[] = {"A", "B", "C", "D"};
+    unsigned seed = 12345;
+    for (int round = 0; round < 20; round++) {
+        char flows[8192], pop[1024];
+        int o = snprintf(flows, sizeof flows, "year,origin,destination,kind,count,sex,age\n");
+        int p = snprintf(pop, sizeof pop,
+                         "area_id,year,population,population_female,population_male,pop_0_14,"
+                         "pop_15_64,pop_65_plus\n");
+        for (int a = 0; a < 4; a++) {
+            seed = seed * 1103515245u + 12345u;
+            int f = 500 + (int)(seed >> 16) % 500, m = 500 + (int)(seed >> 8) % 500;
+            p += snprintf(pop + p, sizeof pop - (size_t)p, "%s,2011,%d,%d,%d,%d,%d,%d\n", areas[a],
+                          f + m, f, m, (f + m) / 4, (f + m) / 2, (f + m) / 8);
+        }
+        for (int a = 0; a < 4; a++)
+            for (int b = 0; b < 4; b++)
+                for (int g = 0; g < 3; g++)
+                    for (int x = 0; x < 2; x++) {
+                        if (a == b)
+                            continue;
+                        seed = seed * 1103515245u + 12345u;
+                        o += snprintf(flows + o, sizeof flows - (size_t)o,
+                                      "2011,%s,%s,internal,%u,%s,%s\n", areas[a], areas[b],
+                                      (seed >> 16) % 50, x ? "M" : "F", groups[g]);
+                    }
+        fixture fx;
+        load(&fx, pop, NULL, flows, NULL, 0, false);
+        for (int a = 0; a < 4; a++) {
+            for (int dir = 0; dir < 2; dir++) {
+                double share = 0, count = 0;
+                for (int g = 0; g < 3; g++) {
+                    const cm_result *r = get(&fx, areas[a], 2011, 0, CM_KIND_INTERNAL, groups[g],
+                                             dir ? "out_age_share" : "in_age_share");
+                    if (r->flag == CM_FLAG_OK) {
+                        share += r->value;
+                        count += r->numerator;
+                    }
+                }
+                const cm_result *t =
+                    get(&fx, areas[a], 2011, 0, CM_KIND_INTERNAL, "", dir ? "outflow" : "inflow");
+                if (t->value > 0)
+                    assert_float_equal(share, 100, 1e-9);
+                assert_float_equal(count, t->value, 0);
+                /* Rates by sex, weighted by the residents of each sex. */
+                const char *rate = dir ? "out_rate" : "in_rate";
+                char f_id[32], m_id[32];
+                snprintf(f_id, sizeof f_id, "%s_female", rate);
+                snprintf(m_id, sizeof m_id, "%s_male", rate);
+                const cm_result *all = get(&fx, areas[a], 2011, 0, CM_KIND_INTERNAL, "", rate);
+                const cm_result *rf = get(&fx, areas[a], 2011, 0, CM_KIND_INTERNAL, "", f_id);
+                const cm_result *rm = get(&fx, areas[a], 2011, 0, CM_KIND_INTERNAL, "", m_id);
+                assert_float_equal(all->value * all->denominator,
+                                   rf->value * rf->denominator + rm->value * rm->denominator, 1e-6);
+            }
+        }
+        unload(&fx);
+    }
+}
+
 int main(void)
 {
     setlocale(LC_ALL, "");
@@ -347,6 +414,7 @@ int main(void)
         cmocka_unit_test(test_age_structure),
         cmocka_unit_test(test_age_missing_and_suppressed),
         cmocka_unit_test(test_age_order),
+        cmocka_unit_test(test_age_sex_identities),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
