@@ -415,7 +415,8 @@ static const cm_indicator_def defs[] = {
      "flows: count, age (and sex)", "As in_median_age_group, with the area as origin."},
     {"in_age_share", "Share of the age group among arrivals", PCT, CM_SCOPE_AGE,
      "100 * inflow_g / sum over the age groups g' of inflow_g'", "flows: count, age (and sex)",
-     "For every age group the rows of the year and kind name. A group's arrivals are resolved as "
+     "For every age group the rows of the year and kind name (kinds internal and international, "
+     "not all). A group's arrivals are resolved as "
      "a total is (T rows, else F + M, else missing); missing when the group's or any other "
      "group's arrivals are missing (an area with no row of a group has no 0 for it); div0 when "
      "there are no arrivals. Suppressed when the group's arrivals are below --min-count; when "

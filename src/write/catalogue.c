@@ -81,7 +81,15 @@ static const char methods[] =
     "flow of the year, every zone of the year's system and every area with a published\n"
     "net migration has every flow indicator for each kind the year has, and for kind\n"
     "`all` when the year has both; what cannot be computed is there with its flag and\n"
-    "reason. An area with a row in any input is never absent from the output.\n"
+    "reason. An area with a row in any input is never absent from the output. Two\n"
+    "families need inputs of their own and have rows only in datasets that give\n"
+    "them: the indicators by age group, in the years and kinds (internal,\n"
+    "international) whose flows give ages, for every group those flows name; and\n"
+    "the rates by sex, where the areas give residents by sex in some row.\n";
+
+/* The rules that hold across the catalogue, continued (a string literal
+   stays within the length every C compiler takes). */
+static const char methods_more[] =
     "\n### Declared systems of zones\n\n"
     "The system measures are defined for a closed set of zones, so they are computed\n"
     "for internal flows only, over the zones of the year: the manifest's `zones` or\n"
@@ -109,6 +117,7 @@ int cm_catalogue_write_markdown(FILE *out)
 
     cm_writer_puts(&w, intro);
     cm_writer_puts(&w, methods);
+    cm_writer_puts(&w, methods_more);
 
     for (int scope = 0; scope < CM_SCOPE_COUNT_; scope++) {
         cm_writer_printf(&w, "\n## %s\n", section_titles[scope]);
