@@ -83,6 +83,9 @@ typedef struct cm_flows {
        as 1: see cm_flows_interval). */
     uint8_t interval[CM_YEAR_MAX - CM_YEAR_MIN + 1][CM_KIND_COUNT];
     struct cm_flows_more *more; /* inputs, places and zones: through the functions below */
+    /* The sums by age group (ages.h), where the flows have an age column;
+       NULL otherwise. Owned. */
+    struct cm_flow_ages *ages;
 } cm_flows;
 
 /** A new, empty aggregate (NULL when out of memory). */

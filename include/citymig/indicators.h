@@ -42,6 +42,7 @@ typedef enum cm_unit {
     CM_UNIT_INDEX,             /* a unitless index (hhi, shannon) */
     CM_UNIT_PP,                /* percentage points */
     CM_UNIT_PER_1000_PER_YEAR, /* per 1,000 residents per year */
+    CM_UNIT_YEARS,             /* an age, in years */
     CM_UNIT_COUNT_
 } cm_unit;
 
@@ -57,6 +58,7 @@ typedef enum cm_scope {
     CM_SCOPE_SERVICE,     /* an area, a year and a service */
     CM_SCOPE_COVERAGE,    /* an area in a year (services.csv) */
     CM_SCOPE_PARTNER,     /* an area, a year, a kind and a partner (the result's origin) */
+    CM_SCOPE_AGE,         /* an area, a year, a kind and an age group (flows with ages) */
     CM_SCOPE_COUNT_
 } cm_scope;
 
@@ -90,7 +92,7 @@ typedef struct cm_result {
     int32_t year;
     int32_t base_year;  /* the earlier year of a growth indicator, else 0 */
     int8_t kind;        /* CM_KIND_INTERNAL, _INTERNATIONAL, CM_KIND_ALL, CM_KIND_NONE */
-    uint32_t service;   /* interned service, or 0 */
+    uint32_t service;   /* interned service, or the age group (CM_SCOPE_AGE), or 0 */
     uint32_t origin;    /* interned origin (top_origin_share) or partner, or 0 */
     uint16_t indicator; /* index in the registry */
     uint8_t flag;       /* cm_flag */
@@ -127,7 +129,8 @@ typedef struct cm_indicator_options {
 /*
  * Computes the whole catalogue over ds into *out (initialised here; free
  * with cm_results_free). Results are sorted: area_id, year, base_year,
- * kind, service, registry order, origin. CM_ERR_NOMEM on failure.
+ * kind, service (age groups by their lowest age), registry order, origin.
+ * CM_ERR_NOMEM on failure.
  */
 cm_status cm_indicators_compute(const cm_dataset *ds, const cm_indicator_options *opts,
                                 cm_results *out);

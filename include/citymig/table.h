@@ -123,6 +123,8 @@ enum cm_areas_col {
     CM_AREAS_POP_0_14,
     CM_AREAS_POP_15_64,
     CM_AREAS_POP_65_PLUS,
+    CM_AREAS_POPULATION_FEMALE,
+    CM_AREAS_POPULATION_MALE,
     CM_AREAS_NCOLS
 };
 
@@ -156,6 +158,7 @@ enum cm_flows_col {
     CM_FLOWS_COUNT,
     CM_FLOWS_SEX,
     CM_FLOWS_INTERVAL,
+    CM_FLOWS_AGE,
     CM_FLOWS_NCOLS
 };
 

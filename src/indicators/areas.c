@@ -94,6 +94,7 @@ static void eval_area(engine *e, size_t row)
     in_val dependents = in_add(area_count(e, row, CM_AREAS_POP_0_14),
                                area_count(e, row, CM_AREAS_POP_65_PLUS), "pop_0_14 + pop_65_plus");
     put_ratio(e, &s, "dependency_ratio", dependents, area_count(e, row, CM_AREAS_POP_15_64), 100);
+    put_sex_ratios(e, &s, row);
 }
 
 /* ---- growth between consecutive years --------------------------------- */

@@ -79,6 +79,7 @@ cm_status cm_indicators_stream(const cm_dataset *ds, const cm_indicator_options 
     e->ds = ds;
     e->opts = opts;
     e->out = &batch;
+    age_order_ranks(ds, rank);
     e->rank = rank;
     /* Growth reads the flows' nets, so the flows are resolved first. */
     e->status = flowcells_build(e);

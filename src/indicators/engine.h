@@ -70,6 +70,9 @@ typedef struct engine {
     const uint32_t *rank;
     cm_status status;
     flowcells *fc; /* the flows resolved per cell (flowcells.c) */
+    /* Whether areas.csv gives residents by sex in any row (sexes.c): 0 not
+       yet known, 1 no, 2 yes. */
+    int by_sex;
 } engine;
 
 /* ---- inputs (engine.c) ---- */
@@ -157,6 +160,10 @@ typedef struct flow_view {
     in_val in, out;
     in_val female, male; /* inflow by sex (both given), else missing */
 } flow_view;
+/* The outflow by sex of an area in a year and kind (both given, else
+   missing), hidden where the outflow is. */
+void flow_out_by_sex(const engine *e, uint32_t area, int32_t year, int kind, in_val *female,
+                     in_val *male);
 flow_view flow_view_of(const engine *e, uint32_t area, int32_t year, int kind);
 
 /* Years the flows of a year and kind cover (1 unless stated); 0 for kind
@@ -175,6 +182,30 @@ void eval_focusing(engine *e, int32_t year);
 /* Who an area exchanges with in a year and kind (partners.c): nothing
    unless the flows are kept by origin and destination. */
 void eval_partners(engine *e, uint32_t area, int32_t year, int kind);
+
+/* A count over the flows' interval as a yearly average (flowind.c): x / interval;
+   missing, with why (of size bytes) saying so, when interval is 0 (kind all over
+   kinds of different intervals). */
+in_val per_year(in_val x, int interval, char *why, size_t size, int32_t year);
+/* The note of a rate computed from flows of more than one year. */
+void annual(engine *e, cm_result *r, int interval);
+
+/* ---- migrants by age (ages.c) ---- */
+
+/* The age indicators of an area, year and kind (0 or 1) whose flows give
+   age groups (row: the areas row of the area and year, SIZE_MAX: none). */
+void eval_ages(engine *e, uint32_t area, int32_t year, int kind, size_t row, int interval);
+/* Reorders the ranks of the age groups' labels by their lowest age. */
+void age_order_ranks(const cm_dataset *ds, uint32_t *rank);
+
+/* ---- residents and migrants by sex (sexes.c) ---- */
+
+/* The sex ratios of an areas row. */
+void put_sex_ratios(engine *e, const subject *s, size_t row);
+/* The rates of arrivals and departures by sex, over the residents of that
+   sex (row: the areas row of the area and year, SIZE_MAX: none); only
+   where areas.csv gives residents by sex in some row. */
+void put_sex_rates(engine *e, const subject *s, const flow_view *fv, size_t row, int interval);
 
 /* The zones of the internal system of a year (flowcells.c). */
 typedef struct zone_info {

@@ -367,3 +367,29 @@ size_t system_zones(const engine *e, int32_t year, const zone_info **zones, bool
     *zones = NULL;
     return 0;
 }
+
+void flow_out_by_sex(const engine *e, uint32_t area, int32_t year, int kind, in_val *female,
+                     in_val *male)
+{
+    if (kind == CM_KIND_ALL) {
+        in_val fa, ma, fb, mb;
+        flow_out_by_sex(e, area, year, CM_KIND_INTERNAL, &fa, &ma);
+        flow_out_by_sex(e, area, year, CM_KIND_INTERNATIONAL, &fb, &mb);
+        *female = in_add(fa, fb, "female outflow");
+        *male = in_add(ma, mb, "male outflow");
+        return;
+    }
+    const cm_flow_cell *f = cm_flows_find(e->ds->flows, area, year, (cm_kind)kind, CM_SEX_FEMALE);
+    const cm_flow_cell *m = cm_flows_find(e->ds->flows, area, year, (cm_kind)kind, CM_SEX_MALE);
+    if (!rows_of(f, DIR_OUT) || !rows_of(m, DIR_OUT)) {
+        *female = *male = in_missing("outflow by sex");
+        return;
+    }
+    *female = in_count(e, true, f->outflow, "female outflow");
+    *male = in_count(e, true, m->outflow, "male outflow");
+    /* The sexes sum to the outflow: hidden with it (complementary
+       suppression among the zones included). */
+    const fc_entry *en = find_entry(e->fc, area, year, kind);
+    if (en && en->out.st == IN_SUPPRESSED)
+        *female = *male = en->out;
+}

@@ -48,7 +48,7 @@ in_val net_of(const engine *e, uint32_t area, int32_t year, int kind, size_t row
 }
 
 /* Rates per year: the flows of the year cover `interval` years. */
-static in_val per_year(in_val x, int interval, char *why, size_t size, int32_t year)
+in_val per_year(in_val x, int interval, char *why, size_t size, int32_t year)
 {
     if (x.st != IN_OK)
         return x;
@@ -66,7 +66,7 @@ static in_val per_year(in_val x, int interval, char *why, size_t size, int32_t y
 }
 
 /* A rate from flows of several years says so: its numerator is a year's. */
-static void annual(engine *e, cm_result *r, int interval)
+void annual(engine *e, cm_result *r, int interval)
 {
     if (r && r->flag == CM_FLAG_OK && interval > 1)
         note(e, r, "annual: the flows cover %d years, the numerator is their yearly average",
@@ -111,10 +111,12 @@ static void eval_flow(engine *e, uint32_t area, int32_t year, int kind)
     annual(e, rate, interval);
     put_ratio(e, &s, "inflow_female_share", fv.female,
               in_add(fv.female, fv.male, "inflow of women and men"), 100);
+    put_sex_rates(e, &s, &fv, row, interval);
     if (kind == CM_KIND_ALL) {
         flow_view intl = flow_view_of(e, area, year, CM_KIND_INTERNATIONAL);
         put_ratio(e, &s, "international_share_of_inflow", intl.in, fv.in, 100);
     }
+    eval_ages(e, area, year, kind, row, interval);
 }
 
 typedef struct area_year {

@@ -19,6 +19,7 @@
 #define PPY  CM_UNIT_PERCENT_PER_YEAR
 #define IDX  CM_UNIT_INDEX
 #define PP   CM_UNIT_PP
+#define YRS  CM_UNIT_YEARS
 
 /* What holds of every segregation index. */
 #define PARTS_EDGES                                                                                \
@@ -462,6 +463,77 @@ static const cm_indicator_def defs[] = {
      "both rows give counts or a rate, whatever their flags. The denominator counts the "
      "services named for this area and year (a service that another city reports does not "
      "count against this one), so it is never 0."},
+
+    /* Residents and migrants by sex (sexes.c) */
+    {"sex_ratio", "Men per 100 women among residents", RAT, CM_SCOPE_AREA,
+     "100 * population_male / population_female", "areas: population_male, population_female",
+     "Men per 100 women, the UN DESA convention. Missing without either input; div0 when "
+     "population_female is 0. Where population is given too, the sexes must sum to it (checked "
+     "when loading)."},
+    {"fb_sex_ratio", "Men per 100 women among the foreign-born", RAT, CM_SCOPE_AREA,
+     "100 * (foreign_born - foreign_born_female) / foreign_born_female",
+     "areas: foreign_born, foreign_born_female",
+     "Men per 100 women, the UN DESA convention. Missing without either input; div0 when "
+     "foreign_born_female is 0. Suppressed when the women or the men (foreign_born - "
+     "foreign_born_female) are below --min-count."},
+    {"in_rate_female", "Arrivals of women per 1,000 female residents per year", PKPY, CM_SCOPE_FLOW,
+     "1000 * (inflow_F / N) / population_female",
+     "flows: count, sex (and their interval); areas: population_female of the same year",
+     "Only in datasets whose areas give residents by sex (population_female or population_male "
+     "in some row). Annual, as in_rate. Missing unless both F and M rows are given for the area, "
+     "year, kind "
+     "and direction, or without population_female; div0 when population_female is 0. "
+     "Suppressed when either sex's arrivals are below --min-count, so that neither sex can be "
+     "recovered from the total."},
+    {"in_rate_male", "Arrivals of men per 1,000 male residents per year", PKPY, CM_SCOPE_FLOW,
+     "1000 * (inflow_M / N) / population_male",
+     "flows: count, sex (and their interval); areas: population_male of the same year",
+     "As in_rate_female, for men."},
+    {"out_rate_female", "Departures of women per 1,000 female residents per year", PKPY,
+     CM_SCOPE_FLOW, "1000 * (outflow_F / N) / population_female",
+     "flows: count, sex (and their interval); areas: population_female of the same year",
+     "As in_rate_female, with the area as origin."},
+    {"out_rate_male", "Departures of men per 1,000 male residents per year", PKPY, CM_SCOPE_FLOW,
+     "1000 * (outflow_M / N) / population_male",
+     "flows: count, sex (and their interval); areas: population_male of the same year",
+     "As in_rate_female, for men, with the area as origin."},
+
+    /* Migrants by age group (ages.c), where flows.csv has an age column */
+    {"in_median_age_group", "Median age group of arrivals (its lowest age)", YRS, CM_SCOPE_FLOW,
+     "the lowest age of the first age group, youngest first, whose arrivals reach half of all",
+     "flows: count, age (and sex)",
+     "Only for the years and kinds whose flows give ages (kinds internal and international, not "
+     "all); its reason names the group. Missing when any age group's arrivals are missing; "
+     "div0 when there are no arrivals; suppressed when any age group's arrivals are below "
+     "--min-count."},
+    {"out_median_age_group", "Median age group of departures (its lowest age)", YRS, CM_SCOPE_FLOW,
+     "the lowest age of the first age group, youngest first, whose departures reach half of all",
+     "flows: count, age (and sex)", "As in_median_age_group, with the area as origin."},
+    {"in_age_share", "Share of the age group among arrivals", PCT, CM_SCOPE_AGE,
+     "100 * inflow_g / sum over the age groups g' of inflow_g'", "flows: count, age (and sex)",
+     "For every age group the rows of the year and kind name (kinds internal and international, "
+     "not all). A group's arrivals are resolved as "
+     "a total is (T rows, else F + M, else missing); missing when the group's or any other "
+     "group's arrivals are missing (an area with no row of a group has no 0 for it); div0 when "
+     "there are no arrivals. Suppressed when the group's arrivals are below --min-count; when "
+     "exactly one group is, the group with the smallest non-zero arrivals is suppressed with it "
+     "(complementary suppression). The shares of an area sum to 100. They are over the sum of "
+     "the groups, which equals inflow unless some groups of the area are given as T rows and "
+     "others by sex only (inflow then follows the T rows, as every total does)."},
+    {"out_age_share", "Share of the age group among departures", PCT, CM_SCOPE_AGE,
+     "100 * outflow_g / sum over the age groups g' of outflow_g'", "flows: count, age (and sex)",
+     "As in_age_share, with the area as origin."},
+    {"in_rate_age", "Arrivals of the age group per 1,000 residents of that age per year", PKPY,
+     CM_SCOPE_AGE, "1000 * (inflow_g / N) / population_g",
+     "flows: count, age (and their interval); areas: pop_0_14, pop_15_64 or pop_65_plus",
+     "Annual, as in_rate. The residents of a group come from the areas column of the same ages: "
+     "0-14 from pop_0_14, 15-64 from pop_15_64, 65+ from pop_65_plus; any other group is "
+     "missing (no population of that age group). Missing without the group's arrivals; div0 "
+     "when its residents are 0; suppressed as in_age_share."},
+    {"out_rate_age", "Departures of the age group per 1,000 residents of that age per year", PKPY,
+     CM_SCOPE_AGE, "1000 * (outflow_g / N) / population_g",
+     "flows: count, age (and their interval); areas: pop_0_14, pop_15_64 or pop_65_plus",
+     "As in_rate_age, with the area as origin."},
 };
 
 const cm_indicator_def *cm_indicator_defs(size_t *count)
@@ -512,7 +584,8 @@ const char *cm_flag_str(cm_flag flag)
 const char *cm_unit_str(cm_unit unit)
 {
     static const char *const names[] = {"%",          "count", "ratio", "per 1,000",
-                                        "% per year", "index", "pp",    "per 1,000 per year"};
+                                        "% per year", "index", "pp",    "per 1,000 per year",
+                                        "years"};
     _Static_assert(sizeof names / sizeof names[0] == CM_UNIT_COUNT_, "unit names");
     return (unsigned)unit < CM_UNIT_COUNT_ ? names[unit] : "?";
 }
@@ -528,7 +601,8 @@ const char *cm_scope_str(cm_scope scope)
                                         "area and year (stocks)",
                                         "area, year and service",
                                         "area and year (services)",
-                                        "area, year, kind and partner"};
+                                        "area, year, kind and partner",
+                                        "area, year, kind and age group"};
     _Static_assert(sizeof names / sizeof names[0] == CM_SCOPE_COUNT_, "scope names");
     return (unsigned)scope < CM_SCOPE_COUNT_ ? names[scope] : "?";
 }

@@ -1,9 +1,10 @@
 /*
  * sort.c - the results in their documented order: area_id, year,
  * base_year, kind, service, indicator in registry order, origin; strings in
- * byte order, an empty one first. The results are computed area by area in
- * that order (compute.c), so what is sorted here is one area's results at a
- * time: the segment an area added to the end of a batch.
+ * byte order, an empty one first (but age groups, in the service field,
+ * by their lowest age: their ranks are reordered by age_order_ranks). The results are computed area
+ * by area in that order (compute.c), so what is sorted here is one area's results at a time: the
+ * segment an area added to the end of a batch.
  */
 #define _GNU_SOURCE /* qsort_r */
 #include <stdlib.h>

@@ -1160,7 +1160,7 @@ static size_t read_header(job *j, const unsigned char *buf, size_t len, const ch
         const int *map = cm_loader_column_map(l, &ncols);
         j->roles = calloc(ncols ? ncols : 1, sizeof *j->roles);
         if (j->roles) {
-            bool seen_sex = false;
+            bool seen_sex = false, seen_age = false;
             int ids = 0;
             j->ncols = ncols;
             for (int r = 0; r < R_ROLES; r++)
@@ -1188,6 +1188,11 @@ static size_t read_header(job *j, const unsigned char *buf, size_t len, const ch
                 case CM_FLOWS_INTERVAL:
                     j->roles[c] = R_INTERVAL;
                     break;
+                case CM_FLOWS_AGE:
+                    /* Sums by age group: the checked reader's. */
+                    j->roles[c] = R_SKIP;
+                    seen_age = true;
+                    break;
                 default:
                     j->roles[c] = R_SKIP;
                     break;
@@ -1197,7 +1202,7 @@ static size_t read_header(job *j, const unsigned char *buf, size_t len, const ch
             }
             int sex_default = cm_sex_enum.default_code;
             j->default_sex = !seen_sex && sex_default >= 0 ? sex_default : CM_SEX_TOTAL;
-            if (ids == 2)
+            if (ids == 2 && !seen_age)
                 taken = end;
         }
     }

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "citymig/ages.h"
 #include "citymig/dataset.h"
 #include "citymig/flowscan.h"
 #include "citymig/sha256.h"
@@ -73,6 +74,11 @@ typedef struct loader {
     /* The input of the last flow row, and its index among the flows' inputs. */
     const char *place_file;
     uint16_t place_source;
+
+    /* Flows with an age column: the first row of each year and kind that
+       gave an age group, and the first that gave none (line 0: none yet). */
+    cm_flows_place age_at[CM_YEAR_MAX - CM_YEAR_MIN + 1][CM_KIND_COUNT];
+    cm_flows_place no_age_at[CM_YEAR_MAX - CM_YEAR_MIN + 1][CM_KIND_COUNT];
 } loader;
 
 static cm_loc loc_of(const loader *ld, cm_csv_pos pos)
@@ -462,6 +468,27 @@ static bool cross_field_failed(loader *ld, size_t col, const cm_csv_pos *row, cm
     return true;
 }
 
+/* Residents by sex: where population, population_female and
+   population_male are all given, the sexes sum to the population exactly
+   (a census counts each resident once, as a woman or a man). */
+static bool check_sexes(loader *ld, const cm_csv_pos *row, cm_status *st, int64_t pop, bool has_pop)
+{
+    bool hf, hm;
+    int64_t f = count_of(ld, CM_AREAS_POPULATION_FEMALE, &hf);
+    int64_t m = count_of(ld, CM_AREAS_POPULATION_MALE, &hm);
+    uint32_t sex_bits = 1u << CM_AREAS_POPULATION_FEMALE | 1u << CM_AREAS_POPULATION_MALE;
+    if (!has_pop || !hf || !hm || (ld->row_inconsistent & sex_bits) || f + m == pop)
+        return true; /* each <= 2^53: no overflow */
+    bool ok = cross_field_failed(ld, CM_AREAS_POPULATION_FEMALE, row, st,
+                                 "columns 'population_female' and 'population_male': %" PRId64
+                                 " + %" PRId64 " = %" PRId64 ", not population %" PRId64
+                                 " (expected population_female + population_male = population)",
+                                 f, m, f + m, pop);
+    if (ok)
+        ld->row_inconsistent |= sex_bits;
+    return ok;
+}
+
 /* Cross-field checks of an areas row. Returns false if the row is bad. */
 static bool check_areas(loader *ld, const cm_csv_pos *row, cm_status *st)
 {
@@ -491,7 +518,9 @@ static bool check_areas(loader *ld, const cm_csv_pos *row, cm_status *st)
                                 fbf, fb) &&
              ok;
     static const size_t parts[] = {CM_AREAS_INTERNAL_MIGRANTS, CM_AREAS_URBAN_POPULATION,
-                                   CM_AREAS_POP_0_14, CM_AREAS_POP_15_64, CM_AREAS_POP_65_PLUS};
+                                   CM_AREAS_POP_0_14,          CM_AREAS_POP_15_64,
+                                   CM_AREAS_POP_65_PLUS,       CM_AREAS_POPULATION_FEMALE,
+                                   CM_AREAS_POPULATION_MALE};
     for (size_t i = 0; i < sizeof parts / sizeof parts[0] && has_pop && *st == CM_OK; i++) {
         int64_t v = count_of(ld, parts[i], &has);
         const char *name = ld->def->cols[parts[i]].name;
@@ -520,6 +549,8 @@ static bool check_areas(loader *ld, const cm_csv_pos *row, cm_status *st)
             ld->row_inconsistent |= ld->row_inconsistent & (1u << CM_AREAS_POP_0_14) ? age_bits : 0;
         }
     }
+    if (*st == CM_OK && ok)
+        ok = check_sexes(ld, row, st, pop, has_pop);
     return ok && *st == CM_OK;
 }
 
@@ -608,6 +639,94 @@ static bool flow_place(loader *ld, const cm_csv_pos *row, cm_flows_place *place)
     return true;
 }
 
+/*
+ * The age group of a flow row of a table with an age column (*group -1:
+ * none): an age group overlapping no other group of the flows, and given
+ * on every row of its year and kind or on none. False, with *st set and
+ * the row rejected, otherwise.
+ */
+static bool age_group_of(loader *ld, const cm_csv_pos *row, cm_flows_place place, int *group,
+                         cm_status *st)
+{
+    const cm_cell *cell = &ld->cells[CM_FLOWS_AGE];
+    cm_csv_pos pos = col_pos(ld, CM_FLOWS_AGE, row);
+    char q[CM_QUOTE_SIZE], other[CM_QUOTE_SIZE];
+    int32_t year = ld->cells[CM_FLOWS_YEAR].v.year;
+    cm_kind kind = (cm_kind)ld->cells[CM_FLOWS_KIND].v.code;
+    cm_flows_place *with = &ld->age_at[year - CM_YEAR_MIN][kind];
+    cm_flows_place *without = &ld->no_age_at[year - CM_YEAR_MIN][kind];
+    const char *kind_name = cm_enum_name(&cm_kind_enum, kind);
+    ld->src->rows_rejected++;
+    if (!cell->present) {
+        if (with->line) {
+            *st = report_row(ld, pos,
+                             "column 'age': empty, but rows of the %s flows of %" PRId32
+                             " give age groups (first at %s:%" PRIu64
+                             "); expected an age group on every row of a year and kind, or on "
+                             "none",
+                             kind_name, year, cm_flows_source_name(ld->flows, with->source),
+                             with->line);
+            return false;
+        }
+        if (!without->line)
+            *without = place;
+        ld->src->rows_rejected--;
+        *group = -1;
+        return true;
+    }
+    const char *label = cm_strpool_str(ld->pool, cell->v.text);
+    size_t len = strlen(label);
+    if (without->line) {
+        *st = report_row(ld, pos,
+                         "column 'age': %s, but rows of the %s flows of %" PRId32
+                         " give no age group (first at %s:%" PRIu64
+                         "); expected an age group on every row of a year and kind, or on none",
+                         cm_quote(q, sizeof q, label, len), kind_name, year,
+                         cm_flows_source_name(ld->flows, without->source), without->line);
+        return false;
+    }
+    if (!ld->flows->ages && !(ld->flows->ages = cm_flow_ages_new())) {
+        *st = CM_ERR_NOMEM;
+        return false;
+    }
+    int lo, hi, index;
+    if (!cm_age_parse(label, len, &lo, &hi)) {
+        *st = report_row(ld, pos,
+                         "column 'age': %s is not an age group (expected A-B or A+ in whole "
+                         "years from 0 to %d, such as 0-14, 15-64 or 65+; a manifest's map.age "
+                         "can rename a publisher's labels)",
+                         cm_quote(q, sizeof q, label, len), CM_AGE_MAX);
+        return false;
+    }
+    const cm_age_group *groups;
+    switch (cm_flow_ages_group(ld->flows->ages, cell->v.text, lo, hi, place.line, place.source,
+                               &index)) {
+    case CM_AGE_GROUP_OK:
+        ld->src->rows_rejected--;
+        if (!with->line)
+            *with = place;
+        *group = index;
+        return true;
+    case CM_AGE_GROUP_OVERLAP:
+        cm_flow_ages_groups(ld->flows->ages, &groups);
+        label = cm_strpool_str(ld->pool, groups[index].label);
+        *st = report_row(ld, pos,
+                         "column 'age': age group %s overlaps age group %s (first at %s:%" PRIu64
+                         "; expected age groups that share no age, so that each mover is in "
+                         "one)",
+                         cm_quote(q, sizeof q, cm_strpool_str(ld->pool, cell->v.text),
+                                  strlen(cm_strpool_str(ld->pool, cell->v.text))),
+                         cm_quote(other, sizeof other, label, strlen(label)),
+                         cm_flows_source_name(ld->flows, groups[index].source), groups[index].line);
+        return false;
+    case CM_AGE_GROUP_TOO_MANY:
+        break;
+    }
+    *st = report_row(ld, pos, "column 'age': more than %d age groups (expected at most %d)",
+                     CM_AGE_GROUPS_MAX, CM_AGE_GROUPS_MAX);
+    return false;
+}
+
 static cm_status commit_flow_row(loader *ld, const cm_csv_pos *row)
 {
     const cm_cell *c = ld->cells;
@@ -630,6 +749,12 @@ static cm_status commit_flow_row(loader *ld, const cm_csv_pos *row)
                           row->file ? row->file : ld->file, row->line, stated,
                           cm_flows_source_name(ld->flows, first.source), first.line);
     }
+    int group = -1;
+    if (header_has(ld, CM_FLOWS_AGE)) {
+        cm_status st = CM_OK;
+        if (!age_group_of(ld, row, place, &group, &st))
+            return st;
+    }
     cm_flows_add_result added =
         cm_flows_add_at(ld->flows, year, c[CM_FLOWS_ORIGIN].v.text, c[CM_FLOWS_DESTINATION].v.text,
                         kind, sex, c[CM_FLOWS_COUNT].v.count, place);
@@ -638,6 +763,10 @@ static cm_status commit_flow_row(loader *ld, const cm_csv_pos *row)
     case CM_FLOWS_STAYER:
         if (interval)
             cm_flows_state_interval(ld->flows, year, kind, interval, place);
+        if (group >= 0 && cm_flow_ages_add(ld->flows->ages, year, c[CM_FLOWS_ORIGIN].v.text,
+                                           c[CM_FLOWS_DESTINATION].v.text, kind, sex, group,
+                                           c[CM_FLOWS_COUNT].v.count) != CM_OK)
+            return CM_ERR_NOMEM;
         return CM_OK;
     case CM_FLOWS_NOMEM:
         return CM_ERR_NOMEM;

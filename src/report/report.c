@@ -420,6 +420,9 @@ void rp_fmt_value(const cm_result *res, char *buf, size_t size)
     case CM_UNIT_INDEX:
         snprintf(buf, size, "%.3f", res->value);
         break;
+    case CM_UNIT_YEARS:
+        snprintf(buf, size, "%.0f years", res->value);
+        break;
     default:
         snprintf(buf, size, "%.2f", res->value);
         break;

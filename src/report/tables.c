@@ -1,6 +1,6 @@
 /*
  * tables.c - the data tables: Areas, Segregation, Across areas, Flows,
- * Diversity, Services and Partners.
+ * Ages, Diversity, Services and Partners.
  *
  * A table's rows are walked from the sorted results as they are written
  * (never copied): a row is one subject (an area and year; an area, year
@@ -23,6 +23,7 @@ enum {
     T_SEGREGATION,
     T_PARTS,
     T_FLOWS,
+    T_AGES,
     T_DIVERSITY,
     T_SERVICES,
     T_PARTNERS,
@@ -42,7 +43,8 @@ typedef enum key {
     K_KIND,
     K_ORIGIN,
     K_SERVICE,
-    K_PARTNER
+    K_PARTNER,
+    K_AGE
 } key;
 
 typedef struct fullcol {
@@ -112,6 +114,19 @@ static const table_def tdefs[T_COUNT] = {
      {CM_TABLE_FLOWS, CM_TABLE_AREAS},
      2,
      "Arrivals, departures, net migration and rates, one row per area, year and kind of move"},
+    {"Ages",
+     {CM_SCOPE_AGE, CM_SCOPE_AGE},
+     {K_AREA_ID, K_NAME, K_YEAR, K_KIND, K_AGE},
+     5,
+     5,
+     "Migrants by age group, by area, year and kind of move",
+     "One row per area, year, kind of move and age group as the flows give them; the shares of "
+     "an area's age groups sum to 100. The rates are over the residents of the same ages, where "
+     "the areas give them.",
+     {CM_TABLE_FLOWS, CM_TABLE_AREAS},
+     2,
+     "Arrivals and departures by age group: each group's share and rate, one row per area, year, "
+     "kind of move and age group"},
     {"Diversity",
      {CM_SCOPE_DIVERSITY, CM_SCOPE_DIVERSITY},
      {K_AREA_ID, K_NAME, K_YEAR, K_ORIGIN},
@@ -161,12 +176,13 @@ static const char *const key_label[] = {[K_AREA_ID] = "Area code",
                                         [K_KIND] = "Kind of move",
                                         [K_ORIGIN] = "Largest country of birth",
                                         [K_SERVICE] = "Service",
-                                        [K_PARTNER] = "Partner"};
+                                        [K_PARTNER] = "Partner",
+                                        [K_AGE] = "Age group"};
 static const char *const key_id[] = {
     [K_AREA_ID] = "area_id",       [K_NAME] = "name",        [K_YEAR] = "year",
     [K_LEVEL] = "level",           [K_PARENT] = "parent_id", [K_BASE_YEAR] = "base_year",
     [K_POPULATION] = "population", [K_KIND] = "kind",        [K_ORIGIN] = "top_origin",
-    [K_SERVICE] = "service",       [K_PARTNER] = "partner"};
+    [K_SERVICE] = "service",       [K_PARTNER] = "partner",  [K_AGE] = "age"};
 
 typedef struct dcursor {
     cm_report *r;
@@ -284,6 +300,7 @@ static void put_keys(dcursor *d, const cm_result *first, size_t growth_from, siz
             rp_text(cell, CM_RSTYLE_PLAIN, cm_kind_str(first->kind));
             break;
         case K_SERVICE:
+        case K_AGE:
             rp_text(cell, CM_RSTYLE_PLAIN, rp_str(x, first->service));
             break;
         case K_ORIGIN:
@@ -366,7 +383,13 @@ static bool next_full(dcursor *d)
             put_results(d, i, j);
             return true;
         case T_FLOWS:
-            if (first->kind == CM_KIND_NONE)
+            if (first->kind == CM_KIND_NONE || rp_group_has(res, i, j, CM_SCOPE_AGE))
+                continue;
+            put_keys(d, first, 0, 0);
+            put_results(d, i, j);
+            return true;
+        case T_AGES:
+            if (!rp_group_has(res, i, j, CM_SCOPE_AGE))
                 continue;
             put_keys(d, first, 0, 0);
             put_results(d, i, j);

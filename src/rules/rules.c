@@ -204,9 +204,9 @@ static bool read_threshold(parser *p, int c, double *out)
 
 /*
  * The detail a result of a scope has beyond its area and year: a kind of
- * move, a service, or the system level (area 0).
+ * move, a service, a partner, an age group, or the system level (area 0).
  */
-enum { D_KIND = 1, D_SERVICE = 2, D_SYSTEM = 4 };
+enum { D_KIND = 1, D_SERVICE = 2, D_SYSTEM = 4, D_PARTNER = 8, D_AGE = 16 };
 
 static unsigned scope_detail(cm_scope scope)
 {
@@ -217,6 +217,10 @@ static unsigned scope_detail(cm_scope scope)
         return D_KIND | D_SYSTEM;
     case CM_SCOPE_SERVICE:
         return D_SERVICE;
+    case CM_SCOPE_PARTNER:
+        return D_KIND | D_PARTNER;
+    case CM_SCOPE_AGE:
+        return D_KIND | D_AGE;
     default:
         return 0;
     }

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "citymig/ages.h"
 #include "citymig/bigmem.h"
 #include "citymig/hash.h"
 #include "citymig/pairs.h"
@@ -78,6 +79,7 @@ void cm_flows_free(cm_flows *f)
         return;
     cm_big_free(f->cells, f->cap * sizeof *f->cells);
     free(f->slots);
+    cm_flow_ages_free(f->ages);
     if (f->more) {
         for (size_t i = 0; i < f->more->nsources; i++)
             free(f->more->sources[i]);

@@ -63,6 +63,10 @@ static const cm_column_def areas_cols[] = {
     [CM_AREAS_POP_0_14] = {"pop_0_14", CM_VALUE_COUNT, OPT, NULL},
     [CM_AREAS_POP_15_64] = {"pop_15_64", CM_VALUE_COUNT, OPT, NULL},
     [CM_AREAS_POP_65_PLUS] = {"pop_65_plus", CM_VALUE_COUNT, OPT, NULL},
+    /* Residents by sex: each <= population, and together equal to it where
+       all three are given (checked in the loader). */
+    [CM_AREAS_POPULATION_FEMALE] = {"population_female", CM_VALUE_COUNT, OPT, NULL},
+    [CM_AREAS_POPULATION_MALE] = {"population_male", CM_VALUE_COUNT, OPT, NULL},
 };
 _Static_assert(COUNT_OF(areas_cols) == CM_AREAS_NCOLS, "areas columns");
 _Static_assert(CM_AREAS_NCOLS <= CM_TABLE_MAX_COLS, "CM_TABLE_MAX_COLS");
@@ -120,6 +124,9 @@ static const cm_column_def flows_cols[] = {
     /* The years the counts cover, 1 to 50 (checked in the loader); the same
        for every row of a year and kind. */
     [CM_FLOWS_INTERVAL] = {"interval", CM_VALUE_COUNT, OPT, NULL},
+    /* The movers' age group as published ("0-14", "65+"; ages.h): on every
+       row of a file that has the column (checked in the loader). */
+    [CM_FLOWS_AGE] = {"age", CM_VALUE_TEXT, OPT, NULL},
 };
 _Static_assert(COUNT_OF(flows_cols) == CM_FLOWS_NCOLS, "flows columns");
 

@@ -18,6 +18,7 @@ static const char *const section_titles[CM_SCOPE_COUNT_] = {
     "Service access (per area, year and service)",
     "Service data coverage (per area and year)",
     "Partners (per area, year, kind and partner, with --pairs)",
+    "Migrants by age group (per area, year, kind and age group)",
 };
 
 /* The flags, and what holds of every value. */
@@ -63,8 +64,10 @@ static const char methods[] =
     "population. A small cell is suppressed with everything derived from it, and a\n"
     "suppressed value shows no numerator, no denominator and no origin. No shown value\n"
     "lets a suppressed one be recovered by subtraction from the others of its group:\n\n"
-    "- sexes of a total: the sexes are shown only through `inflow_female_share`,\n"
-    "  suppressed when either sex is small;\n"
+    "- sexes of a total: the sexes are shown only through `inflow_female_share` and\n"
+    "  the rates by sex (`in_rate_female`, ...), each suppressed when either sex is\n"
+    "  small; the foreign-born men (`foreign_born - foreign_born_female`) of\n"
+    "  `fb_sex_ratio` are a count as small as any other;\n"
     "- kinds of all: a kind's suppressed value suppresses the `all` value it sums into;\n"
     "- zones of a system: the system's totals are sums over its zones. When exactly\n"
     "  one zone's inflow (or outflow) is suppressed, the zone with the smallest shown\n"
@@ -79,7 +82,15 @@ static const char methods[] =
     "flow of the year, every zone of the year's system and every area with a published\n"
     "net migration has every flow indicator for each kind the year has, and for kind\n"
     "`all` when the year has both; what cannot be computed is there with its flag and\n"
-    "reason. An area with a row in any input is never absent from the output.\n"
+    "reason. An area with a row in any input is never absent from the output. Two\n"
+    "families need inputs of their own and have rows only in datasets that give\n"
+    "them: the indicators by age group, in the years and kinds (internal,\n"
+    "international) whose flows give ages, for every group those flows name; and\n"
+    "the rates by sex, where the areas give residents by sex in some row.\n";
+
+/* The rules that hold across the catalogue, continued (a string literal
+   stays within the length every C compiler takes). */
+static const char methods_more[] =
     "\n### Declared systems of zones\n\n"
     "The system measures are defined for a closed set of zones, so they are computed\n"
     "for internal flows only, over the zones of the year: the manifest's `zones` or\n"
@@ -130,6 +141,7 @@ int cm_catalogue_write_markdown(FILE *out)
     cm_writer_puts(&w, intro);
     cm_writer_puts(&w, methods);
     cm_writer_puts(&w, pairs_text);
+    cm_writer_puts(&w, methods_more);
 
     for (int scope = 0; scope < CM_SCOPE_COUNT_; scope++) {
         cm_writer_printf(&w, "\n## %s\n", section_titles[scope]);

@@ -6,6 +6,7 @@
 
 #include <inttypes.h>
 
+#include "citymig/ages.h"
 #include "citymig/writer.h"
 
 /* "1 row", "2 rows". */
@@ -82,6 +83,26 @@ static void flows_line(cm_writer *w, const cm_summary_table *st, const cm_flows_
                      plural((uint64_t)stats->stayer_persons, "person", "persons"));
 }
 
+/* The age groups the flows give, youngest first. */
+static void ages_line(cm_writer *w, const cm_dataset *ds)
+{
+    const cm_age_group *g;
+    size_t n = cm_flow_ages_groups(ds->flows ? ds->flows->ages : NULL, &g);
+    if (!n)
+        return;
+    cm_writer_printf(w, "  %-13s   %-13s", "", "age groups");
+    bool done[CM_AGE_GROUPS_MAX] = {false};
+    for (size_t k = 0; k < n; k++) {
+        size_t young = SIZE_MAX;
+        for (size_t i = 0; i < n; i++)
+            if (!done[i] && (young == SIZE_MAX || g[i].lo < g[young].lo))
+                young = i;
+        done[young] = true;
+        cm_writer_printf(w, "%s%s", k ? ", " : " ", cm_strpool_str(ds->pool, g[young].label));
+    }
+    cm_writer_putc(w, '\n');
+}
+
 int cm_summary_write(const cm_dataset *ds, FILE *out)
 {
     cm_summary s;
@@ -121,9 +142,10 @@ int cm_summary_write(const cm_dataset *ds, FILE *out)
             cm_writer_printf(&w, "  %-13s unreadable\n", st->label);
             break;
         case CM_SUMMARY_READ:
-            if (t == CM_TABLE_FLOWS)
+            if (t == CM_TABLE_FLOWS) {
                 flows_line(&w, st, s.flows);
-            else
+                ages_line(&w, ds);
+            } else
                 table_line(&w, st, (cm_table_id)t);
             break;
         }

@@ -188,6 +188,7 @@ static lxw_format *value_format(book *b, const cm_rcell *c)
         [CM_UNIT_PERCENT_PER_YEAR] = "0.00%",
         [CM_UNIT_INDEX] = "0.000",
         [CM_UNIT_PP] = "+0.0;-0.0;0.0",
+        [CM_UNIT_YEARS] = "0",
     };
     int unit = c->unit < CM_UNIT_COUNT_ ? c->unit : CM_UNIT_RATIO;
     int d = c->decimals < 0 ? -1 : c->decimals > 6 ? 6 : c->decimals;

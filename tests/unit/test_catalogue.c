@@ -33,26 +33,33 @@
 
 static const char full_areas[] =
     "area_id,level,parent_id,year,population,foreign_born,foreign_born_female,"
-    "internal_migrants,urban_population,births,deaths,pop_0_14,pop_15_64,pop_65_plus\n"
-    "P,country,,2011,10000,1000,,,,,,,,\n"
-    "A,city,P,2010,1000,200,,,500,,,,,\n"
-    "A,city,P,2011,1100,275,110,165,660,30,10,220,660,165\n"
-    "B,city,P,2011,2000,,,,,,,,,\n"
-    "C,city,P,2011,500,,,,,,,,,\n";
-static const char full_flows[] = "year,origin,destination,kind,count,sex\n"
-                                 "2011,A,B,internal,60,F\n"
-                                 "2011,A,B,internal,40,M\n"
-                                 "2011,B,A,internal,30,F\n"
-                                 "2011,A,C,internal,20,M\n"
-                                 "2011,C,A,internal,10,F\n"
-                                 "2011,X,A,international,50,F\n"
-                                 "2011,A,X,international,5,M\n"
-                                 /* Both sexes given in every direction. */
-                                 "2011,B,A,internal,0,M\n"
-                                 "2011,A,C,internal,0,F\n"
-                                 "2011,C,A,internal,0,M\n"
-                                 "2011,X,A,international,0,M\n"
-                                 "2011,A,X,international,0,F\n";
+    "internal_migrants,urban_population,births,deaths,pop_0_14,pop_15_64,pop_65_plus,"
+    "population_female,population_male\n"
+    "P,country,,2011,10000,1000,,,,,,,,,,\n"
+    "A,city,P,2010,1000,200,,,500,,,,,,,\n"
+    "A,city,P,2011,1100,275,110,165,660,30,10,220,660,165,560,540\n"
+    "B,city,P,2011,2000,,,,,,,,,,,\n"
+    "C,city,P,2011,500,,,,,,,,,,,\n";
+/* The internal rows give ages (the international ones none): A's arrivals are
+   0-14 none, 15-64 30, 65+ 10; its departures 0-14 40, 15-64 60, 65+ 20. */
+static const char full_flows[] = "year,origin,destination,kind,count,sex,age\n"
+                                 "2011,A,B,internal,60,F,15-64\n"
+                                 "2011,A,B,internal,40,M,0-14\n"
+                                 "2011,B,A,internal,30,F,15-64\n"
+                                 "2011,A,C,internal,20,M,65+\n"
+                                 "2011,C,A,internal,10,F,65+\n"
+                                 "2011,X,A,international,50,F,\n"
+                                 "2011,A,X,international,5,M,\n"
+                                 /* Both sexes given in every direction and age group. */
+                                 "2011,B,A,internal,0,M,15-64\n"
+                                 "2011,A,C,internal,0,F,65+\n"
+                                 "2011,C,A,internal,0,M,65+\n"
+                                 "2011,B,A,internal,0,F,0-14\n"
+                                 "2011,B,A,internal,0,M,0-14\n"
+                                 "2011,A,B,internal,0,F,0-14\n"
+                                 "2011,A,B,internal,0,M,15-64\n"
+                                 "2011,X,A,international,0,M,\n"
+                                 "2011,A,X,international,0,F,\n";
 static const char full_stocks[] = "area_id,year,origin,count\n"
                                   "A,2011,IND,50\nA,2011,PAK,30\nA,2011,POL,20\nA,2011,A,900\n";
 static const char full_services[] =
@@ -62,20 +69,21 @@ static const char full_services[] =
 
 static const char zero_areas[] =
     "area_id,level,parent_id,year,population,foreign_born,foreign_born_female,"
-    "internal_migrants,urban_population,births,deaths,pop_0_14,pop_15_64,pop_65_plus\n"
-    "P,country,,2011,0,0,,,,,,,,\n"
-    "A,city,P,2010,0,0,,,0,,,,,\n"
-    "A,city,P,2011,0,0,0,0,0,0,0,0,0,0\n"
-    "B,city,P,2011,0,,,,,,,,,\n";
-static const char zero_flows[] = "year,origin,destination,kind,count,sex\n"
-                                 "2011,A,B,internal,0,F\n"
-                                 "2011,B,A,internal,0,F\n"
-                                 "2011,X,A,international,0,F\n"
-                                 "2011,A,X,international,0,F\n"
-                                 "2011,A,B,internal,0,M\n"
-                                 "2011,B,A,internal,0,M\n"
-                                 "2011,X,A,international,0,M\n"
-                                 "2011,A,X,international,0,M\n";
+    "internal_migrants,urban_population,births,deaths,pop_0_14,pop_15_64,pop_65_plus,"
+    "population_female,population_male\n"
+    "P,country,,2011,0,0,,,,,,,,,,\n"
+    "A,city,P,2010,0,0,,,0,,,,,,,\n"
+    "A,city,P,2011,0,0,0,0,0,0,0,0,0,0,0,0\n"
+    "B,city,P,2011,0,,,,,,,,,,,\n";
+static const char zero_flows[] = "year,origin,destination,kind,count,sex,age\n"
+                                 "2011,A,B,internal,0,F,15-64\n"
+                                 "2011,B,A,internal,0,F,15-64\n"
+                                 "2011,X,A,international,0,F,\n"
+                                 "2011,A,X,international,0,F,\n"
+                                 "2011,A,B,internal,0,M,15-64\n"
+                                 "2011,B,A,internal,0,M,15-64\n"
+                                 "2011,X,A,international,0,M,\n"
+                                 "2011,A,X,international,0,M,\n";
 static const char zero_stocks[] = "area_id,year,origin,count\nA,2011,IND,0\nA,2011,A,0\n";
 static const char zero_services[] =
     "area_id,year,service,group,population,with_access,standard_error\n"
@@ -89,9 +97,9 @@ static const char empty_areas[] = "area_id,level,parent_id,year,population,forei
                                   "A,city,,2011,1100,\n"
                                   "E,city,,2010,,5\n"
                                   "E,city,,2011,,6\n";
-static const char empty_flows[] = "year,origin,destination,kind,count\n"
-                                  "2011,A,B,internal,10\n"
-                                  "2011,A,X,international,5\n";
+static const char empty_flows[] = "year,origin,destination,kind,count,age\n"
+                                  "2011,A,B,internal,10,15-64\n"
+                                  "2011,A,X,international,5,\n";
 static const char empty_services[] = "area_id,year,service,group,population,with_access\n"
                                      "A,2011,health,migrant,,\n";
 
@@ -331,6 +339,33 @@ static const line table[] = {
     {"parity_ci_high", 0.75 * 1.0778410748044531, AT("A"), AT("A"), true, NULL},
     {"service_data_coverage", 100, NA("the denominator counts the area's services: at least one"),
      NA("it counts services, and is 0% rather than missing"), false, NULL},
+    /* by sex, A 2011: 560 women and 540 men; 110 of the 275 foreign-born are women.
+       Internal arrivals 40 women (B 30, C 10) and 0 men; departures 60 women (to B)
+       and 60 men (40 to B, 20 to C). Under SMALL every sex is small but the men's 0
+       arrivals, which are suppressed with the women's. */
+    {"sex_ratio", 100.0 * 540 / 560, AT("A"), AT("A"), true, NULL},
+    {"fb_sex_ratio", 150, AT("A"), AT("A"), true, NULL},
+    {"in_rate_female", 1000.0 * 40 / 560, AT("A"),
+     NA("the set gives no residents by sex, so no rates by sex: tested in test_agesex"), true,
+     NULL},
+    {"in_rate_male", 0, AT("A"),
+     NA("the set gives no residents by sex, so no rates by sex: tested in test_agesex"), true,
+     NULL},
+    {"out_rate_female", 1000.0 * 60 / 560, AT("A"),
+     NA("the set gives no residents by sex, so no rates by sex: tested in test_agesex"), true,
+     NULL},
+    {"out_rate_male", 1000.0 * 60 / 540, AT("A"),
+     NA("the set gives no residents by sex, so no rates by sex: tested in test_agesex"), true,
+     NULL},
+    /* by age, A 2011, internal (checked on group 15-64): arrivals 0, 30 and 10 of 40,
+       departures 40, 60 and 20 of 120; 660 residents aged 15-64. The median arrival
+       (the 20th of 40) and the median departure (the 60th of 120) are aged 15-64. */
+    {"in_median_age_group", 15, AT("A"), AT("A"), true, NULL},
+    {"out_median_age_group", 15, AT("A"), AT("B"), true, NULL},
+    {"in_age_share", 75, AT("A"), AT("A"), true, NULL},
+    {"out_age_share", 50, AT("A"), AT("B"), true, NULL},
+    {"in_rate_age", 1000.0 * 30 / 660, AT("A"), AT("A"), true, NULL},
+    {"out_rate_age", 1000.0 * 60 / 660, AT("A"), AT("A"), true, NULL},
 };
 
 /* The subject an indicator of this scope is checked on. */
@@ -344,10 +379,12 @@ static const cm_result *find(const set *s, const char *id, const char *area, con
     if (def->scope == CM_SCOPE_GROWTH)
         base = 2010;
     if (def->scope == CM_SCOPE_FLOW || def->scope == CM_SCOPE_SYSTEM ||
-        def->scope == CM_SCOPE_PARTNER)
+        def->scope == CM_SCOPE_PARTNER || def->scope == CM_SCOPE_AGE)
         kind = strcmp(id, "international_share_of_inflow") == 0 ? CM_KIND_ALL : CM_KIND_INTERNAL;
     if (def->scope == CM_SCOPE_SERVICE)
         svc = service ? service : "health";
+    if (def->scope == CM_SCOPE_AGE)
+        svc = "15-64";
     for (size_t i = 0; i < s->results.count; i++) {
         const cm_result *r = &s->results.items[i];
         if (r->indicator == ind && r->year == 2011 && r->base_year == base && r->kind == kind &&

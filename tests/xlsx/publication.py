@@ -8,8 +8,8 @@ relationships, every sheet, the shared strings, xl/styles.xml, the
 drawings and the charts):
 
 - the sheet order: Cover, Contents, Notes, the table sheets that have rows
-  (Areas, Segregation, Across areas, Flows, Diversity, Services, Partners, Matrix, Flags, each
-  maybe continued on
+  (Areas, Segregation, Across areas, Flows, Ages, Diversity, Services, Partners, Matrix,
+  Flags, each maybe continued on
   "Flows (2)", ...), Chart 1, Chart 2, ..., Definitions, Sources;
 - on every sheet: landscape, fit to one page wide (fitToWidth 1,
   fitToHeight 0, sheetPr/pageSetUpPr fitToPage 1), print titles (a
@@ -66,8 +66,8 @@ def q(ns, tag):
     return "{%s}%s" % (ns, tag)
 
 
-TABLES = ["Areas", "Segregation", "Across areas", "Flows", "Diversity", "Services", "Partners",
-          "Matrix", "Flags"]
+TABLES = ["Areas", "Segregation", "Across areas", "Flows", "Ages", "Diversity", "Services",
+          "Partners", "Matrix", "Flags"]
 # The columns of these sheets, in this order; a column with nothing in it
 # is left out, those named in REQUIRED_IDS never are.
 EXACT_IDS = {
@@ -392,7 +392,7 @@ def empty(v):
 def check_order(names):
     got = ", ".join(names)
     want = ("Cover, Contents, Notes, the table sheets (Areas, Segregation, Across areas, Flows, "
-            "Diversity, Services, Partners, Matrix, Flags, each with its parts), Chart 1..N, "
+            "Ages, Diversity, Services, Partners, Matrix, Flags, each with its parts), Chart 1..N, "
             "Definitions, Sources")
     rank_last = -1
     parts_seen = {}

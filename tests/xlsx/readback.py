@@ -3,8 +3,8 @@ table of `citymig indicators` for the same dataset.
 
     readback.py WORKBOOK INDICATORS.csv [DATASET_DIR] [--no-pandas]
 
-The table sheets (Areas, Segregation, Across areas, Flows, Diversity, Services, Partners and
-their parts
+The table sheets (Areas, Segregation, Across areas, Flows, Ages, Diversity, Services,
+Partners and their parts
 "Flows (2)", ...) have their column labels in row 4, their column ids in
 row 5 and their data from row 6. They are read with openpyxl (required),
 and again with pandas (`read_excel(header=[3, 4])`) when pandas can be
@@ -24,7 +24,8 @@ readers were used. For each reader:
 - an indicator with no column is one whose every value is empty (not ok
   nor published) in the long table, and the Notes sheet names it;
 - the Diversity sheet's top_origin is the long table's origin, and the
-  Partners sheet's partner is the origin of its rows (one per partner).
+  Partners sheet's partner is the origin of its rows (one per partner);
+- the Ages sheet's age is the long table's service (the age group).
 
 Then, with openpyxl: the Definitions sheet (ids in row 5) defines every
 indicator that has a column, once, each with the long table's unit and
@@ -49,7 +50,8 @@ import openpyxl
 
 from layout import KEYS, PARTNERS, REQUIRED_KEYS
 
-TABLES = ("Areas", "Segregation", "Across areas", "Flows", "Diversity", "Services", "Partners")
+TABLES = ("Areas", "Segregation", "Across areas", "Flows", "Ages", "Diversity", "Services",
+          "Partners")
 REASONS = {}  # indicator -> {"m: reason", ...} of its flagged values
 CODES = {"missing": "m", "suppressed": "s", "div0": "z", "inconsistent": "i"}
 SHOWN = ("ok", "published")
@@ -216,6 +218,8 @@ def check_tables(reader, tables, expected, units, growth, per_area_year):
                 i = col.get(h)
                 return text(cells[i]) if i is not None and i < len(cells) else ""
             subject = {h: cell(h) for h in ("area_id", "year", "base_year", "kind", "service")}
+            if base == "Ages":
+                subject["service"] = cell("age")
             for i, h in enumerate(ids):
                 if not h or h in keys or h.endswith("_flag"):
                     continue
