@@ -427,7 +427,8 @@ static bool next_full(dcursor *d)
                 d->cov_from = i;
                 d->cov_to = j;
             }
-            if (!first->service)
+            /* An age group rides in the service field: not a service. */
+            if (!first->service || !rp_group_has(res, i, j, CM_SCOPE_SERVICE))
                 continue;
             put_keys(d, first, 0, 0);
             put_results(d, i, j);

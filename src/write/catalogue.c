@@ -86,7 +86,9 @@ static const char methods[] =
     "families need inputs of their own and have rows only in datasets that give\n"
     "them: the indicators by age group, in the years and kinds (internal,\n"
     "international) whose flows give ages, for every group those flows name; and\n"
-    "the rates by sex, where the areas give residents by sex in some row.\n";
+    "the rates by sex, where the areas give residents by sex in some row. In the\n"
+    "long table (and in a figures file), an indicator by age group gives its group\n"
+    "in the `service` column, and an indicator by partner its partner in `origin`.\n";
 
 /* The rules that hold across the catalogue, continued (a string literal
    stays within the length every C compiler takes). */

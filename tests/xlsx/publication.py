@@ -599,6 +599,11 @@ def check_table(book, name, path, index, stats, units):
         while keys and lead < len(ids) and ids[lead] in keys:
             lead += 1
         layout["lead"] = lead
+        # (The Areas sheet lists the areas, with their population, even when no
+        # indicator of theirs has a value.)
+        if keys and lead == len(ids) and base != "Areas":
+            P.add(name, "A5", f"ids {', '.join(map(str, ids))}: only key columns, no "
+                  "indicator: a row of this sheet says nothing (rows of another scope?)")
         if keys and (any(k not in ids[:lead] for k in REQUIRED_KEYS[base]) or
                      any(i in keys for i in ids[lead:])):
             P.add(name, "A5", f"key column ids {', '.join(map(str, ids[:max(lead, 1)]))}: "
