@@ -233,7 +233,7 @@ static void test_sums(void **state)
         load(&fx, NULL, NULL, flows, NULL, 0, false);
         size_t checked = 0;
         for (int a = 0; a < areas; a++) {
-            char area[8];
+            char area[16];
             snprintf(area, sizeof area, "Z%d", a);
             for (int kind = 0; kind < CM_KIND_COUNT; kind++) {
                 if (!has(&fx, area, 2020, kind, "net"))
