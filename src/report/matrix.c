@@ -325,9 +325,12 @@ void rp_matrix(cm_report *r)
         rp_nomem(r);
         return;
     }
-    if (min > 0)
-        while (protect_lines(v, st, side, true) | protect_lines(v, st, side, false))
-            ;
+    /* Rows, then columns, again until neither pass changes a cell. */
+    for (bool changed = min > 0; changed;) {
+        bool rows = protect_lines(v, st, side, true);
+        bool cols = protect_lines(v, st, side, false);
+        changed = rows || cols;
+    }
 
     cm_rsheet *s = rp_sheet(r, CM_RSHEET_TABLE, "Matrix");
     rlist *l = s ? rp_list(r, s, side + 2) : NULL;
