@@ -200,7 +200,8 @@ void eval_focusing(engine *e, int32_t year)
         e->status = CM_ERR_NOMEM;
         return;
     }
-    qsort(c, k, sizeof *c, cmp_by_d);
+    if (k)
+        qsort(c, k, sizeof *c, cmp_by_d);
     size_t w = 0;
     for (size_t i = 0; i < k; i++) {
         if (w > 0 && c[w - 1].o == c[i].o && c[w - 1].d == c[i].d)

@@ -153,7 +153,8 @@ void cm_pairs_sort(cm_pairs *p)
     }
     for (size_t i = 0; i < p->count; i++)
         p->by_origin[i] = (uint32_t)i;
-    qsort_r(p->by_origin, p->count, sizeof *p->by_origin, cmp_by_origin, p->items);
+    if (p->count >= 2)
+        qsort_r(p->by_origin, p->count, sizeof *p->by_origin, cmp_by_origin, p->items);
     p->sorted = true;
 }
 
