@@ -540,6 +540,18 @@ static void services(cm_report *r, rlist *l, uint32_t top, int32_t top_year)
 
 /* Where migrants settle: each city's dissimilarity over its districts in
    its latest year, the most uneven first. */
+/* Keeps one pick per area, its latest year (and of that year the first by
+   by_area_latest); returns how many are left, in area order. */
+static size_t latest_per_area(pick *p, size_t n)
+{
+    qsort(p, n, sizeof *p, by_area_latest);
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        if (m == 0 || p[m - 1].r->area != p[i].r->area)
+            p[m++] = p[i];
+    return m;
+}
+
 static void segregation(cm_report *r, rlist *l)
 {
     const rctx *x = &r->priv->x;
@@ -556,11 +568,7 @@ static void segregation(cm_report *r, rlist *l)
         if (res->items[i].indicator == dis && rp_has_value(&res->items[i]))
             p[n++] = (pick){&res->items[i], res->items[i].value};
     /* One per city: its latest year. */
-    qsort(p, n, sizeof *p, by_area_latest);
-    size_t m = 0;
-    for (size_t i = 0; i < n; i++)
-        if (m == 0 || p[m - 1].r->area != p[i].r->area)
-            p[m++] = p[i];
+    size_t m = latest_per_area(p, n);
     if (m) {
         qsort(p, m, sizeof *p, by_key_desc);
         sentence(r, l, CM_RSTYLE_HEADING, "Where migrants settle");
@@ -617,11 +625,7 @@ static void concentration(cm_report *r, rlist *l)
             p[n++] = (pick){c, c->denominator};
     }
     /* One per area: its latest year; the most foreign-born first. */
-    qsort(p, n, sizeof *p, by_area_latest);
-    size_t m = 0;
-    for (size_t i = 0; i < n; i++)
-        if (m == 0 || p[m - 1].r->area != p[i].r->area)
-            p[m++] = p[i];
+    size_t m = latest_per_area(p, n);
     if (m) {
         qsort(p, m, sizeof *p, by_key_desc);
         sentence(r, l, CM_RSTYLE_HEADING, "Where the foreign-born live");
@@ -697,12 +701,7 @@ static void conclusions(cm_report *r, rlist *l)
         /* Each area once: its latest year, and of that year's kinds the
            strongest (a surge of internal, international and all moves is
            one surge). */
-        qsort(p, n, sizeof *p, by_area_latest);
-        size_t kept = 0;
-        for (size_t i = 0; i < n; i++)
-            if (kept == 0 || p[kept - 1].r->area != p[i].r->area)
-                p[kept++] = p[i];
-        n = kept;
+        n = latest_per_area(p, n);
         if (!n)
             continue;
         fired[k] = true;
