@@ -96,6 +96,10 @@ typedef struct cm_table {
                                flags as the first after a break in series (b); NULL: none */
     uint64_t *slots;        /* key index: hash tag << 32 | row + 1, 0 = empty */
     size_t mask;
+    /* While rows come grouped by their first two key columns: the current
+       run's index and the runs ended (keyindex.c); slots holds nothing
+       until cm_table_seal. NULL: slots holds every row. */
+    struct cm_key_runs *runs;
 } cm_table;
 
 /* The schemas. Column indexes are given by the enums below. */
@@ -235,8 +239,19 @@ size_t cm_table_row_diff(const cm_table *table, size_t row, const cm_cell *cells
 /** Reads one cell back; returns its presence. */
 bool cm_table_get(const cm_table *table, size_t row, size_t col, cm_cell *out);
 
-/** The row whose key cells equal key[] (in key order), or SIZE_MAX. */
+/*
+ * The row whose key cells equal key[] (in key order), or SIZE_MAX. In
+ * constant time once the table is sealed (or its rows did not come grouped
+ * by their first two key columns); before, by reading every row.
+ */
 size_t cm_table_find(const cm_table *table, const cm_cell *key);
+
+/*
+ * Builds the whole key index of a table whose rows came grouped by their
+ * first two key columns, for cm_table_find; rows may still be added.
+ * CM_ERR_NOMEM leaves the table as it was.
+ */
+cm_status cm_table_seal(cm_table *table);
 
 /** The row of an area and year in an areas table, or SIZE_MAX. */
 size_t cm_areas_find(const cm_table *areas, uint32_t area_id, int32_t year);

@@ -279,7 +279,8 @@ static void areas_eval(engine *e, void *plan)
 
 cm_status areas_walker(engine *e, walker *w)
 {
-    row_order *p = row_order_new(e, e->ds->areas, CM_AREAS_AREA_ID, NULL, cmp_rows_by_area_year);
+    row_order *p =
+        row_order_new(e, e->ds->areas, CM_AREAS_AREA_ID, NULL, cmp_rows_by_area_year, NULL);
     if (!p)
         return CM_ERR_NOMEM;
     *w = (walker){p, row_order_next, areas_eval, row_order_free};

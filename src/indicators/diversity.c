@@ -41,6 +41,15 @@ static int cmp_stock_rows(const void *a, const void *b, void *ctx)
     return t->cols[CM_STOCKS_SEX].v.code[x] - t->cols[CM_STOCKS_SEX].v.code[y];
 }
 
+/* The order of cmp_stock_rows within an area: year, origin, sex. */
+static uint64_t stock_key(const engine *e, size_t row)
+{
+    const cm_table *t = e->ds->stocks;
+    uint64_t year = (uint64_t)(t->cols[CM_STOCKS_YEAR].v.year[row] - CM_YEAR_MIN);
+    uint64_t origin = e->rank[t->cols[CM_STOCKS_ORIGIN].v.text[row]];
+    return year << 34 | origin << 2 | t->cols[CM_STOCKS_SEX].v.code[row];
+}
+
 /* One origin's count from its rows order[from..to): T, else F + M. */
 static bool origin_count(const cm_table *t, const size_t *order, size_t from, size_t to,
                          double *count, int *only_sex)
@@ -254,7 +263,8 @@ static void stocks_eval(engine *e, void *plan)
 
 cm_status stocks_walker(engine *e, walker *w)
 {
-    row_order *p = row_order_new(e, e->ds->stocks, CM_STOCKS_AREA_ID, NULL, cmp_stock_rows);
+    row_order *p =
+        row_order_new(e, e->ds->stocks, CM_STOCKS_AREA_ID, NULL, cmp_stock_rows, stock_key);
     if (!p)
         return CM_ERR_NOMEM;
     *w = (walker){p, row_order_next, stocks_eval, row_order_free};

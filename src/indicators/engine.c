@@ -370,9 +370,109 @@ void mark_from_published(engine *e, cm_result *r, const char *what)
 
 /* ---- rows in the order of their areas --------------------------------- */
 
+typedef struct keyed {
+    uint64_t key;
+    size_t row;
+} keyed;
+
+static int by_key(const void *a, const void *b)
+{
+    const keyed *x = a, *y = b;
+    if (x->key != y->key)
+        return x->key < y->key ? -1 : 1;
+    return x->row < y->row ? -1 : x->row > y->row;
+}
+
+/* Sorts rows[0..n) of one area: by within's keys when given, else cmp. */
+static bool sort_area(engine *e, size_t *rows, size_t n,
+                      int (*cmp)(const void *, const void *, void *),
+                      uint64_t (*within)(const engine *e, size_t row), keyed **buf, size_t *cap)
+{
+    if (!within) {
+        size_t i = 1;
+        while (i < n && cmp(&rows[i - 1], &rows[i], e) <= 0)
+            i++;
+        if (i < n)
+            qsort_r(rows, n, sizeof *rows, cmp, e);
+        return true;
+    }
+    if (n > *cap) {
+        keyed *grown = realloc(*buf, n * sizeof *grown);
+        if (!grown)
+            return false;
+        *buf = grown;
+        *cap = n;
+    }
+    keyed *k = *buf;
+    bool sorted = true;
+    for (size_t i = 0; i < n; i++) {
+        k[i] = (keyed){within(e, rows[i]), rows[i]};
+        sorted = sorted && (i == 0 || k[i - 1].key <= k[i].key);
+    }
+    if (sorted)
+        return true;
+    qsort(k, n, sizeof *k, by_key);
+    for (size_t i = 0; i < n; i++)
+        rows[i] = k[i].row;
+    return true;
+}
+
+/* A run of rows of one area, in file order. */
+typedef struct area_run {
+    uint32_t rank;
+    size_t from, to;
+} area_run;
+
+static int by_rank(const void *a, const void *b)
+{
+    const area_run *x = a, *y = b;
+    return x->rank < y->rank ? -1 : x->rank > y->rank;
+}
+
+/* The rows' runs of one area each, when every area's rows are together
+   (files are most often grouped so); *n = SIZE_MAX when they are not, 0
+   with NULL when out of memory. */
+static area_run *area_runs(const engine *e, const size_t *order, size_t n, const uint32_t *area,
+                           size_t *nruns)
+{
+    uint8_t *seen = calloc(cm_strpool_count(e->ds->pool) + 1, 1);
+    area_run *runs = NULL;
+    size_t count = 0, cap = 0;
+    *nruns = 0;
+    if (!seen)
+        return NULL;
+    for (size_t from = 0, to; from < n; from = to) {
+        uint32_t a = area[order[from]];
+        if (seen[a]) {
+            free(seen);
+            free(runs);
+            *nruns = SIZE_MAX;
+            return NULL;
+        }
+        seen[a] = 1;
+        for (to = from + 1; to < n && area[order[to]] == a;)
+            to++;
+        if (count == cap) {
+            cap = cap ? cap * 2 : 64;
+            area_run *grown = realloc(runs, cap * sizeof *grown);
+            if (!grown) {
+                free(seen);
+                free(runs);
+                return NULL;
+            }
+            runs = grown;
+        }
+        runs[count++] = (area_run){e->rank[a], from, to};
+    }
+    free(seen);
+    *nruns = count;
+    return runs ? runs : malloc(1);
+}
+
 row_order *row_order_new(engine *e, const cm_table *t, size_t area_col,
                          bool (*keep)(const cm_table *t, size_t row),
-                         int (*cmp)(const void *, const void *, void *))
+                         int (*cmp)(const void *, const void *, void *),
+                         uint64_t (*within)(const engine *e, size_t row))
 {
     row_order *p = calloc(1, sizeof *p);
     if (p)
@@ -384,7 +484,40 @@ row_order *row_order_new(engine *e, const cm_table *t, size_t area_col,
     for (size_t r = 0; r < t->nrows; r++)
         if (!keep || keep(t, r))
             p->order[p->n++] = r;
-    qsort_r(p->order, p->n, sizeof *p->order, cmp, e);
+    /* cmp orders by the rank of area_col first. Files most often keep each
+       area's rows together: then the runs are put in order, and each run
+       is sorted on its own (in cache, by within's keys when there are,
+       and not at all when in order already). */
+    size_t nruns;
+    area_run *runs = area_runs(e, p->order, p->n, t->cols[area_col].v.text, &nruns);
+    if (!runs && nruns != SIZE_MAX) {
+        row_order_free(p);
+        return NULL;
+    }
+    if (!runs) {
+        sort_area(e, p->order, p->n, cmp, NULL, NULL, NULL);
+    } else {
+        qsort(runs, nruns, sizeof *runs, by_rank);
+        size_t *order = malloc((p->n + 1) * sizeof *order);
+        keyed *buf = NULL;
+        size_t cap = 0, at = 0;
+        bool ok = order != NULL;
+        for (size_t k = 0; k < nruns && ok; k++) {
+            size_t len = runs[k].to - runs[k].from;
+            memcpy(order + at, p->order + runs[k].from, len * sizeof *order);
+            ok = sort_area(e, order + at, len, cmp, within, &buf, &cap);
+            at += len;
+        }
+        free(buf);
+        free(runs);
+        if (!ok) {
+            free(order);
+            row_order_free(p);
+            return NULL;
+        }
+        free(p->order);
+        p->order = order;
+    }
     p->t = t;
     p->area_col = area_col;
     return p;

@@ -232,7 +232,9 @@ typedef struct walker {
 
 /* The rows of a table by the rank of their area (and then as cmp orders
    them; qsort_r, the engine as its context), with a cursor: the plan of
-   the walkers of areas and stocks (engine.c). */
+   the walkers of areas and stocks (engine.c). cmp must order by the rank
+   of area_col's value first; within, when given, gives each row a key
+   that orders the rows of one area as cmp does. */
 typedef struct row_order {
     const cm_table *t;
     size_t area_col;
@@ -243,7 +245,8 @@ typedef struct row_order {
 /* The rows that keep accepts (NULL: every row). NULL when out of memory. */
 row_order *row_order_new(engine *e, const cm_table *t, size_t area_col,
                          bool (*keep)(const cm_table *t, size_t row),
-                         int (*cmp)(const void *, const void *, void *));
+                         int (*cmp)(const void *, const void *, void *),
+                         uint64_t (*within)(const engine *e, size_t row));
 /* A walker's next: the rank of the area of the row at the cursor. */
 uint32_t row_order_next(const engine *e, const void *plan);
 /* The end of the rows of the area at the cursor. */

@@ -170,7 +170,8 @@ static bool names_parent(const cm_table *t, size_t row)
 
 cm_status parts_walker(engine *e, walker *w)
 {
-    row_order *p = row_order_new(e, e->ds->areas, CM_AREAS_PARENT_ID, names_parent, rows_by_parent);
+    row_order *p =
+        row_order_new(e, e->ds->areas, CM_AREAS_PARENT_ID, names_parent, rows_by_parent, NULL);
     if (!p)
         return CM_ERR_NOMEM;
     *w = (walker){p, row_order_next, parts_eval, row_order_free};

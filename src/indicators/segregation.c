@@ -110,7 +110,8 @@ static bool is_district(const cm_table *t, size_t row)
 
 cm_status segregation_walker(engine *e, walker *w)
 {
-    row_order *p = row_order_new(e, e->ds->areas, CM_AREAS_PARENT_ID, is_district, rows_by_parent);
+    row_order *p =
+        row_order_new(e, e->ds->areas, CM_AREAS_PARENT_ID, is_district, rows_by_parent, NULL);
     if (!p)
         return CM_ERR_NOMEM;
     *w = (walker){p, row_order_next, seg_eval, row_order_free};

@@ -141,10 +141,34 @@ static const char *quoted_id(const cm_strpool *pool, uint32_t id, char *buf, siz
     return cm_quote(buf, size, s, strlen(s));
 }
 
-/* Stocks: per area, year and origin, T against F + M, in the order of the T rows. */
-static void check_stock_sexes(const cm_dataset *ds, cm_diag *diag)
+/* The row of a stock's other sex: a row next to a T row when it is there
+   (files list T, F and M together), else looked up by key. */
+static size_t sibling(cm_table *t, size_t r, const cm_cell *key, int sex)
 {
-    const cm_table *t = ds->stocks;
+    const uint32_t *area = t->cols[CM_STOCKS_AREA_ID].v.text;
+    const uint32_t *origin = t->cols[CM_STOCKS_ORIGIN].v.text;
+    const int32_t *year = t->cols[CM_STOCKS_YEAR].v.year;
+    const uint8_t *code = t->cols[CM_STOCKS_SEX].v.code;
+    const uint8_t *has = t->cols[CM_STOCKS_SEX].present;
+    for (size_t d = 1; d <= 2; d++)
+        for (int side = 0; side < 2; side++) {
+            size_t n = side ? r + d : r - d;
+            if ((side ? n >= t->nrows : d > r) || !has[n] || code[n] != sex || area[n] != area[r] ||
+                origin[n] != origin[r] || year[n] != year[r])
+                continue;
+            return n;
+        }
+    /* Not beside it: the whole index (kept for later lookups too). */
+    if (cm_table_seal(t) != CM_OK)
+        return SIZE_MAX - 1;
+    cm_cell k[4] = {key[0], key[1], key[2], {.present = true, .v.code = (uint8_t)sex}};
+    return cm_table_find(t, k);
+}
+
+/* Stocks: per area, year and origin, T against F + M, in the order of the T rows. */
+static cm_status check_stock_sexes(const cm_dataset *ds, cm_diag *diag)
+{
+    cm_table *t = ds->stocks;
     const uint8_t *sex = t->cols[CM_STOCKS_SEX].v.code;
     const int64_t *count = t->cols[CM_STOCKS_COUNT].v.count;
     for (size_t r = 0; r < t->nrows; r++) {
@@ -153,10 +177,10 @@ static void check_stock_sexes(const cm_dataset *ds, cm_diag *diag)
         cm_cell key[4];
         for (int k = 0; k < 3; k++)
             cm_table_get(t, r, t->def->key[k], &key[k]);
-        key[3] = (cm_cell){.present = true, .v.code = CM_SEX_FEMALE};
-        size_t f = cm_table_find(t, key);
-        key[3].v.code = CM_SEX_MALE;
-        size_t m = cm_table_find(t, key);
+        size_t f = sibling(t, r, key, CM_SEX_FEMALE);
+        size_t m = sibling(t, r, key, CM_SEX_MALE);
+        if (f == SIZE_MAX - 1 || m == SIZE_MAX - 1)
+            return CM_ERR_NOMEM;
         if (f == SIZE_MAX || m == SIZE_MAX || count[r] == count[f] + count[m])
             continue;
         char area[CM_QUOTE_SIZE], origin[CM_QUOTE_SIZE];
@@ -171,6 +195,7 @@ static void check_stock_sexes(const cm_dataset *ds, cm_diag *diag)
             quoted_id(ds->pool, key[2].v.text, origin, sizeof origin), count[r], count[f], count[m],
             count[f] + count[m], ffile ? ffile : loc.file, t->line[f]);
     }
+    return CM_OK;
 }
 
 /* A flows cell whose T differs from F + M in one direction. */
@@ -266,7 +291,7 @@ static cm_status check_flow_sexes(const cm_dataset *ds, cm_diag *diag)
 cm_status cm_check_sex_totals(const cm_dataset *ds, cm_table_id table, cm_diag *diag)
 {
     if (table == CM_TABLE_STOCKS && ds->stocks)
-        check_stock_sexes(ds, diag);
+        return check_stock_sexes(ds, diag);
     else if (table == CM_TABLE_FLOWS && ds->flows)
         return check_flow_sexes(ds, diag);
     return CM_OK;
@@ -413,6 +438,9 @@ cm_status cm_dataset_load(const char *dir, const cm_load_options *opts, cm_diag 
                           cm_dataset **out)
 {
     cm_status st = load(dir, opts, diag, out);
+    /* Services are looked up by key while the indicators are computed. */
+    if (*out && (*out)->services && cm_table_seal((*out)->services) != CM_OK)
+        st = CM_ERR_NOMEM;
     /* However the flows were read, their cells in one order. */
     if (*out && (*out)->flows)
         cm_flows_sort((*out)->flows);

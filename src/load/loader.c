@@ -64,6 +64,10 @@ typedef struct loader {
     bool has_extra;
     cm_csv_pos extra_pos;
     uint32_t row_inconsistent; /* columns that failed a cross-field check */
+    /* Each text column's last value, interned (0: none yet): files repeat
+       an area row after row, and a value met just before needs neither
+       its checks nor a lookup again. */
+    uint32_t last_text[MAX_COLS];
 
     /* The current field as its file writes it, when the manifest changed
        it (a scale, a decimal mark), and how: messages quote it so. */
@@ -271,9 +275,16 @@ static cm_status parse_field(loader *ld, size_t col, const char *s, size_t len,
     cell->present = false;
 
     switch (cd->type) {
-    case CM_VALUE_TEXT:
+    case CM_VALUE_TEXT: {
         if (len == 0)
             return CM_OK;
+        uint32_t last = ld->last_text[col];
+        if (last && cm_strpool_len(ld->pool, last) == len &&
+            memcmp(cm_strpool_str(ld->pool, last), s, len) == 0) {
+            cell->v.text = last;
+            cell->present = true;
+            return CM_OK;
+        }
         if ((cd->flags & CM_COL_ID) && has_outer_space(s, len)) {
             add_pending(ld, col, pos,
                         "column '%s': %s has a leading or trailing space (an identifier must "
@@ -297,7 +308,9 @@ static cm_status parse_field(loader *ld, size_t col, const char *s, size_t len,
         if (!cell->v.text)
             return CM_ERR_NOMEM;
         cell->present = true;
+        ld->last_text[col] = cell->v.text;
         return CM_OK;
+    }
     case CM_VALUE_ENUM: {
         if (len == 0) {
             if (cd->enumdef->default_code >= 0) {

@@ -1,5 +1,5 @@
 /*
- * table.c - column storage, row staging and the key index.
+ * table.c - column storage and row staging; the key index is keyindex.c.
  */
 #include "citymig/table.h"
 
@@ -8,8 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "citymig/bigmem.h"
-#include "citymig/hash.h"
+#include "keyindex.h"
 
 static size_t cell_size(cm_value_type type)
 {
@@ -37,9 +36,7 @@ cm_table *cm_table_new(const cm_table_def *def, cm_strpool *pool)
     t->def = def;
     t->pool = pool;
     t->cols = calloc(def->ncols, sizeof *t->cols);
-    t->mask = 63;
-    t->slots = cm_big_alloc((t->mask + 1) * sizeof *t->slots);
-    if (!t->cols || !t->slots) {
+    if (!t->cols || cm_key_index_init(t) != CM_OK) {
         cm_table_free(t);
         return NULL;
     }
@@ -65,97 +62,8 @@ void cm_table_free(cm_table *t)
     free(t->inconsistent);
     free(t->estimated);
     free(t->breaks);
-    if (t->slots)
-        cm_big_free(t->slots, (t->mask + 1) * sizeof *t->slots);
+    cm_key_index_free(t);
     free(t);
-}
-
-/* The key of staged cells, one 64-bit word per key column. */
-static void key_words(const cm_table_def *def, const cm_cell *cells, uint64_t *w)
-{
-    for (size_t k = 0; k < def->nkey; k++) {
-        const cm_cell *c = &cells[def->key[k]];
-        uint64_t v = 0;
-        if (c->present) {
-            switch (def->cols[def->key[k]].type) {
-            case CM_VALUE_TEXT:
-                v = c->v.text;
-                break;
-            case CM_VALUE_YEAR:
-                v = (uint64_t)(uint32_t)c->v.year;
-                break;
-            case CM_VALUE_ENUM:
-                v = c->v.code;
-                break;
-            default:
-                v = (uint64_t)c->v.count;
-                break;
-            }
-            v |= (uint64_t)1 << 63;
-        }
-        w[k] = v;
-    }
-}
-
-static uint64_t key_hash(const cm_table_def *def, const cm_cell *cells)
-{
-    uint64_t w[4];
-    key_words(def, cells, w);
-    return cm_hash_bytes(w, def->nkey * sizeof w[0]);
-}
-
-static bool key_equal(const cm_table *t, size_t row, const cm_cell *cells)
-{
-    uint64_t a[4], b[4];
-    cm_cell stored[CM_TABLE_MAX_COLS];
-    for (size_t k = 0; k < t->def->nkey; k++)
-        cm_table_get(t, row, t->def->key[k], &stored[t->def->key[k]]);
-    key_words(t->def, stored, a);
-    key_words(t->def, cells, b);
-    return memcmp(a, b, t->def->nkey * sizeof a[0]) == 0;
-}
-
-/* A slot of the key index: the key's hash tag (its high 32 bits) above the
-   row + 1 (0: an empty slot). The tag places the key (its low bits are the
-   home slot) and tells most keys apart without reading the rows. */
-static inline uint64_t slot_tag(uint64_t hash)
-{
-    return hash >> 32;
-}
-
-/* The slot of the row with these key cells, or of the empty slot to use. */
-static size_t probe(const cm_table *t, const cm_cell *cells, uint64_t *tag_out)
-{
-    uint64_t tag = slot_tag(key_hash(t->def, cells));
-    *tag_out = tag;
-    size_t i = (size_t)tag & t->mask;
-    for (uint64_t s; (s = t->slots[i]) != 0; i = (i + 1) & t->mask)
-        if (s >> 32 == tag && key_equal(t, (size_t)(uint32_t)s - 1, cells))
-            break;
-    return i;
-}
-
-static cm_status grow_index(cm_table *t)
-{
-    size_t mask = t->mask * 2 + 1;
-    if (mask > UINT32_MAX)
-        return CM_ERR_NOMEM;
-    uint64_t *slots = cm_big_alloc((mask + 1) * sizeof *slots);
-    if (!slots)
-        return CM_ERR_NOMEM;
-    for (size_t j = 0; j <= t->mask; j++) {
-        uint64_t s = t->slots[j];
-        if (!s)
-            continue;
-        size_t i = (size_t)(s >> 32) & mask;
-        while (slots[i])
-            i = (i + 1) & mask;
-        slots[i] = s;
-    }
-    cm_big_free(t->slots, (t->mask + 1) * sizeof *t->slots);
-    t->slots = slots;
-    t->mask = mask;
-    return CM_OK;
 }
 
 static cm_status grow_rows(cm_table *t)
@@ -232,13 +140,11 @@ cm_status cm_table_add(cm_table *t, const cm_cell *cells, uint64_t line, size_t 
 cm_status cm_table_add_at(cm_table *t, const cm_cell *cells, const char *source_name, uint64_t line,
                           size_t *dup)
 {
-    *dup = SIZE_MAX;
-    uint64_t tag;
-    size_t slot = probe(t, cells, &tag);
-    if (t->slots[slot]) {
-        *dup = (size_t)(uint32_t)t->slots[slot] - 1;
+    cm_key_place place;
+    if (cm_key_index_look(t, cells, dup, &place) != CM_OK)
+        return CM_ERR_NOMEM;
+    if (*dup != SIZE_MAX)
         return CM_OK;
-    }
     if (t->nrows == t->cap && grow_rows(t) != CM_OK)
         return CM_ERR_NOMEM;
 
@@ -272,10 +178,7 @@ cm_status cm_table_add_at(cm_table *t, const cm_cell *cells, const char *source_
     t->line[row] = line;
     t->source[row] = (uint16_t)source;
     t->nrows++;
-    t->slots[slot] = tag << 32 | (uint32_t)(row + 1);
-    if (t->nrows * 2 > t->mask)
-        return grow_index(t);
-    return CM_OK;
+    return cm_key_index_put(t, &place, row);
 }
 
 cm_status cm_table_mark_status(cm_table *t, size_t row, size_t col, bool brk)
@@ -358,17 +261,6 @@ size_t cm_table_row_diff(const cm_table *t, size_t row, const cm_cell *cells)
             return c;
     }
     return SIZE_MAX;
-}
-
-size_t cm_table_find(const cm_table *t, const cm_cell *key)
-{
-    cm_cell cells[CM_TABLE_MAX_COLS];
-    memset(cells, 0, sizeof cells);
-    for (size_t k = 0; k < t->def->nkey; k++)
-        cells[t->def->key[k]] = key[k];
-    uint64_t tag;
-    size_t slot = probe(t, cells, &tag);
-    return t->slots[slot] ? (size_t)(uint32_t)t->slots[slot] - 1 : SIZE_MAX;
 }
 
 size_t cm_areas_find(const cm_table *areas, uint32_t area_id, int32_t year)

@@ -1,5 +1,6 @@
 /*
- * test_table.c - the string pool, typed tables with their key index and
+ * test_table.c - the string pool, typed tables with their key index (and its
+ * runs: rows grouped by area and year) and
  * the inputs of their rows, and the flow aggregate: sums, first places,
  * intervals, zones and the outside sums.
  */
@@ -112,6 +113,103 @@ static void test_table_keys(void **state)
         size_t row = cm_areas_find(t, cm_strpool_find(p, id, strlen(id)), 2000 + i % 50);
         assert_int_equal(row, (size_t)i + 2);
     }
+    cm_table_free(t);
+    cm_strpool_free(p);
+}
+
+static void stock_row(cm_cell *cells, cm_strpool *p, const char *area, int32_t year,
+                      const char *origin, int sex, int64_t count)
+{
+    memset(cells, 0, sizeof(cm_cell) * CM_TABLE_MAX_COLS);
+    cells[CM_STOCKS_AREA_ID] =
+        (cm_cell){.present = true, .v.text = cm_strpool_intern(p, area, strlen(area))};
+    cells[CM_STOCKS_YEAR] = (cm_cell){.present = true, .v.year = year};
+    cells[CM_STOCKS_ORIGIN] =
+        (cm_cell){.present = true, .v.text = cm_strpool_intern(p, origin, strlen(origin))};
+    cells[CM_STOCKS_SEX] = (cm_cell){.present = true, .v.code = (uint8_t)sex};
+    cells[CM_STOCKS_COUNT] = (cm_cell){.present = true, .v.count = count};
+}
+
+static size_t add_stock(cm_table *t, cm_strpool *p, const char *area, int32_t year,
+                        const char *origin, int sex)
+{
+    cm_cell cells[CM_TABLE_MAX_COLS];
+    stock_row(cells, p, area, year, origin, sex, 1);
+    size_t dup;
+    assert_int_equal(cm_table_add(t, cells, t->nrows + 2, &dup), CM_OK);
+    return dup;
+}
+
+static size_t find_stock(const cm_table *t, cm_strpool *p, const char *area, int32_t year,
+                         const char *origin, int sex)
+{
+    cm_cell cells[CM_TABLE_MAX_COLS];
+    stock_row(cells, p, area, year, origin, sex, 1);
+    cm_cell key[4];
+    for (size_t k = 0; k < t->def->nkey; k++)
+        key[k] = cells[t->def->key[k]];
+    return cm_table_find(t, key);
+}
+
+/* Stock rows grouped by area and year are checked run by run; a run that
+   comes back makes the index whole; either way every duplicate is found,
+   and every row is found by its key before and after cm_table_seal. */
+static void test_table_runs(void **state)
+{
+    (void)state;
+    cm_strpool *p = cm_strpool_new();
+    cm_table *t = cm_table_new(&cm_stocks_def, p);
+    assert_non_null(t);
+    assert_int_equal(add_stock(t, p, "A", 2011, "X", CM_SEX_TOTAL), SIZE_MAX);
+    assert_int_equal(add_stock(t, p, "A", 2011, "Y", CM_SEX_TOTAL), SIZE_MAX);
+    assert_int_equal(add_stock(t, p, "A", 2011, "X", CM_SEX_TOTAL), 0); /* in its run */
+    assert_int_equal(add_stock(t, p, "A", 2011, "X", CM_SEX_FEMALE), SIZE_MAX);
+    assert_int_equal(add_stock(t, p, "A", 2012, "X", CM_SEX_TOTAL), SIZE_MAX);
+    assert_int_equal(add_stock(t, p, "B", 2011, "X", CM_SEX_TOTAL), SIZE_MAX);
+    assert_non_null(t->runs); /* grouped so far */
+    /* Found before sealing (by reading the rows) and after. */
+    assert_int_equal(find_stock(t, p, "A", 2012, "X", CM_SEX_TOTAL), 3);
+    assert_int_equal(find_stock(t, p, "A", 2011, "Y", CM_SEX_MALE), SIZE_MAX);
+    /* A run of A 2011 again: the rows are not grouped, and the row of the
+       first run is still found as a duplicate. */
+    assert_int_equal(add_stock(t, p, "A", 2011, "Y", CM_SEX_TOTAL), 1);
+    assert_null(t->runs);
+    assert_int_equal(add_stock(t, p, "A", 2011, "Z", CM_SEX_TOTAL), SIZE_MAX);
+    assert_int_equal(add_stock(t, p, "B", 2011, "X", CM_SEX_TOTAL), 4);
+    assert_int_equal(find_stock(t, p, "A", 2011, "Z", CM_SEX_TOTAL), 5);
+    cm_table_free(t);
+
+    /* Many runs, a run larger than its first index: against the rows
+       themselves, before and after sealing. */
+    t = cm_table_new(&cm_stocks_def, p);
+    assert_non_null(t);
+    char area[32], origin[32];
+    size_t rows = 0;
+    for (int a = 0; a < 40; a++)
+        for (int o = 0; o < (a == 7 ? 500 : 20); o++)
+            for (int sex = 0; sex < CM_SEX_COUNT; sex++) {
+                snprintf(area, sizeof area, "area-%d", a);
+                snprintf(origin, sizeof origin, "o-%d", o);
+                assert_int_equal(add_stock(t, p, area, 2011, origin, sex), SIZE_MAX);
+                /* A duplicate of the run's first row, each time. */
+                snprintf(origin, sizeof origin, "o-%d", 0);
+                assert_int_equal(add_stock(t, p, area, 2011, origin, CM_SEX_TOTAL),
+                                 o == 0 && sex == 0 ? rows : rows - (size_t)(o * 3 + sex));
+                rows++;
+            }
+    assert_int_equal(t->nrows, rows);
+    assert_non_null(t->runs);
+    for (int pass = 0; pass < 2; pass++) {
+        assert_int_equal(find_stock(t, p, "area-7", 2011, "o-499", CM_SEX_MALE),
+                         7 * 20 * 3 + 499 * 3 + 2);
+        assert_int_equal(find_stock(t, p, "area-39", 2011, "o-0", CM_SEX_TOTAL), rows - 20 * 3);
+        assert_int_equal(find_stock(t, p, "area-7", 2011, "o-500", CM_SEX_TOTAL), SIZE_MAX);
+        assert_int_equal(cm_table_seal(t), CM_OK);
+        assert_null(t->runs);
+    }
+    /* Sealed: rows still come in, into the whole index. */
+    assert_int_equal(add_stock(t, p, "area-7", 2011, "o-3", CM_SEX_FEMALE), 7 * 20 * 3 + 3 * 3 + 1);
+    assert_int_equal(add_stock(t, p, "area-40", 2011, "o-3", CM_SEX_FEMALE), SIZE_MAX);
     cm_table_free(t);
     cm_strpool_free(p);
 }
@@ -473,11 +571,17 @@ int main(void)
        LC_ALL=de_DE.UTF-8 (decimal comma). */
     setlocale(LC_ALL, "");
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_strpool),         cmocka_unit_test(test_table_keys),
-        cmocka_unit_test(test_enums),           cmocka_unit_test(test_schema_columns),
-        cmocka_unit_test(test_table_sources),   cmocka_unit_test(test_flows),
-        cmocka_unit_test(test_flows_places),    cmocka_unit_test(test_flows_interval),
-        cmocka_unit_test(test_flows_zone_list), cmocka_unit_test(test_flows_zone_level),
+        cmocka_unit_test(test_strpool),
+        cmocka_unit_test(test_table_keys),
+        cmocka_unit_test(test_table_runs),
+        cmocka_unit_test(test_enums),
+        cmocka_unit_test(test_schema_columns),
+        cmocka_unit_test(test_table_sources),
+        cmocka_unit_test(test_flows),
+        cmocka_unit_test(test_flows_places),
+        cmocka_unit_test(test_flows_interval),
+        cmocka_unit_test(test_flows_zone_list),
+        cmocka_unit_test(test_flows_zone_level),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
