@@ -34,7 +34,8 @@
 # the ratios the targets are stated in. SHAPES_SMALL=1 in the environment
 # divides every size by 100, the standard flows' places too (written by
 # gen_shapes then), kept apart in SCRATCH_DIR/small: a check of the script,
-# in under a minute. Needs about 9 GB of scratch space at full size: 3 GB of
+# in under a minute. SHAPES="stocks1m stocks5m flows5m" (say) runs only
+# those shapes. Needs about 9 GB of scratch space at full size: 3 GB of
 # inputs, and long tables of up to 5 GB (every area gets its rows). Not a
 # test: it reports figures, it does not judge them.
 set -eu
@@ -62,7 +63,36 @@ case $runs in
 esac
 out=$data/out
 mkdir -p "$out"
-shapes="flows1m flows5m flows10m flows30m places areas100k areas200k stocks1m stocks5m"
+all="flows1m flows5m flows10m flows30m places areas100k areas200k stocks1m stocks5m"
+# SHAPES: some of them, in the order above (the ratios need their pairs:
+# stocks5m with flows5m, for one).
+shapes=
+for s in $all; do
+    case " ${SHAPES:-$all} " in
+    *" $s "*) shapes="$shapes $s" ;;
+    esac
+done
+for s in ${SHAPES:-}; do
+    case " $all " in
+    *" $s "*) ;;
+    *)
+        echo "shapes.sh: no shape $s in SHAPES (the shapes: $all)" >&2
+        exit 2
+        ;;
+    esac
+done
+[ -n "$shapes" ] || {
+    echo "shapes.sh: SHAPES names no shape (the shapes: $all)" >&2
+    exit 2
+}
+
+# wanted NAME: whether the run covers shape NAME.
+wanted() {
+    case " $shapes " in
+    *" $1 "*) return 0 ;;
+    esac
+    return 1
+}
 
 # size N: N at the chosen scale.
 size() {
@@ -71,8 +101,9 @@ size() {
 
 # dataset NAME TOOL ARGS...: generates $data/NAME with tests/TOOL ARGS...,
 # where the argument DIR stands for the folder, unless it was generated
-# with the same arguments already.
+# with the same arguments already or the run does not cover it.
 dataset() {
+    wanted "$1" || return 0
     dir=$data/$1
     shift
     want=$*
@@ -260,9 +291,9 @@ printf '%-14s %-10s %9s %9s %9s\n' job shape rows "median s" "peak MB"
 awk '{ printf "%-14s %-10s %9d %9.3f %9.1f\n", $1, $2, $3, $4, $5 }' "$out/results"
 echo "($runs rounds; median seconds, largest peak RSS of the rounds)"
 
-# The ratios the targets are stated in.
+# The ratios the targets are stated in, for the shapes the run covers.
 awk -v small="$div" -v pandas="$have_pandas" -v duckdb="$have_duckdb" \
-    -v duckdb_why="${duckdb_why:-}" -v mix100k="$(cat "$out/mix.areas100k")" '
+    -v duckdb_why="${duckdb_why:-}" -v mix100k="$(cat "$out/mix.areas100k" 2>/dev/null || true)" '
     { t[$1, $2] = $4; m[$1, $2] = $5; have[$1, $2] = 1 }
     function r(a, b) { return b > 0 ? sprintf("%.2f", a / b) : "n/a" }
     # The largest peak of citymig over a shape.
@@ -275,6 +306,7 @@ awk -v small="$div" -v pandas="$have_pandas" -v duckdb="$have_duckdb" \
     END {
         if (small != 1)
             print "SHAPES_SMALL: every size divided by " small "; the targets are for the full sizes"
+        if (have["indicators-t2", "places"]) {
         print "places (10M rows, 200,000 destinations, 1,000,000 origins):"
         printf "  indicators places / standard 10M, --threads 2 = %s (target <= 3); --threads 1: places %.3f s\n",
                r(t["indicators-t2", "places"], t["indicators-t2", "flows10m"]), t["indicators-t1", "places"]
@@ -282,6 +314,8 @@ awk -v small="$div" -v pandas="$have_pandas" -v duckdb="$have_duckdb" \
                peak("places"), m["indicators-t2", "places"], m["report", "places"]
         printf "  threads: indicators --threads 1 / --threads 2 = %s\n",
                r(t["indicators-t1", "places"], t["indicators-t2", "places"])
+        }
+        if (have["indicators-t2", "areas100k"] || have["indicators-t2", "areas200k"]) {
         print "areas (every column, 5 years):"
         printf "  indicators 100k x 5: --threads 1 %.3f s, --threads 2 %.3f s (target <= 4 s)\n",
                t["indicators-t1", "areas100k"], t["indicators-t2", "areas100k"]
@@ -296,6 +330,8 @@ awk -v small="$div" -v pandas="$have_pandas" -v duckdb="$have_duckdb" \
         printf "  threads: indicators --threads 1 / --threads 2 = %s (100k), %s (200k)\n",
                r(t["indicators-t1", "areas100k"], t["indicators-t2", "areas100k"]),
                r(t["indicators-t1", "areas200k"], t["indicators-t2", "areas200k"])
+        }
+        if (have["indicators-t2", "stocks1m"] || have["indicators-t2", "stocks5m"]) {
         print "stocks (200 origins, 2 years, T, F, M):"
         printf "  indicators stocks 5M / standard flows 5M = %s with --threads 1, %s with --threads 2 (target <= 2)\n",
                r(t["indicators-t1", "stocks5m"], t["indicators-t1", "flows5m"]),
@@ -305,6 +341,8 @@ awk -v small="$div" -v pandas="$have_pandas" -v duckdb="$have_duckdb" \
         printf "  threads: indicators --threads 1 / --threads 2 = %s (1M), %s (5M)\n",
                r(t["indicators-t1", "stocks1m"], t["indicators-t2", "stocks1m"]),
                r(t["indicators-t1", "stocks5m"], t["indicators-t2", "stocks5m"])
+        }
+        if (have["csv_baseline", "flows1m"] || have["csv_baseline", "flows10m"] || have["csv_baseline", "flows30m"]) {
         print "standard flows (5,000 destinations, 20,000 origins):"
         printf "  indicators / csv_baseline = %s at 10M (target <= 0.75, stretch 0.5); %s at 1M, %s at 30M\n",
                r(t["indicators-t2", "flows10m"], t["csv_baseline", "flows10m"]),
@@ -314,6 +352,8 @@ awk -v small="$div" -v pandas="$have_pandas" -v duckdb="$have_duckdb" \
                peak("flows1m"), peak("flows10m"), peak("flows30m")
         printf "  workbook 10M: (report - indicators) / xlsx_baseline = %s\n",
                r(t["report", "flows10m"] - t["indicators-t2", "flows10m"], t["xlsx_baseline", "flows10m"])
+        }
+        if (have["report", "flows1m"] || have["report", "flows10m"] || have["indicators-t2", "places"]) {
         print "peers:"
         if (pandas == "yes")
             printf "  pandas / report = %s at 1M (target > 1), %s at 10M (target >= 4)\n",
@@ -328,4 +368,5 @@ awk -v small="$div" -v pandas="$have_pandas" -v duckdb="$have_duckdb" \
                    m["duckdb", "flows10m"], m["duckdb", "places"]
         else
             print "  DuckDB not measured: " duckdb_why
+        }
     }' "$out/results"
