@@ -41,14 +41,14 @@ static int by_area_latest(const void *a, const void *b)
     return x->key < y->key ? 1 : x->key > y->key ? -1 : 0;
 }
 
-static void sentence(cm_report *r, rlist *l, cm_rstyle style, const char *text)
+void rp_sentence(cm_report *r, rlist *l, cm_rstyle style, const char *text)
 {
     cm_rcell *row = rp_row(r, l);
     if (row && text)
         rp_text(&row[0], style, rp_strdup(r, text));
 }
 
-static void blank(cm_report *r, rlist *l)
+void rp_blank(cm_report *r, rlist *l)
 {
     rp_row(r, l);
 }
@@ -262,7 +262,7 @@ static void headline(cm_report *r, rlist *l, uint32_t area, int32_t year)
             snprintf(buf, sizeof buf, "1 in %ld people%s%s is a migrant (%d).", n,
                      world ? "" : " in ", world ? "" : where, (int)year);
         }
-        sentence(r, l, CM_RSTYLE_SENTENCE, buf);
+        rp_sentence(r, l, CM_RSTYLE_SENTENCE, buf);
     }
     if (fb) {
         rp_fmt_value(fb, v, sizeof v);
@@ -276,26 +276,26 @@ static void headline(cm_report *r, rlist *l, uint32_t area, int32_t year)
             snprintf(buf, sizeof buf, "%s of the residents of %s were born abroad (%d)%s.", v,
                      where, (int)year, more);
         }
-        sentence(r, l, CM_RSTYLE_SENTENCE, buf);
+        rp_sentence(r, l, CM_RSTYLE_SENTENCE, buf);
     }
     if (ipi && !one) {
         snprintf(buf, sizeof buf,
                  "There were %.1f internal migrants for every international migrant in %s (%d).",
                  ipi->value, where, (int)year);
-        sentence(r, l, CM_RSTYLE_SENTENCE, buf);
+        rp_sentence(r, l, CM_RSTYLE_SENTENCE, buf);
     }
     if (urb) {
         rp_fmt_value(urb, v, sizeof v);
         other_year(x, urb, more, sizeof more);
         snprintf(buf, sizeof buf, "%s of the residents of %s lived in urban areas (%d)%s.", v,
                  where, (int)year, more);
-        sentence(r, l, CM_RSTYLE_SENTENCE, buf);
+        rp_sentence(r, l, CM_RSTYLE_SENTENCE, buf);
     }
     if (fem) {
         rp_fmt_value(fem, v, sizeof v);
         snprintf(buf, sizeof buf, "Women were %s of the foreign-born in %s (%d).", v, where,
                  (int)year);
-        sentence(r, l, CM_RSTYLE_SENTENCE, buf);
+        rp_sentence(r, l, CM_RSTYLE_SENTENCE, buf);
     }
 }
 
@@ -339,7 +339,7 @@ static void leaders(cm_report *r, rlist *l, uint32_t top, int32_t year)
         }
         if (used < sizeof buf)
             snprintf(buf + used, sizeof buf - used, " (the Areas sheet has them all).");
-        sentence(r, l, CM_RSTYLE_SENTENCE, buf);
+        rp_sentence(r, l, CM_RSTYLE_SENTENCE, buf);
     }
     free(p);
 }
@@ -378,7 +378,7 @@ static void flows(cm_report *r, rlist *l)
         return;
     }
     size_t before = l->n;
-    sentence(r, l, CM_RSTYLE_HEADING, "Where people moved");
+    rp_sentence(r, l, CM_RSTYLE_HEADING, "Where people moved");
     char buf[2048], v[64], when[40];
     /* Census flows cover the years before the census: "2005 to 2010". */
     rp_flow_period(x, year, when, sizeof when);
@@ -389,7 +389,7 @@ static void flows(cm_report *r, rlist *l)
         if (c->indicator == moves && c->year == year && rp_has_value(c) && c->value > 0) {
             rp_fmt_count(c->value, v, sizeof v);
             snprintf(buf, sizeof buf, "%s moves between the areas of the system in %s.", v, when);
-            sentence(r, l, CM_RSTYLE_SENTENCE, buf);
+            rp_sentence(r, l, CM_RSTYLE_SENTENCE, buf);
         }
     }
     static const int kinds[] = {0, 1}; /* CM_KIND_INTERNAL, CM_KIND_INTERNATIONAL */
@@ -421,7 +421,7 @@ static void flows(cm_report *r, rlist *l)
             rp_fmt_count(p[0].key, v, sizeof v);
             snprintf(buf, sizeof buf, "%s had the most %s arrivals: %s (%s).",
                      rp_area_name(x, p[0].r->area), how, v, when);
-            sentence(r, l, CM_RSTYLE_SENTENCE, buf);
+            rp_sentence(r, l, CM_RSTYLE_SENTENCE, buf);
             size_t used = (size_t)snprintf(buf, sizeof buf, "Most arrivals: ");
             for (size_t i = 0; i < n && i < LIST_MAX && used < sizeof buf; i++) {
                 rp_fmt_count(p[i].key, v, sizeof v);
@@ -432,20 +432,20 @@ static void flows(cm_report *r, rlist *l)
                 snprintf(buf + used, sizeof buf - used,
                          " (%s arrivals, %s; the Flows sheet has every area).", how, when);
             if (n > 1)
-                sentence(r, l, CM_RSTYLE_SENTENCE, buf);
+                rp_sentence(r, l, CM_RSTYLE_SENTENCE, buf);
             continue;
         }
         if (p[0].key > 0) {
             rp_fmt_count(p[0].key, v, sizeof v);
             snprintf(buf, sizeof buf, "%s gained %s people by %s migration (%s), the largest gain.",
                      rp_area_name(x, p[0].r->area), v, how, when);
-            sentence(r, l, CM_RSTYLE_SENTENCE, buf);
+            rp_sentence(r, l, CM_RSTYLE_SENTENCE, buf);
         }
         if (p[n - 1].key < 0) {
             rp_fmt_count(-p[n - 1].key, v, sizeof v);
             snprintf(buf, sizeof buf, "%s lost %s people by %s migration (%s), the largest loss.",
                      rp_area_name(x, p[n - 1].r->area), v, how, when);
-            sentence(r, l, CM_RSTYLE_SENTENCE, buf);
+            rp_sentence(r, l, CM_RSTYLE_SENTENCE, buf);
         }
         size_t used = (size_t)snprintf(buf, sizeof buf, "Largest net gains: ");
         size_t shown = 0;
@@ -470,13 +470,13 @@ static void flows(cm_report *r, rlist *l)
                      "every area).",
                      how, when);
         if (shown && lost)
-            sentence(r, l, CM_RSTYLE_SENTENCE, buf);
+            rp_sentence(r, l, CM_RSTYLE_SENTENCE, buf);
     }
     free(p);
     if (l->n == before + 1)
         l->n = before; /* nothing to say: no heading */
     else
-        blank(r, l);
+        rp_blank(r, l);
 }
 
 static void services(cm_report *r, rlist *l, uint32_t top, int32_t top_year)
@@ -512,7 +512,7 @@ static void services(cm_report *r, rlist *l, uint32_t top, int32_t top_year)
     }
     if (n) {
         qsort(p, n, sizeof *p, by_key_desc);
-        sentence(r, l, CM_RSTYLE_HEADING, "Access to services");
+        rp_sentence(r, l, CM_RSTYLE_HEADING, "Access to services");
         char buf[1024], where[256];
         for (size_t i = 0; i < n && i < LIST_MAX; i++) {
             const cm_result *c = p[i].r;
@@ -524,16 +524,16 @@ static void services(cm_report *r, rlist *l, uint32_t top, int32_t top_year)
                      rp_str(x, c->service), fabs(c->value), c->value < 0 ? "below" : "above", where,
                      (int)c->year, more);
             buf[0] = (char)(buf[0] >= 'a' && buf[0] <= 'z' ? buf[0] - 32 : buf[0]);
-            sentence(r, l, CM_RSTYLE_SENTENCE, buf);
+            rp_sentence(r, l, CM_RSTYLE_SENTENCE, buf);
         }
         if (n > LIST_MAX) {
             snprintf(buf, sizeof buf,
                      "The Services sheet has all %zu gaps of %d, and the other "
                      "years.",
                      n, (int)year);
-            sentence(r, l, CM_RSTYLE_SENTENCE, buf);
+            rp_sentence(r, l, CM_RSTYLE_SENTENCE, buf);
         }
-        blank(r, l);
+        rp_blank(r, l);
     }
     free(p);
 }
@@ -571,7 +571,7 @@ static void segregation(cm_report *r, rlist *l)
     size_t m = latest_per_area(p, n);
     if (m) {
         qsort(p, m, sizeof *p, by_key_desc);
-        sentence(r, l, CM_RSTYLE_HEADING, "Where migrants settle");
+        rp_sentence(r, l, CM_RSTYLE_HEADING, "Where migrants settle");
         char buf[1024], where[256], more[256];
         for (size_t i = 0; i < m && i < LIST_MAX; i++) {
             const cm_result *c = p[i].r;
@@ -590,14 +590,14 @@ static void segregation(cm_report *r, rlist *l)
                      "spread alike.%s",
                      where, (int)c->year, c->value, k ? k->value : 0, 100 * c->value, more);
             buf[0] = (char)(buf[0] >= 'a' && buf[0] <= 'z' ? buf[0] - 32 : buf[0]);
-            sentence(r, l, CM_RSTYLE_SENTENCE, buf);
+            rp_sentence(r, l, CM_RSTYLE_SENTENCE, buf);
         }
         if (m > LIST_MAX) {
             snprintf(buf, sizeof buf, "The Segregation sheet has all %zu cities, and every year.",
                      m);
-            sentence(r, l, CM_RSTYLE_SENTENCE, buf);
+            rp_sentence(r, l, CM_RSTYLE_SENTENCE, buf);
         }
-        blank(r, l);
+        rp_blank(r, l);
     }
     free(p);
 }
@@ -628,7 +628,7 @@ static void concentration(cm_report *r, rlist *l)
     size_t m = latest_per_area(p, n);
     if (m) {
         qsort(p, m, sizeof *p, by_key_desc);
-        sentence(r, l, CM_RSTYLE_HEADING, "Where the foreign-born live");
+        rp_sentence(r, l, CM_RSTYLE_HEADING, "Where the foreign-born live");
         char buf[1024], where[256], more[256];
         for (size_t i = 0; i < m && i < LIST_MAX; i++) {
             const cm_result *c = p[i].r;
@@ -645,14 +645,14 @@ static void concentration(cm_report *r, rlist *l)
                      "the most%s.",
                      where, (int)c->year, c->value, k ? k->value : 0, more);
             buf[0] = (char)(buf[0] >= 'a' && buf[0] <= 'z' ? buf[0] - 32 : buf[0]);
-            sentence(r, l, CM_RSTYLE_SENTENCE, buf);
+            rp_sentence(r, l, CM_RSTYLE_SENTENCE, buf);
         }
         if (m > LIST_MAX) {
             snprintf(buf, sizeof buf, "The Across areas sheet has all %zu areas, and every year.",
                      m);
-            sentence(r, l, CM_RSTYLE_SENTENCE, buf);
+            rp_sentence(r, l, CM_RSTYLE_SENTENCE, buf);
         }
-        blank(r, l);
+        rp_blank(r, l);
     }
     free(p);
 }
@@ -675,7 +675,7 @@ static void conclusions(cm_report *r, rlist *l)
     const rctx *x = &r->priv->x;
     if (!x->rules->count)
         return;
-    sentence(r, l, CM_RSTYLE_HEADING, "Conclusions of the Conference on Migrants and Cities");
+    rp_sentence(r, l, CM_RSTYLE_HEADING, "Conclusions of the Conference on Migrants and Cities");
     pick *p = malloc((x->nhits + 1) * sizeof *p);
     bool *fired = calloc(x->rules->count + 1, sizeof *fired);
     if (!p || !fired) {
@@ -728,7 +728,7 @@ static void conclusions(cm_report *r, rlist *l)
                 (size_t)snprintf(buf + used, sizeof buf - used, " and %zu more", n - LIST_MAX - 2);
         if (used < sizeof buf)
             snprintf(buf + used, sizeof buf - used, ". %s", rule->conclusion);
-        sentence(r, l, CM_RSTYLE_SENTENCE, buf);
+        rp_sentence(r, l, CM_RSTYLE_SENTENCE, buf);
     }
     size_t quiet = 0;
     for (size_t k = 0; k < x->rules->count; k++)
@@ -750,11 +750,11 @@ static void conclusions(cm_report *r, rlist *l)
         }
         if (used < sizeof buf)
             snprintf(buf + used, sizeof buf - used, ".");
-        sentence(r, l, CM_RSTYLE_MUTED, buf);
+        rp_sentence(r, l, CM_RSTYLE_MUTED, buf);
     }
     free(p);
     free(fired);
-    blank(r, l);
+    rp_blank(r, l);
 }
 
 void rp_cover(cm_report *r)
@@ -790,13 +790,13 @@ void rp_cover(cm_report *r)
                      years, (int)year);
         else
             snprintf(buf, sizeof buf, "Reference period: %s.", years);
-        sentence(r, l, CM_RSTYLE_SENTENCE, buf);
+        rp_sentence(r, l, CM_RSTYLE_SENTENCE, buf);
     }
     const cm_table_id all[] = {CM_TABLE_AREAS, CM_TABLE_STOCKS, CM_TABLE_FLOWS, CM_TABLE_SERVICES};
-    sentence(r, l, CM_RSTYLE_MUTED, rp_source_line(r, all, 4));
-    blank(r, l);
+    rp_sentence(r, l, CM_RSTYLE_MUTED, rp_source_line(r, all, 4));
+    rp_blank(r, l);
     size_t before = l->n;
-    sentence(r, l, CM_RSTYLE_HEADING, "Headline figures");
+    rp_sentence(r, l, CM_RSTYLE_HEADING, "Headline figures");
     size_t heading = l->n;
     if (have_top)
         headline(r, l, top, year);
@@ -804,20 +804,21 @@ void rp_cover(cm_report *r)
     if (l->n == heading)
         l->n = before; /* no headline figure: no heading */
     else
-        blank(r, l);
+        rp_blank(r, l);
     flows(r, l);
+    rp_cover_who(r, l);
     segregation(r, l);
     concentration(r, l);
     services(r, l, top, year);
     conclusions(r, l);
-    sentence(r, l, CM_RSTYLE_HEADING, "About these figures");
-    sentence(r, l, CM_RSTYLE_SENTENCE,
-             "Every figure is computed from the files on the Sources sheet, or is the "
-             "publisher's own where the tables flag it p. An empty cell has no value: the flag "
-             "beside it says why, and the Notes sheet explains the codes. Nothing empty is ever "
-             "counted as zero.");
-    sentence(r, l, CM_RSTYLE_SENTENCE,
-             "The Contents sheet lists every sheet; the Definitions sheet says how each figure "
-             "is computed.");
+    rp_sentence(r, l, CM_RSTYLE_HEADING, "About these figures");
+    rp_sentence(r, l, CM_RSTYLE_SENTENCE,
+                "Every figure is computed from the files on the Sources sheet, or is the "
+                "publisher's own where the tables flag it p. An empty cell has no value: the flag "
+                "beside it says why, and the Notes sheet explains the codes. Nothing empty is ever "
+                "counted as zero.");
+    rp_sentence(r, l, CM_RSTYLE_SENTENCE,
+                "The Contents sheet lists every sheet; the Definitions sheet says how each figure "
+                "is computed.");
     s->nrows = l->n;
 }

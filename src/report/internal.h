@@ -128,6 +128,11 @@ char *rp_hit_condition(cm_report *r, const cm_rule *rule, const cm_result *also)
 
 /* ---- the parts, in the order of the workbook ---- */
 void rp_cover(cm_report *r);
+/* A line of the cover (a sentence, a heading, ...), and a blank one. */
+void rp_sentence(cm_report *r, rlist *l, cm_rstyle style, const char *text);
+void rp_blank(cm_report *r, rlist *l);
+/* The cover's block on who moved: the movers' age groups (cover_who.c). */
+void rp_cover_who(cm_report *r, rlist *l);
 void rp_contents(cm_report *r);
 void rp_notes(cm_report *r);
 void rp_data_tables(cm_report *r);
