@@ -350,6 +350,33 @@ static void leaders(cm_report *r, rlist *l, uint32_t top, int32_t year)
  * year is the dataset's reference year when it has such figures, else the
  * latest that has.
  */
+/* With the pairs kept (--pairs): the largest net exchange between two
+   areas of a kind in year. Each pair has it twice, once either way: the
+   gain is the one told. */
+static void largest_exchange(cm_report *r, rlist *l, int kind, int32_t year, const char *how,
+                             const char *when)
+{
+    const rctx *x = &r->priv->x;
+    const cm_results *res = x->res;
+    int ex = cm_indicator_find("net_exchange");
+    const cm_result *best = NULL;
+    for (size_t i = 0; i < res->count; i++) {
+        const cm_result *c = &res->items[i];
+        if (c->indicator == ex && c->year == year && c->kind == kind && c->area && c->origin &&
+            rp_has_value(c) && c->value > 0 && (!best || c->value > best->value))
+            best = c;
+    }
+    if (!best)
+        return;
+    char v[64], buf[512];
+    rp_fmt_count(best->value, v, sizeof v);
+    snprintf(buf, sizeof buf,
+             "The largest net exchange between two areas: %s gained %s people from %s (%s "
+             "migration, %s; the Partners sheet has every pair).",
+             rp_area_name(x, best->area), v, rp_area_name(x, best->origin), how, when);
+    rp_sentence(r, l, CM_RSTYLE_SENTENCE, buf);
+}
+
 static void flows(cm_report *r, rlist *l)
 {
     const rctx *x = &r->priv->x;
@@ -471,6 +498,7 @@ static void flows(cm_report *r, rlist *l)
                      how, when);
         if (shown && lost)
             rp_sentence(r, l, CM_RSTYLE_SENTENCE, buf);
+        largest_exchange(r, l, kinds[k], year, how, when);
     }
     free(p);
     if (l->n == before + 1)
