@@ -15,7 +15,8 @@
 # 26 October 2015, the Conference on Migrants and Cities), so the same
 # sources render the same pictures. CITYMIG_PICTURE_PAGES, when set, is
 # the most PNG pages per workbook (default 0: every page; a long workbook's
-# other pages are then only in its PDF). A workbook's earlier NAME.pdf and
+# other pages are then only in its PDF; the pictures kept in docs/images/
+# are rendered with 25). A workbook's earlier NAME.pdf and
 # NAME-*.png are removed first. Packages: sh tests/deps.sh render.
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
