@@ -1,11 +1,13 @@
 #!/bin/sh
-# alloc-sweep.sh CITYMIG SHIM [STEP] [COMMAND] - fails each allocation in
-# turn of
-#   citymig report data/wmr2015 -o OUT                     (COMMAND report,
-#                                                           the default)
-#   citymig indicators data/wmr2015 -o OUT --hits HITS     (indicators: the
-#                                                           table is written
-#                                                           as it is computed)
+# alloc-sweep.sh CITYMIG SHIM [STEP] [COMMAND] [DATASET] - fails each
+# allocation in turn of
+#   citymig report DATASET -o OUT                     (COMMAND report,
+#                                                      the default)
+#   citymig indicators DATASET -o OUT --hits HITS     (indicators: the
+#                                                      table is written
+#                                                      as it is computed)
+# (DATASET: data/wmr2015 unless given; tests/data/stocks-runs has stocks
+# whose key runs end, come back and are looked up)
 # (every STEP-th with STEP > 1) and checks that citymig never crashes, says
 # "out of memory" or another error and exits 70 (or 73/74 when the failed
 # allocation is libxlsxwriter's or the C library's stream, which report it
@@ -18,6 +20,7 @@ bin=$1
 shim=$2
 step=${3:-1}
 command=${4:-report}
+dataset=${5:-data/wmr2015}
 case $command in
 report) outs=out.xlsx ;;
 indicators) outs="out.csv hits.csv" ;;
@@ -35,10 +38,10 @@ cd "$root" || exit 99
 run() { # run DIR N: one run failing allocation N (0: none), in DIR
     if [ "$command" = report ]; then
         CITYMIG_FAIL_ALLOC=$2 LD_PRELOAD=$shim SOURCE_DATE_EPOCH=1700000000 \
-            "$bin" report data/wmr2015 -o "$1/out.xlsx" -q >"$1/stdout" 2>"$1/stderr"
+            "$bin" report "$dataset" -o "$1/out.xlsx" -q >"$1/stdout" 2>"$1/stderr"
     else
         CITYMIG_FAIL_ALLOC=$2 LD_PRELOAD=$shim \
-            "$bin" indicators data/wmr2015 -o "$1/out.csv" --hits "$1/hits.csv" -q \
+            "$bin" indicators "$dataset" -o "$1/out.csv" --hits "$1/hits.csv" -q \
             >"$1/stdout" 2>"$1/stderr"
     fi
 }
