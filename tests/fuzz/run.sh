@@ -110,16 +110,27 @@ run_one() {
     name=$1
     mkdir -p "$work/findings-$name"
 
+    # The memory limit: libFuzzer's thread that watches the resident size,
+    # except for fuzz_writers, which forks the workbook's writer child. A
+    # child forked while that thread is inside the sanitizer's allocator
+    # inherits the allocator's lock held, and hangs in its first malloc
+    # (about 1 run in 30 of the seed corpus). There, each allocation is
+    # capped instead, with no thread.
+    limit=-rss_limit_mb=1024
+    [ "$name" = fuzz_writers ] && limit="-rss_limit_mb=0 -malloc_limit_mb=1024"
+
     # Every earlier finding first: each must now pass.
     if [ -d "$root/tests/fuzz/regressions/$name" ]; then
-        if ! "$build/tests/fuzz/$name" "$root/tests/fuzz/regressions/$name"/* \
+        # shellcheck disable=SC2086 # limit is one or two options
+        if ! "$build/tests/fuzz/$name" $limit "$root/tests/fuzz/regressions/$name"/* \
             >"$work/$name-regressions.log" 2>&1; then
             echo "fuzz: $name fails a regression: see $work/$name-regressions.log" >&2
             return 1
         fi
     fi
+    # shellcheck disable=SC2086 # limit is one or two options
     if ! "$build/tests/fuzz/$name" -max_total_time="$seconds" -max_len=65536 -timeout=10 \
-        -rss_limit_mb=1024 -print_final_stats=1 -artifact_prefix="$work/findings-$name/" \
+        $limit -print_final_stats=1 -artifact_prefix="$work/findings-$name/" \
         "$work/corpus-$name" >"$work/$name.log" 2>&1; then
         echo "fuzz: $name found a problem: see $work/$name.log and $work/findings-$name/" >&2
         return 1
