@@ -141,9 +141,10 @@ static const char *quoted_id(const cm_strpool *pool, uint32_t id, char *buf, siz
     return cm_quote(buf, size, s, strlen(s));
 }
 
-/* The row of a stock's other sex: a row next to a T row when it is there
-   (files list T, F and M together), else looked up by key. */
-static size_t sibling(cm_table *t, size_t r, const cm_cell *key, int sex)
+/* The row of a stock's other sex into *row (SIZE_MAX: none): a row next
+   to the T row r when it is there (files list T, F and M together), else
+   looked up by key. CM_ERR_NOMEM when the lookup's index cannot be built. */
+static cm_status sibling(cm_table *t, size_t r, const cm_cell *key, int sex, size_t *row)
 {
     const uint32_t *area = t->cols[CM_STOCKS_AREA_ID].v.text;
     const uint32_t *origin = t->cols[CM_STOCKS_ORIGIN].v.text;
@@ -156,13 +157,15 @@ static size_t sibling(cm_table *t, size_t r, const cm_cell *key, int sex)
             if ((side ? n >= t->nrows : d > r) || !has[n] || code[n] != sex || area[n] != area[r] ||
                 origin[n] != origin[r] || year[n] != year[r])
                 continue;
-            return n;
+            *row = n;
+            return CM_OK;
         }
     /* Not beside it: the whole index (kept for later lookups too). */
     if (cm_table_seal(t) != CM_OK)
-        return SIZE_MAX - 1;
+        return CM_ERR_NOMEM;
     cm_cell k[4] = {key[0], key[1], key[2], {.present = true, .v.code = (uint8_t)sex}};
-    return cm_table_find(t, k);
+    *row = cm_table_find(t, k);
+    return CM_OK;
 }
 
 /* Stocks: per area, year and origin, T against F + M, in the order of the T rows. */
@@ -177,9 +180,9 @@ static cm_status check_stock_sexes(const cm_dataset *ds, cm_diag *diag)
         cm_cell key[4];
         for (int k = 0; k < 3; k++)
             cm_table_get(t, r, t->def->key[k], &key[k]);
-        size_t f = sibling(t, r, key, CM_SEX_FEMALE);
-        size_t m = sibling(t, r, key, CM_SEX_MALE);
-        if (f == SIZE_MAX - 1 || m == SIZE_MAX - 1)
+        size_t f, m;
+        if (sibling(t, r, key, CM_SEX_FEMALE, &f) != CM_OK ||
+            sibling(t, r, key, CM_SEX_MALE, &m) != CM_OK)
             return CM_ERR_NOMEM;
         if (f == SIZE_MAX || m == SIZE_MAX || count[r] == count[f] + count[m])
             continue;

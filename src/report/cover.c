@@ -428,17 +428,13 @@ static void flows(cm_report *r, rlist *l)
                 rp_has_value(c))
                 p[n++] = (pick){c, c->value};
         }
-        /* Aggregates (the world, a region) beside countries and finer
-           areas are not ranked with them. */
-        bool fine = false;
+        bool finer = false;
         for (size_t i = 0; i < n; i++)
-            fine |= rp_level(x, p[i].r->area, p[i].r->year) >= CM_LEVEL_COUNTRY;
+            finer |= rp_finer(x, p[i].r);
         size_t kept = 0;
-        for (size_t i = 0; i < n; i++) {
-            int level = rp_level(x, p[i].r->area, p[i].r->year);
-            if (!fine || level < 0 || level >= CM_LEVEL_COUNTRY)
+        for (size_t i = 0; i < n; i++)
+            if (rp_ranked(x, p[i].r, finer))
                 p[kept++] = p[i];
-        }
         n = kept;
         if (!n)
             continue;

@@ -18,14 +18,6 @@
 
 enum { GROUPS_MAX = 3 }; /* median groups a sentence names */
 
-/* The areas of one year and kind whose results are ranked: finer ones
-   when there are, else all. */
-static bool ranked(const rctx *x, const cm_result *c, bool fine)
-{
-    int level = rp_level(x, c->area, c->year);
-    return !fine || level < 0 || level >= CM_LEVEL_COUNTRY;
-}
-
 /* The label of the age group whose lowest age is lo; NULL when none. */
 static const char *group_label(const rctx *x, const cm_age_group *g, size_t n, double lo)
 {
@@ -62,7 +54,7 @@ static size_t median_sentence(const rctx *x, const cm_age_group *g, size_t ng, i
     for (size_t i = 0; t && i < res->count; i++) {
         const cm_result *c = &res->items[i];
         if (c->indicator != med || c->year != year || c->kind != kind || !c->area ||
-            !rp_has_value(c) || !ranked(x, c, fine) || !group_label(x, g, ng, c->value))
+            !rp_has_value(c) || !rp_ranked(x, c, fine) || !group_label(x, g, ng, c->value))
             continue;
         size_t k = 0;
         while (k < nt && t[k].lo != c->value)
@@ -118,7 +110,8 @@ static const cm_result *largest_share(const rctx *x, uint32_t label, int kind, i
     for (size_t i = 0; i < res->count; i++) {
         const cm_result *c = &res->items[i];
         if (c->indicator == share && c->service == label && c->year == year && c->kind == kind &&
-            c->area && rp_has_value(c) && ranked(x, c, fine) && (!best || c->value > best->value))
+            c->area && rp_has_value(c) && rp_ranked(x, c, fine) &&
+            (!best || c->value > best->value))
             best = c;
     }
     return best;
@@ -164,7 +157,7 @@ void rp_cover_who(cm_report *r, rlist *l)
         for (size_t i = 0; i < res->count && !fine; i++) {
             const cm_result *c = &res->items[i];
             fine = c->indicator == share && c->year == year && c->kind == kinds[k] && c->area &&
-                   rp_level(x, c->area, c->year) >= CM_LEVEL_COUNTRY;
+                   rp_finer(x, c);
         }
         size_t areas = median_sentence(x, g, ng, kinds[k], year, fine, how, when, buf, sizeof buf);
         if (areas)

@@ -95,6 +95,11 @@ const char *rp_str(const rctx *x, uint32_t id);
 const char *rp_area_name(const rctx *x, uint32_t area);
 int rp_level(const rctx *x, uint32_t area, int32_t year);
 int64_t rp_population(const rctx *x, uint32_t area, int32_t year); /* -1: none */
+/* Aggregates (the world, a region) beside countries and finer areas are
+   not ranked with them: whether r's area is a country or finer, and
+   whether it is ranked among results of which some are (finer). */
+bool rp_finer(const rctx *x, const cm_result *r);
+bool rp_ranked(const rctx *x, const cm_result *r, bool finer);
 bool same_subject(const cm_result *a, const cm_result *b);
 size_t rp_group_end(const cm_results *res, size_t i);
 bool rp_group_has(const cm_results *res, size_t from, size_t to, cm_scope scope);

@@ -241,6 +241,17 @@ int rp_level(const rctx *x, uint32_t area, int32_t year)
     return x->ds->areas->cols[CM_AREAS_LEVEL].v.code[row];
 }
 
+bool rp_finer(const rctx *x, const cm_result *r)
+{
+    return rp_level(x, r->area, r->year) >= CM_LEVEL_COUNTRY;
+}
+
+bool rp_ranked(const rctx *x, const cm_result *r, bool finer)
+{
+    int level = rp_level(x, r->area, r->year);
+    return !finer || level < 0 || level >= CM_LEVEL_COUNTRY;
+}
+
 int64_t rp_population(const rctx *x, uint32_t area, int32_t year)
 {
     size_t row = cm_areas_find(x->ds->areas, area, year);
