@@ -112,6 +112,8 @@ struct cm_rsheet {
     size_t ncols;     /* columns of its rows */
     cm_rcolumn *cols; /* table sheets: the two header rows; else widths only */
     size_t nkeys;     /* leading columns that identify a row: frozen, repeated in print */
+    bool across;      /* a table of figures: too wide for a page, it prints on pages across
+                         (its keys on each) rather than shrunk to one */
     uint64_t nrows;   /* data rows, known before they are written */
     cm_rrows_fn rows; /* the rows' cursor */
     void *cursor;     /* its state (owned by the model) */

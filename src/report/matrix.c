@@ -346,6 +346,7 @@ void rp_matrix(cm_report *r)
             c[2 + b].width = 11;
         }
         s->nkeys = 2;
+        s->across = true;
         for (size_t a = 0; a < side; a++) {
             cm_rcell *row = rp_row(r, l);
             if (!row)

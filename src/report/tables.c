@@ -12,11 +12,13 @@
  */
 #include "internal.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "citymig/table.h"
+#include "citymig/utf8.h"
 
 enum {
     T_AREAS,
@@ -31,6 +33,8 @@ enum {
 };
 
 enum { COL_KEY, COL_VALUE, COL_FLAG };
+
+enum { KEY_WIDTH_MAX = 40 }; /* the widest a key column is laid out, in characters */
 
 typedef enum key {
     K_AREA_ID,
@@ -257,6 +261,28 @@ static void put_results(dcursor *d, size_t from, size_t to)
         if (d->planning && r->flag != CM_FLAG_PUBLISHED)
             note_reason(d, r->indicator, r);
     }
+}
+
+/* How many characters a key's value takes: its text's, or its number's
+   with the thousands separators a count is shown with. */
+static double cell_chars(const cm_rcell *cell)
+{
+    if (cell->kind == CM_RCELL_TEXT && cell->text)
+        return (double)cm_utf8_length(cell->text, strlen(cell->text));
+    if (cell->kind == CM_RCELL_NUMBER) {
+        double digits = cell->num >= 1 ? floor(log10(fabs(cell->num))) + 1 : 1;
+        return cell->style == CM_RSTYLE_YEAR ? digits : digits + floor((digits - 1) / 3);
+    }
+    return 0;
+}
+
+/* A key column's width: its widest value or its label, whichever is
+   wider, with a margin, at most KEY_WIDTH_MAX characters. */
+static double key_col_width(const cm_rcolumn *col, double widest)
+{
+    double label = col->label ? (double)cm_utf8_length(col->label, strlen(col->label)) : 0;
+    double w = (widest > label ? widest : label) + 2;
+    return w > KEY_WIDTH_MAX ? KEY_WIDTH_MAX : w;
 }
 
 static void put_keys(dcursor *d, const cm_result *first, size_t growth_from, size_t growth_to)
@@ -488,7 +514,10 @@ static void data_table(cm_report *r, int which, int *number)
         d->full[d->nfull++] = (fullcol){COL_FLAG, -1, (int)i};
     }
 
-    /* The first walk: which columns hold anything, and the years. */
+    /* The first walk: which columns hold anything, the years, and how wide
+       the key columns' values are (the workbook's rows stream: a column's
+       width is known before its rows are written). */
+    double key_width[16] = {0};
     uint64_t rows = 0;
     int32_t lo = INT32_MAX, hi = INT32_MIN;
     const char *first_why[128] = {0};
@@ -500,6 +529,10 @@ static void data_table(cm_report *r, int which, int *number)
             if (d->row[c].kind == CM_RCELL_BLANK)
                 continue;
             filled[c]++;
+            if (d->full[c].what == COL_KEY && c < sizeof key_width / sizeof key_width[0]) {
+                double w = cell_chars(&d->row[c]);
+                key_width[c] = w > key_width[c] ? w : key_width[c];
+            }
             if (d->full[c].what == COL_FLAG) {
                 int ind = d->full[c].ind;
                 has_rows[ind] = true;
@@ -560,6 +593,8 @@ static void data_table(cm_report *r, int which, int *number)
         if (f->what == COL_KEY) {
             col->label = key_label[f->key];
             col->id = key_id[f->key];
+            col->width = key_col_width(
+                col, d->vis[v] < sizeof key_width / sizeof key_width[0] ? key_width[d->vis[v]] : 0);
             col->style = f->key == K_YEAR || f->key == K_BASE_YEAR ? CM_RSTYLE_YEAR
                          : f->key == K_POPULATION                  ? CM_RSTYLE_VALUE
                                                                    : CM_RSTYLE_PLAIN;
@@ -578,6 +613,7 @@ static void data_table(cm_report *r, int which, int *number)
         }
     }
     s->nkeys = frozen;
+    s->across = true;
     s->nrows = rows;
     s->rows = dcursor_rows;
     s->cursor = d;

@@ -35,8 +35,16 @@ enum {
     CELL_MAX = 32767, /* characters in one cell */
     WIDTH_MAX = 60,   /* widest fitted column, in characters */
     HEAD_ROWS = 5,    /* title, about, source, labels, ids */
-    FOOTER_TITLE = 120
+    FOOTER_TITLE = 120,
+    PAGE_PIXELS = 940, /* A4 landscape inside the margins (10.69 in at 96 px an inch), less a
+                           little for the printer's rounding */
+    PAGES_ACROSS_MAX = 4
 };
+
+/* The smallest print scale a wide table is shrunk to before it takes
+   another page across (70% of 11-point text is about 8 points), and the
+   smallest it is shrunk to at all, to keep within PAGES_ACROSS_MAX. */
+static const double PRINT_SCALE_MIN = 0.70, PRINT_SCALE_FLOOR = 0.40;
 
 const char *cm_xlsx_library_version(void)
 {
@@ -49,6 +57,7 @@ typedef struct book {
     lxw_error err;    /* the first libxlsxwriter error */
     cm_status status; /* the first of our own */
     lxw_format *style[CM_RSTYLE_COUNT_];
+    lxw_format *title_wrap;               /* a title wrapped over the columns it spans */
     lxw_format *value[CM_UNIT_COUNT_][8]; /* by unit and decimals + 1 (0: the unit's own) */
     /* Each number format made, once: libxlsxwriter looks up a format that
        equals one made before it (a hash of the whole format) at every
@@ -73,6 +82,7 @@ typedef struct part {
     lxw_row_t row;
     lxw_row_t first_data; /* the first row of data */
     double *width;        /* widest content per column, in characters */
+    lxw_col_t head_last;  /* the last column the head's lines span: they print on the first page */
 } part;
 
 static void check(book *b, lxw_error e)
@@ -379,6 +389,12 @@ static void make_formats(book *b)
             format_set_bg_color(f, fill[s]);
     b->style[CM_RSTYLE_PLAIN] = new_format(b);
     b->style[CM_RSTYLE_VALUE] = NULL; /* by unit: value_format */
+    if ((f = b->title_wrap = new_format(b))) {
+        format_set_bold(f);
+        format_set_font_size(f, 15);
+        format_set_font_color(f, 0x1F3864);
+        format_set_text_wrap(f);
+    }
 }
 
 /* ---- sheets ------------------------------------------------------------------ */
@@ -422,16 +438,97 @@ static void print_setup(part *p, bool table)
     }
 }
 
+/* A column of w characters is 7w + 5 pixels wide. */
+static double col_pixels(double chars)
+{
+    return 7 * chars + 5;
+}
+
+/* The breaks between pages across for a print scale: each page as many
+   columns as fit, the key columns repeated on every page after the first,
+   and the first page at least the columns the head spans. Returns the
+   pages (breaks[0..pages-2]: the first column of each page after the
+   first), or 0 where the head's columns do not fit the first page. */
+static unsigned breaks_at(const part *p, double scale, lxw_col_t *breaks)
+{
+    double room = PAGE_PIXELS / scale, keys = 0, used = 0;
+    size_t nkeys = p->s->nkeys < p->s->ncols ? p->s->nkeys : p->s->ncols;
+    for (size_t c = 0; c < nkeys; c++)
+        keys += col_pixels(col_width(p, c));
+    unsigned pages = 1;
+    for (size_t c = 0; c < p->s->ncols; c++) {
+        double w = col_pixels(col_width(p, c));
+        if (used + w > room && used > keys) { /* a page holds one column past the keys */
+            if (c <= p->head_last)
+                return 0;
+            if (pages == PAGES_ACROSS_MAX)
+                return PAGES_ACROSS_MAX + 1;
+            breaks[pages - 1] = (lxw_col_t)c;
+            pages++;
+            used = keys;
+        }
+        used += w;
+    }
+    return pages;
+}
+
+/* A table of figures wider than a page prints on pages across, page by
+   page across and then down (a row's values are on pages that follow each
+   other), at PRINT_SCALE_MIN, or at the largest scale that keeps it within
+   one page across; smaller only as far as it must to keep the head's
+   lines on the first page or the pages within PAGES_ACROSS_MAX, or by a
+   tenth at most where that saves a page. Other sheets print one page
+   wide. */
+static void pages_across(part *p)
+{
+    double total = 0;
+    for (size_t c = 0; c < p->s->ncols; c++)
+        total += col_pixels(col_width(p, c));
+    if (total * PRINT_SCALE_MIN <= PAGE_PIXELS)
+        return; /* one page across: print_setup's fit to the width */
+    lxw_col_t breaks[PAGES_ACROSS_MAX + 1] = {0};
+    double scale = PRINT_SCALE_MIN;
+    unsigned pages;
+    while ((pages = breaks_at(p, scale, breaks)) == 0 || pages > PAGES_ACROSS_MAX) {
+        if (scale - 0.05 < PRINT_SCALE_FLOOR)
+            return; /* too wide for any scale: one page across, as small as it takes */
+        scale -= 0.05;
+        memset(breaks, 0, sizeof breaks);
+    }
+    /* A page across that holds only a column or two is a page more than
+       a little smaller print needs: a tenth smaller, at most, saves it. */
+    for (double less = scale - 0.05;
+         pages > 1 && less >= scale - 0.101 && less >= PRINT_SCALE_FLOOR; less -= 0.05) {
+        lxw_col_t fewer[PAGES_ACROSS_MAX + 1] = {0};
+        unsigned n = breaks_at(p, less, fewer);
+        if (n && n < pages) {
+            memcpy(breaks, fewer, sizeof breaks);
+            pages = n;
+            scale = less;
+            break;
+        }
+    }
+    if (pages < 2)
+        return;
+    breaks[pages - 1] = 0;
+    worksheet_set_print_scale(p->ws, (uint16_t)(scale * 100 + 0.5));
+    check(p->b, worksheet_set_v_pagebreaks(p->ws, breaks));
+    worksheet_print_across(p->ws);
+}
+
 static void finish_part(part *p)
 {
     for (size_t c = 0; c < p->s->ncols; c++)
         check(p->b, worksheet_set_column(p->ws, (lxw_col_t)c, (lxw_col_t)c, col_width(p, c), NULL));
+    if (p->s->kind == CM_RSHEET_TABLE && p->s->across)
+        pages_across(p);
 }
 
 /* A line of the head over the columns 0 to last, wrapped, so that it does
    not run past what prints (in-memory sheets only: merged cells do not
    stream). Every cell of the range is written, and counted. */
-static void put_spanning(part *p, const char *text, lxw_format *f, lxw_col_t last, double chars)
+static void put_spanning(part *p, const char *text, lxw_format *f, lxw_col_t last, double chars,
+                         double points)
 {
     book *b = p->b;
     bool cut;
@@ -441,7 +538,10 @@ static void put_spanning(part *p, const char *text, lxw_format *f, lxw_col_t las
         b->status = CM_ERR_NOMEM;
         return;
     }
-    check(b, worksheet_set_row(p->ws, p->row, 15.0 * lines_of(t, chars) + 2, NULL));
+    /* Text of a larger size takes as many more points a line, and a
+       character as much more room. */
+    double lines = lines_of(t, chars * 11 / points);
+    check(b, worksheet_set_row(p->ws, p->row, (points + 4) * lines + 2, NULL));
     check(b, worksheet_merge_range(p->ws, p->row, 0, p->row, last, t, f));
     for (lxw_col_t c = 0; c <= last; c++)
         count_cell(p);
@@ -455,13 +555,16 @@ static void put_spanning(part *p, const char *text, lxw_format *f, lxw_col_t las
 static void put_head(part *p, const char *title, lxw_col_t span, double span_chars)
 {
     book *b = p->b;
-    put_text(p, 0, title, b->style[CM_RSTYLE_TITLE], false);
+    if (p->s->across && span)
+        put_spanning(p, title, b->title_wrap, span, span_chars, 15);
+    else
+        put_text(p, 0, title, b->style[CM_RSTYLE_TITLE], false);
     p->row++;
     const char *lines[2] = {p->s->about, p->s->source};
     lxw_format *formats[2] = {b->style[CM_RSTYLE_WRAP], b->style[CM_RSTYLE_SOURCE]};
     for (int k = 0; k < 2; k++) {
         if (lines[k] && span)
-            put_spanning(p, lines[k], formats[k], span, span_chars);
+            put_spanning(p, lines[k], formats[k], span, span_chars, 11);
         else if (lines[k])
             put_text(p, 0, lines[k], k ? b->style[CM_RSTYLE_ASIDE] : b->style[CM_RSTYLE_PLAIN],
                      false);
@@ -529,6 +632,7 @@ static void write_table(book *b, cm_rsheet *s, lxw_row_t max_rows, bool in_memor
             b->status = b->status ? b->status : CM_ERR_NOMEM;
             break;
         }
+        p.head_last = span;
         print_setup(&p, true);
         char title[1024];
         if (k == 0)
@@ -623,6 +727,41 @@ static void write_text_sheet(book *b, cm_rsheet *s)
     free(cells);
     finish_part(&p);
     free(p.width);
+}
+
+/* The least width a column of a table sheet is laid out with: the
+   model's, else its label's or its id's (its content widens it). */
+static double least_width(const cm_rcolumn *col)
+{
+    double w = col->width;
+    if (w <= 0) {
+        size_t a = col->label ? cm_utf8_length(col->label, strlen(col->label)) : 0;
+        size_t i = col->id ? cm_utf8_length(col->id, strlen(col->id)) : 0;
+        w = (double)(a > i ? a : i) + 2;
+    }
+    return w > WIDTH_MAX ? WIDTH_MAX : w;
+}
+
+/* The head's lines of a table sheet: the last column they span is
+   returned, and the characters they wrap in (*chars). Rows stream, so a
+   row's height is set before the data that widen the columns: the lines
+   are counted in the columns' least widths, tall enough for any width
+   they take. A table of figures too wide for a page has its head over its
+   key columns, title and all, so that each page across, which repeats
+   them, shows the whole head (a head over more columns would print cut at
+   the keys on the pages after the first). */
+static lxw_col_t head_span(const cm_rsheet *s, double *chars)
+{
+    double all = 0;
+    for (size_t c = 0; c < s->ncols; c++)
+        all += col_pixels(least_width(&s->cols[c]));
+    size_t last = s->ncols ? s->ncols - 1 : 0;
+    if (s->across && all * PRINT_SCALE_MIN > PAGE_PIXELS && s->nkeys >= 2 && s->nkeys <= last)
+        last = s->nkeys - 1;
+    *chars = 0;
+    for (size_t c = 0; c <= last && c < s->ncols; c++)
+        *chars += least_width(&s->cols[c]);
+    return (lxw_col_t)last;
 }
 
 /* A chart sheet: its data as a table, and the chart beside it. */
@@ -759,9 +898,12 @@ cm_status cm_xlsx_render(const char *path, const char *tmp, const char *dir, cm_
     for (size_t i = 0; i < rep->nsheets && b.err == LXW_NO_ERROR && b.status == CM_OK; i++) {
         cm_rsheet *s = &rep->sheets[i];
         switch (s->kind) {
-        case CM_RSHEET_TABLE:
-            write_table(&b, s, max_rows, false, 0, 0);
+        case CM_RSHEET_TABLE: {
+            double chars;
+            lxw_col_t span = head_span(s, &chars);
+            write_table(&b, s, max_rows, false, span, chars);
             break;
+        }
         case CM_RSHEET_CHART:
             write_chart(&b, s);
             break;

@@ -12,14 +12,19 @@ drawings and the charts):
   Flags, each maybe continued on
   "Flows (2)", ...), Chart 1, Chart 2, ..., Definitions, Sources;
 - on every sheet: landscape, fit to one page wide (fitToWidth 1,
-  fitToHeight 0, sheetPr/pageSetUpPr fitToPage 1), print titles (a
+  fitToHeight 0, sheetPr/pageSetUpPr fitToPage 1) or, on a table sheet
+  too wide for a page, pages across: no fit, a print scale from 40 to
+  100, 1 to 3 column breaks (colBreaks), each after the key columns and
+  after the columns the head's merged lines span, and the pages printed
+  across, then down (pageOrder overThenDown); print titles (a
   _xlnm.Print_Titles defined name for the sheet: table sheets repeat rows
   4-5 and their key columns, other sheets at least row 1), a footer
   (oddFooter) with the page number (&P) and the sheet name (&A), and an
   explicit height (ht with customHeight="1") on every row that holds a
   cell whose format wraps text;
 - on every table sheet: A1 a title, A2 a line, A3 a line beginning
-  "Source:", labels in row 4, the column ids in row 5 (the key columns
+  "Source:" (A2 and A3 merged over columns of the table, where it has
+  more than one), labels in row 4, the column ids in row 5 (the key columns
   first), data from row 6; no column without a value from row 6 (over all
   the parts of a table), no `<id>_flag` column without a non-empty cell
   and none that does not follow its indicator's column; flag cells "p" or
@@ -289,6 +294,8 @@ class Sheet:
         self.pane = None
         self.page_setup = {}
         self.fit_to_page = None
+        self.col_breaks = []
+        self.merged = []
         self.footer = None
         self.autofilter = None
         self.hyperlinks = []  # (ref, location, external target)
@@ -310,6 +317,10 @@ class Sheet:
                 self.page_setup = dict(el.attrib)
             elif tag == q(M, "pageSetUpPr"):
                 self.fit_to_page = el.get("fitToPage")
+            elif tag == q(M, "colBreaks"):
+                self.col_breaks = [int(b.get("id", "0")) for b in el.iter(q(M, "brk"))]
+            elif tag == q(M, "mergeCell"):
+                self.merged.append(el.get("ref", ""))
             elif tag == q(M, "oddFooter"):
                 self.footer = el.text or ""
             elif tag == q(M, "autoFilter"):
@@ -434,14 +445,15 @@ def check_print(book, sh, is_table, nkeys):
     if ps.get("orientation") != "landscape":
         P.add(name, None, f"pageSetup orientation is {ps.get('orientation', 'absent')!r}, "
               "expected 'landscape'", "not landscape")
-    if ps.get("fitToWidth", "1") != "1" or ps.get("fitToHeight", "1") != "0":
-        P.add(name, None, f"pageSetup fitToWidth={ps.get('fitToWidth', '1 (absent)')} "
-              f"fitToHeight={ps.get('fitToHeight', '1 (absent)')}, expected fitToWidth=1 "
-              "fitToHeight=0 (one page wide, as many long as needed)", "fit")
-    if sh.fit_to_page not in ("1", "true"):
-        P.add(name, None, "sheetPr/pageSetUpPr fitToPage is "
-              f"{sh.fit_to_page or 'absent'}, expected 1 (the fit-to-pages setting is "
-              "otherwise ignored)", "fitToPage")
+    if not (is_table and sh.col_breaks):
+        if ps.get("fitToWidth", "1") != "1" or ps.get("fitToHeight", "1") != "0":
+            P.add(name, None, f"pageSetup fitToWidth={ps.get('fitToWidth', '1 (absent)')} "
+                  f"fitToHeight={ps.get('fitToHeight', '1 (absent)')}, expected fitToWidth=1 "
+                  "fitToHeight=0 (one page wide, as many long as needed)", "fit")
+        if sh.fit_to_page not in ("1", "true"):
+            P.add(name, None, "sheetPr/pageSetUpPr fitToPage is "
+                  f"{sh.fit_to_page or 'absent'}, expected 1 (the fit-to-pages setting is "
+                  "otherwise ignored)", "fitToPage")
     if sh.footer is None:
         P.add(name, None, "no footer (headerFooter/oddFooter): expected one with the page "
               "number (&P) and the sheet name (&A)", "footer")
@@ -479,10 +491,71 @@ def check_print(book, sh, is_table, nkeys):
             P.add(name, None, f"print titles {titles[0]!r} repeat columns "
                   f"{'%s-%s' % (col_name(cols[0]), col_name(cols[1])) if cols else 'none'}, "
                   f"expected {want}", "print title cols")
+        if sh.col_breaks:
+            check_pages_across(sh, cols[1] if cols else nkeys)
     elif rows is None or rows[0] != 1:
         P.add(name, None, f"print titles {titles[0]!r}: expected rows from row 1 repeated",
               "print title rows")
     return cols
+
+
+def check_pages_across(sh, nkeys):
+    """A table printed on pages across (nkeys: the key columns its print
+    titles repeat): a scale, breaks after the keys and the head, across
+    then down, and no fit (which would drop the breaks)."""
+    name, ps = sh.name, sh.page_setup
+    if sh.fit_to_page in ("1", "true"):
+        P.add(name, None, "column breaks with fitToPage 1: fitting to the page drops them",
+              "pages across")
+    scale = int(ps.get("scale", "100"))
+    if not 40 <= scale <= 100:
+        P.add(name, None, f"pages across at a print scale of {scale}, expected 40 to 100",
+              "pages across")
+    if ps.get("pageOrder") != "overThenDown":
+        P.add(name, None, f"pages across printed {ps.get('pageOrder', 'downThenOver')}, "
+              "expected overThenDown (a row's values on pages that follow each other)",
+              "pages across")
+    if len(sh.col_breaks) > 3:
+        P.add(name, None, f"{len(sh.col_breaks) + 1} pages across, expected at most 4",
+              "pages across")
+    head_last = 0
+    for ref in sh.merged:
+        a, _, b = ref.partition(":")
+        (ra, _), (rb, cb) = parse_cell(a), parse_cell(b or a)
+        if ra <= 3 and rb <= 3:
+            head_last = max(head_last, cb)
+    if head_last > max(nkeys, 1):
+        P.add(name, None, f"the head is merged to column {col_name(head_last)}, past the "
+              f"key columns that print on every page across", "pages across")
+    for b in sh.col_breaks:
+        # a break's id is the 0-based column that starts the next page
+        if b < max(nkeys, head_last):
+            P.add(name, None, f"a column break before column {col_name(b + 1)}, inside the "
+                  f"key columns or the head", "pages across")
+
+
+def check_head_within(sh):
+    """A table sheet's lines in A2 and A3 wrap inside its columns: each is
+    merged over columns of the table (text that ran past them would print
+    and make the page shrink to hold it)."""
+    last = max((c for (r, c) in sh.cells if r == 5), default=0)
+    if last < 2:
+        return
+    for row in (2, 3):
+        if (row, 1) not in sh.cells:
+            continue
+        span = None
+        for ref in sh.merged:
+            a, _, b = ref.partition(":")
+            pa, pb = parse_cell(a), parse_cell(b or a)
+            if pa and pb and pa == (row, 1) and pb[0] == row:
+                span = pb[1]
+        if span is None:
+            P.add(sh.name, f"A{row}", f"the line in A{row} is not merged over the table's "
+                  "columns: unwrapped, it runs past them", "head")
+        elif span > last:
+            P.add(sh.name, f"A{row}", f"the line in A{row} is merged to column "
+                  f"{col_name(span)}, past the table's last column {col_name(last)}", "head")
 
 
 def check_wrap_heights(sh):
@@ -661,6 +734,7 @@ def check_table(book, name, path, index, stats, units):
     # year, ...): they must be the columns the print repeats, and hold the
     # name.
     cols = check_print(book, sh, True, 0)
+    check_head_within(sh)
     check_panes(sh, 0, cols)
     if ids and "name" in ids and cols and cols[1] < ids.index("name") + 1:
         P.add(name, None, f"the print repeats columns A-{col_name(cols[1])}, without the "
