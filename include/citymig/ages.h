@@ -8,7 +8,9 @@
  * flows file with an age column gives an age group on every row; its rows
  * then also add, for their year, kind, sex and age group, to the
  * destination's inflow and the origin's outflow, kept beside the totals
- * (which are summed over the ages as before). Stayers are not added.
+ * (which are summed over the ages as before). Stayers are not added. A
+ * stocks file with an age column gives an age group on every row of a
+ * year or on none; its groups are kept with the table (cm_table_ages).
  */
 #ifndef CITYMIG_AGES_H
 #define CITYMIG_AGES_H
@@ -19,6 +21,7 @@
 
 #include "citymig/status.h"
 #include "citymig/table.h"
+#include "citymig/value.h"
 
 /** The oldest age a group may name. */
 #define CM_AGE_MAX 150
@@ -44,6 +47,43 @@ typedef struct cm_age_group {
     uint16_t source;
 } cm_age_group;
 
+/** The age groups of a table, in the order they were first named. */
+typedef struct cm_age_groups {
+    cm_age_group groups[CM_AGE_GROUPS_MAX];
+    size_t ngroups;
+} cm_age_groups;
+
+/** Outcome of naming an age group. */
+typedef enum cm_age_group_result {
+    CM_AGE_GROUP_OK,
+    CM_AGE_GROUP_OVERLAP,  /* it shares ages with another group (*index names it) */
+    CM_AGE_GROUP_TOO_MANY, /* past CM_AGE_GROUPS_MAX */
+} cm_age_group_result;
+
+/*
+ * The index of the age group label (interned; lo and hi as cm_age_parse
+ * gave them), added when new with its first line and source. A new group
+ * that overlaps one named before is refused, *index naming that one.
+ */
+cm_age_group_result cm_age_groups_add(cm_age_groups *g, uint32_t label, int lo, int hi,
+                                      uint64_t line, uint16_t source, int *index);
+
+/** The index of the group labelled label (interned), or -1. */
+int cm_age_groups_find(const cm_age_groups *g, uint32_t label);
+
+/*
+ * The age groups of a stocks table with an age column, and for each year
+ * the first row that gave an age group and the first that gave none (line
+ * 0: none yet): a year's rows give one on every row or on none.
+ */
+typedef struct cm_table_ages {
+    cm_age_groups groups;
+    struct cm_age_place {
+        uint64_t line;
+        uint16_t source;
+    } with[CM_YEAR_MAX - CM_YEAR_MIN + 1], without[CM_YEAR_MAX - CM_YEAR_MIN + 1];
+} cm_table_ages;
+
 /** The flows of one area in one year, kind, sex and age group. */
 typedef struct cm_age_cell {
     uint32_t area;
@@ -59,18 +99,7 @@ typedef struct cm_flow_ages cm_flow_ages;
 cm_flow_ages *cm_flow_ages_new(void);
 void cm_flow_ages_free(cm_flow_ages *a);
 
-/** Outcome of naming an age group. */
-typedef enum cm_age_group_result {
-    CM_AGE_GROUP_OK,
-    CM_AGE_GROUP_OVERLAP,  /* it shares ages with another group (*index names it) */
-    CM_AGE_GROUP_TOO_MANY, /* past CM_AGE_GROUPS_MAX */
-} cm_age_group_result;
-
-/*
- * The index of the age group label (interned; lo and hi as cm_age_parse
- * gave them), added when new with its first line and source. A new group
- * that overlaps one named before is refused, *index naming that one.
- */
+/* The flows' age groups: as cm_age_groups_add. */
 cm_age_group_result cm_flow_ages_group(cm_flow_ages *a, uint32_t label, int lo, int hi,
                                        uint64_t line, uint16_t source, int *index);
 

@@ -24,6 +24,8 @@
 
 /** The most columns a schema may have (staging arrays are this long). */
 #define CM_TABLE_MAX_COLS 24
+/** Key columns a table may have. */
+#define CM_TABLE_MAX_KEY 5
 
 /* Column flags. */
 #define CM_COL_REQUIRED 1u /* the column must be in the header and the value present */
@@ -51,7 +53,7 @@ typedef struct cm_table_def {
     const char *file; /* "areas.csv" */
     const cm_column_def *cols;
     size_t ncols;
-    size_t key[4]; /* column indexes of the key */
+    size_t key[CM_TABLE_MAX_KEY]; /* column indexes of the key */
     size_t nkey;
 } cm_table_def;
 
@@ -100,6 +102,9 @@ typedef struct cm_table {
        run's index and the runs ended (keyindex.c); slots holds nothing
        until cm_table_seal. NULL: slots holds every row. */
     struct cm_key_runs *runs;
+    /* A stocks table with an age column: its age groups (ages.h); NULL:
+       no row gave one. */
+    struct cm_table_ages *ages;
 } cm_table;
 
 /* The schemas. Column indexes are given by the enums below. */
@@ -138,6 +143,7 @@ enum cm_stocks_col {
     CM_STOCKS_ORIGIN,
     CM_STOCKS_COUNT,
     CM_STOCKS_SEX,
+    CM_STOCKS_AGE,
     CM_STOCKS_NCOLS
 };
 

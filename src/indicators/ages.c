@@ -12,6 +12,13 @@
  * direction is suppressed, the group with the smallest shown non-zero sum
  * is suppressed with it; when there is none, every group is.
  *
+ * The stocks' age groups (a stocks file with an age column) give the
+ * foreign-born's: per area and year, each group's share of the foreign-born
+ * (its origins' counts, each T else F + M, the natives' rows left out), the
+ * foreign-born share of the residents of that age (where areas.csv gives
+ * them), and the group of the median foreign-born resident; suppressed as
+ * the movers' are.
+ *
  * The age results name their group in the service field (an interned
  * label), and age groups sort by their lowest age (age_order_ranks).
  */
@@ -126,13 +133,11 @@ static in_val population_of(const engine *e, size_t row, const cm_age_group *g, 
 /* The group of the median mover: the first, by age, whose cumulative sum
    reaches half the total. Its value is the group's lowest age. */
 static void put_median(engine *e, const subject *s, const char *id, const in_val *x,
-                       const int *order, size_t n, in_val total)
+                       const cm_age_group *g, const int *order, size_t n, in_val total)
 {
     cm_result *r = emit(e, s, id);
     if (!r)
         return;
-    const cm_age_group *g;
-    cm_flow_ages_groups(e->ds->flows->ages, &g);
     in_val all = total;
     for (size_t i = 0; i < n; i++)
         all = in_combine(all, x[i], all.v);
@@ -145,8 +150,10 @@ static void put_median(engine *e, const subject *s, const char *id, const in_val
             break;
         }
     }
-    if (decide(e, r, all, v, "no mover in any age group"))
-        note(e, r, "the median mover is in age group %s",
+    bool stock = s->kind == CM_KIND_NONE;
+    if (decide(e, r, all, v,
+               stock ? "no foreign-born in any age group" : "no mover in any age group"))
+        note(e, r, "the median %s is in age group %s", stock ? "foreign-born resident" : "mover",
              cm_strpool_str(e->ds->pool, g[order[at]].label));
 }
 
@@ -202,7 +209,101 @@ void eval_ages(engine *e, uint32_t area, int32_t year, int kind, size_t row, int
     }
     subject s = {.area = area, .year = year, .kind = kind};
     for (int dir = 0; dir < 2; dir++)
-        put_median(e, &s, median_id[dir], x[dir], order, n, total[dir]);
+        put_median(e, &s, median_id[dir], x[dir], g, order, n, total[dir]);
+}
+
+/* The age groups of the stock rows order[from..to), by their lowest age. */
+static size_t stock_groups_of(const cm_age_groups *groups, const bool *named, int order[])
+{
+    size_t m = 0;
+    for (size_t i = 0; i < groups->ngroups; i++) {
+        if (!named[i])
+            continue;
+        size_t j = m++;
+        for (; j > 0 && groups->groups[order[j - 1]].lo > groups->groups[i].lo; j--)
+            order[j] = order[j - 1];
+        order[j] = (int)i;
+    }
+    return m;
+}
+
+void eval_stock_ages(engine *e, const size_t *order, size_t from, size_t to)
+{
+    const cm_table *t = e->ds->stocks;
+    if (!t->ages || !t->ages->groups.ngroups || from == to)
+        return;
+    const cm_age_groups *groups = &t->ages->groups;
+    const uint32_t *origin = t->cols[CM_STOCKS_ORIGIN].v.text;
+    const uint32_t *age = t->cols[CM_STOCKS_AGE].v.text;
+    const uint8_t *aged = t->cols[CM_STOCKS_AGE].present;
+    uint32_t area = t->cols[CM_STOCKS_AREA_ID].v.text[order[from]];
+    int32_t year = t->cols[CM_STOCKS_YEAR].v.year[order[from]];
+    if (!aged[order[from]])
+        return; /* a year whose rows give no age group */
+    bool named[CM_AGE_GROUPS_MAX] = {false};
+    double sum[CM_AGE_GROUPS_MAX] = {0};
+    uint32_t missing_origin[CM_AGE_GROUPS_MAX] = {0};
+    int missing_sex[CM_AGE_GROUPS_MAX];
+    /* Each origin's rows are together, and within them each age group's. */
+    for (size_t i = from; i < to;) {
+        size_t j = i + 1;
+        while (j < to && origin[order[j]] == origin[order[i]] && age[order[j]] == age[order[i]])
+            j++;
+        int g = cm_age_groups_find(groups, age[order[i]]);
+        if (g >= 0 && origin[order[i]] != area) { /* the natives are no foreign-born */
+            named[g] = true;
+            double c;
+            int only;
+            if (stock_count(t, order, i, j, &c, &only)) {
+                sum[g] += c;
+            } else if (!missing_origin[g]) {
+                missing_origin[g] = origin[order[i]];
+                missing_sex[g] = only;
+            }
+        }
+        i = j;
+    }
+    int by_age[CM_AGE_GROUPS_MAX];
+    size_t n = stock_groups_of(groups, named, by_age);
+    if (!n)
+        return;
+    in_val x[CM_AGE_GROUPS_MAX], total = in_known(0, "foreign-born over the age groups");
+    char why[CM_AGE_GROUPS_MAX][200];
+    int64_t all = 0;
+    for (size_t i = 0; i < n; i++) {
+        int g = by_age[i];
+        const char *label = cm_strpool_str(e->ds->pool, groups->groups[g].label);
+        if (missing_origin[g]) {
+            x[i] = in_missing("foreign-born of the age group");
+            snprintf(why[i], sizeof why[i],
+                     "the stock born in %s aged %s is missing: only %s rows give it, no T or %s "
+                     "row",
+                     cm_strpool_str(e->ds->pool, missing_origin[g]), label,
+                     missing_sex[g] == CM_SEX_FEMALE ? "F" : "M",
+                     missing_sex[g] == CM_SEX_FEMALE ? "M" : "F");
+            x[i].why = why[i];
+            if (total.st != IN_MISSING)
+                total = x[i];
+        } else {
+            x[i] = in_count(e, true, (int64_t)sum[g], "foreign-born of the age group");
+            all += (int64_t)sum[g];
+        }
+    }
+    if (total.st != IN_MISSING)
+        total = in_count(e, true, all, "foreign-born over the age groups");
+    complement(x, n);
+    size_t row = e->ds->areas ? cm_areas_find(e->ds->areas, area, year) : SIZE_MAX;
+    for (size_t i = 0; i < n; i++) {
+        const cm_age_group *g = &groups->groups[by_age[i]];
+        const char *label = cm_strpool_str(e->ds->pool, g->label);
+        subject s = {.area = area, .year = year, .kind = CM_KIND_NONE, .service = g->label};
+        char pop_why[200];
+        put_ratio(e, &s, "fb_age_share", x[i], total, 100);
+        put_ratio(e, &s, "fb_share_of_age_group", x[i],
+                  population_of(e, row, g, pop_why, sizeof pop_why, label), 100);
+    }
+    subject s = {.area = area, .year = year, .kind = CM_KIND_NONE};
+    put_median(e, &s, "fb_median_age_group", x, groups->groups, by_age, n, total);
 }
 
 /* The ranks of the age groups' labels, handed out among themselves again
@@ -211,10 +312,22 @@ void eval_ages(engine *e, uint32_t area, int32_t year, int kind, size_t row, int
 void age_order_ranks(const cm_dataset *ds, uint32_t *rank)
 {
     const cm_flow_ages *a = ds->flows ? ds->flows->ages : NULL;
-    const cm_age_group *g;
-    size_t n = cm_flow_ages_groups(a, &g);
-    uint32_t ranks[CM_AGE_GROUPS_MAX];
-    int order[CM_AGE_GROUPS_MAX];
+    const cm_age_group *flow;
+    size_t nflow = cm_flow_ages_groups(a, &flow), n = 0;
+    /* The flows' groups and the stocks' (a label both name, once). */
+    cm_age_group g[2 * CM_AGE_GROUPS_MAX];
+    for (size_t i = 0; i < nflow; i++)
+        g[n++] = flow[i];
+    const cm_age_groups *stock = ds->stocks && ds->stocks->ages ? &ds->stocks->ages->groups : NULL;
+    for (size_t i = 0; stock && i < stock->ngroups; i++) {
+        bool known = false;
+        for (size_t k = 0; k < nflow && !known; k++)
+            known = flow[k].label == stock->groups[i].label;
+        if (!known)
+            g[n++] = stock->groups[i];
+    }
+    uint32_t ranks[2 * CM_AGE_GROUPS_MAX];
+    int order[2 * CM_AGE_GROUPS_MAX];
     for (size_t i = 0; i < n; i++) {
         /* The ranks in ascending order, and the groups by lowest age. */
         uint32_t rk = rank[g[i].label];

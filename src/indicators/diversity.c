@@ -11,17 +11,29 @@
  * or suppressed (a natives' count below --min-count). Suppression tests each
  * origin's count (its sexes together): the indices disclose the origins'
  * counts (with two origins, the top share and its denominator give the
- * other), so one small origin suppresses them all.
+ * other), so one small origin suppresses them all. With an age column, an
+ * origin's count is the sum over its age groups, each resolved on its own
+ * (T, else F + M), and the foreign-born by age are ages.c's.
  */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "citymig/ages.h"
 #include "engine.h"
 
+/* A stock row's age group as a small number: its index among the stocks'
+   groups + 1, 0 without one. */
+static uint64_t age_slot(const cm_table *t, size_t row)
+{
+    if (!t->ages || !t->cols[CM_STOCKS_AGE].present[row])
+        return 0;
+    return (uint64_t)(cm_age_groups_find(&t->ages->groups, t->cols[CM_STOCKS_AGE].v.text[row]) + 1);
+}
+
 /* Rows by the rank of their area, year, origin in byte order (so that ties
-   of the top origin go to byte order), sex. */
+   of the top origin go to byte order), age group, sex. */
 static int cmp_stock_rows(const void *a, const void *b, void *ctx)
 {
     const engine *e = ctx;
@@ -38,21 +50,24 @@ static int cmp_stock_rows(const void *a, const void *b, void *ctx)
              oy = e->rank[t->cols[CM_STOCKS_ORIGIN].v.text[y]];
     if (ox != oy)
         return ox < oy ? -1 : 1;
+    uint64_t gx = age_slot(t, x), gy = age_slot(t, y);
+    if (gx != gy)
+        return gx < gy ? -1 : 1;
     return t->cols[CM_STOCKS_SEX].v.code[x] - t->cols[CM_STOCKS_SEX].v.code[y];
 }
 
-/* The order of cmp_stock_rows within an area: year, origin, sex. */
+/* The order of cmp_stock_rows within an area: year (9 bits), origin (32),
+   age group (7), sex (2). */
 static uint64_t stock_key(const engine *e, size_t row)
 {
     const cm_table *t = e->ds->stocks;
     uint64_t year = (uint64_t)(t->cols[CM_STOCKS_YEAR].v.year[row] - CM_YEAR_MIN);
     uint64_t origin = e->rank[t->cols[CM_STOCKS_ORIGIN].v.text[row]];
-    return year << 34 | origin << 2 | t->cols[CM_STOCKS_SEX].v.code[row];
+    return year << 41 | origin << 9 | age_slot(t, row) << 2 | t->cols[CM_STOCKS_SEX].v.code[row];
 }
 
-/* One origin's count from its rows order[from..to): T, else F + M. */
-static bool origin_count(const cm_table *t, const size_t *order, size_t from, size_t to,
-                         double *count, int *only_sex)
+bool stock_count(const cm_table *t, const size_t *order, size_t from, size_t to, double *count,
+                 int *only_sex)
 {
     bool has[CM_SEX_COUNT] = {false, false, false};
     double v[CM_SEX_COUNT] = {0, 0, 0};
@@ -73,6 +88,27 @@ static bool origin_count(const cm_table *t, const size_t *order, size_t from, si
     }
     *only_sex = has[CM_SEX_FEMALE] ? CM_SEX_FEMALE : CM_SEX_MALE;
     return false;
+}
+
+/* One origin's count from its rows order[from..to): the sum over its age
+   groups (one group, without an age column) of each group's T, else F + M;
+   false when a group has neither. */
+static bool origin_count(const cm_table *t, const size_t *order, size_t from, size_t to,
+                         double *count, int *only_sex)
+{
+    *count = 0;
+    for (size_t i = from; i < to;) {
+        uint64_t g = age_slot(t, order[i]);
+        size_t j = i + 1;
+        while (j < to && age_slot(t, order[j]) == g)
+            j++;
+        double c;
+        if (!stock_count(t, order, i, j, &c, only_sex))
+            return false;
+        *count += c;
+        i = j;
+    }
+    return true;
 }
 
 static const char *const ids[] = {"hhi",
@@ -256,6 +292,7 @@ static void stocks_eval(engine *e, void *plan)
     for (size_t from = p->at, i = from + 1; i <= to && e->status == CM_OK; i++)
         if (i == to || year[p->order[i]] != year[p->order[from]]) {
             eval_diversity(e, p->order, from, i);
+            eval_stock_ages(e, p->order, from, i);
             from = i;
         }
     p->at = to;

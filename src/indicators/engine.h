@@ -197,6 +197,13 @@ void annual(engine *e, cm_result *r, int interval);
 void eval_ages(engine *e, uint32_t area, int32_t year, int kind, size_t row, int interval);
 /* Reorders the ranks of the age groups' labels by their lowest age. */
 void age_order_ranks(const cm_dataset *ds, uint32_t *rank);
+/* The foreign-born by age of one area and year's stock rows order[from..to)
+   (ages.c), from a stocks file with an age column. */
+void eval_stock_ages(engine *e, const size_t *order, size_t from, size_t to);
+/* One stock's count from its rows order[from..to) of one origin and age
+   group: T, else F + M; false, with *only_sex the one sex given, else. */
+bool stock_count(const cm_table *t, const size_t *order, size_t from, size_t to, double *count,
+                 int *only_sex);
 
 /* ---- residents and migrants by sex (sexes.c) ---- */
 

@@ -420,6 +420,15 @@ static const cm_indicator_def defs[] = {
      "exp of the Shannon entropy of the groups: 1 where every resident is a native, and near 1 "
      "wherever natives are most residents, however many origins there are. As "
      "fractionalisation for missing, div0 and suppressed."},
+    {"fb_median_age_group", "Median age group of the foreign-born (its lowest age)", YRS,
+     CM_SCOPE_DIVERSITY,
+     "the lowest age of the first age group, youngest first, whose foreign-born reach half of all",
+     "stocks: count, age (and sex)",
+     "Only where stocks.csv has an age column and the year's rows give age groups; its reason "
+     "names the group. The foreign-born of a group are its origins' counts (each T, else F + M), "
+     "the natives' rows (origin = the area) left out. Missing when any group's count is "
+     "missing; div0 when there are no foreign-born; suppressed when any group's count is below "
+     "--min-count."},
 
     /* Service access (per area, year and service) */
     {"rate_migrant", "Migrants with access", PCT, CM_SCOPE_SERVICE,
@@ -534,6 +543,23 @@ static const cm_indicator_def defs[] = {
      CM_SCOPE_AGE, "1000 * (outflow_g / N) / population_g",
      "flows: count, age (and their interval); areas: pop_0_14, pop_15_64 or pop_65_plus",
      "As in_rate_age, with the area as origin."},
+
+    /* The foreign-born by age group (ages.c), where stocks.csv has an age column */
+    {"fb_age_share", "Share of the age group among the foreign-born", PCT, CM_SCOPE_AGE,
+     "100 * foreign_born_g / sum over the age groups g' of foreign_born_g'",
+     "stocks: count, age (and sex)",
+     "For every age group the stock rows of the area and year name, without a kind of move. "
+     "foreign_born_g sums the group's count of each origin, each resolved as a total is (T rows, "
+     "else F + M); the natives' rows (origin = the area) are left out. Missing when an origin's "
+     "count in any group is missing (only one sex given); div0 when there are no foreign-born. "
+     "Suppressed as in_age_share (with complementary suppression). The shares of an area sum to "
+     "100. Diversity sums the same counts over the groups."},
+    {"fb_share_of_age_group", "Foreign-born share of the residents of the age group", PCT,
+     CM_SCOPE_AGE, "100 * foreign_born_g / population_g",
+     "stocks: count, age; areas: pop_0_14, pop_15_64 or pop_65_plus",
+     "The residents of a group come from the areas column of the same ages, as for in_rate_age; "
+     "any other group is missing. Missing without the group's foreign-born; div0 when its "
+     "residents are 0; suppressed as fb_age_share."},
 };
 
 const cm_indicator_def *cm_indicator_defs(size_t *count)

@@ -151,11 +151,14 @@ static cm_status sibling(cm_table *t, size_t r, const cm_cell *key, int sex, siz
     const int32_t *year = t->cols[CM_STOCKS_YEAR].v.year;
     const uint8_t *code = t->cols[CM_STOCKS_SEX].v.code;
     const uint8_t *has = t->cols[CM_STOCKS_SEX].present;
+    const uint32_t *age = t->cols[CM_STOCKS_AGE].v.text;
+    const uint8_t *aged = t->cols[CM_STOCKS_AGE].present;
     for (size_t d = 1; d <= 2; d++)
         for (int side = 0; side < 2; side++) {
             size_t n = side ? r + d : r - d;
             if ((side ? n >= t->nrows : d > r) || !has[n] || code[n] != sex || area[n] != area[r] ||
-                origin[n] != origin[r] || year[n] != year[r])
+                origin[n] != origin[r] || year[n] != year[r] || aged[n] != aged[r] ||
+                (aged[r] && age[n] != age[r]))
                 continue;
             *row = n;
             return CM_OK;
@@ -163,12 +166,13 @@ static cm_status sibling(cm_table *t, size_t r, const cm_cell *key, int sex, siz
     /* Not beside it: the whole index (kept for later lookups too). */
     if (cm_table_seal(t) != CM_OK)
         return CM_ERR_NOMEM;
-    cm_cell k[4] = {key[0], key[1], key[2], {.present = true, .v.code = (uint8_t)sex}};
+    cm_cell k[5] = {key[0], key[1], key[2], {.present = true, .v.code = (uint8_t)sex}, key[4]};
     *row = cm_table_find(t, k);
     return CM_OK;
 }
 
-/* Stocks: per area, year and origin, T against F + M, in the order of the T rows. */
+/* Stocks: per area, year, origin and age group, T against F + M, in the
+   order of the T rows. */
 static cm_status check_stock_sexes(const cm_dataset *ds, cm_diag *diag)
 {
     cm_table *t = ds->stocks;
@@ -177,8 +181,8 @@ static cm_status check_stock_sexes(const cm_dataset *ds, cm_diag *diag)
     for (size_t r = 0; r < t->nrows; r++) {
         if (!t->cols[CM_STOCKS_SEX].present[r] || sex[r] != CM_SEX_TOTAL)
             continue;
-        cm_cell key[4];
-        for (int k = 0; k < 3; k++)
+        cm_cell key[5];
+        for (int k = 0; k < 5; k++)
             cm_table_get(t, r, t->def->key[k], &key[k]);
         size_t f, m;
         if (sibling(t, r, key, CM_SEX_FEMALE, &f) != CM_OK ||
@@ -192,11 +196,13 @@ static cm_status check_stock_sexes(const cm_dataset *ds, cm_diag *diag)
         const char *ffile = cm_table_source_name(t, f);
         cm_diag_report(
             diag, CM_SEV_WARNING, &loc,
-            "stock of %s in %" PRId32 " born in %s: T is %" PRId64 " but F + M is %" PRId64
+            "stock of %s in %" PRId32 " born in %s%s%s: T is %" PRId64 " but F + M is %" PRId64
             " + %" PRId64 " = %" PRId64 " (F row at %s:%" PRIu64 "); expected T = F + M",
             quoted_id(ds->pool, key[0].v.text, area, sizeof area), key[1].v.year,
-            quoted_id(ds->pool, key[2].v.text, origin, sizeof origin), count[r], count[f], count[m],
-            count[f] + count[m], ffile ? ffile : loc.file, t->line[f]);
+            quoted_id(ds->pool, key[2].v.text, origin, sizeof origin),
+            key[4].present ? ", aged " : "",
+            key[4].present ? cm_strpool_str(ds->pool, key[4].v.text) : "", count[r], count[f],
+            count[m], count[f] + count[m], ffile ? ffile : loc.file, t->line[f]);
     }
     return CM_OK;
 }

@@ -83,6 +83,12 @@ typedef struct loader {
        gave an age group, and the first that gave none (line 0: none yet). */
     cm_flows_place age_at[CM_YEAR_MAX - CM_YEAR_MIN + 1][CM_KIND_COUNT];
     cm_flows_place no_age_at[CM_YEAR_MAX - CM_YEAR_MIN + 1][CM_KIND_COUNT];
+
+    /* A stocks row's age group not named before, added to the table's
+       groups once the row is in (new_age false: none). */
+    bool new_age;
+    uint32_t new_age_label;
+    int new_age_lo, new_age_hi;
 } loader;
 
 static cm_loc loc_of(const loader *ld, cm_csv_pos pos)
@@ -589,11 +595,120 @@ static const char *describe_key(const loader *ld, char *buf, size_t size)
     for (size_t k = 0; k < ld->def->nkey && o < size; k++) {
         char v[CM_QUOTE_SIZE];
         size_t c = ld->def->key[k];
+        if (!header_has(ld, c) && !ld->cells[c].present)
+            continue; /* an optional key column the file does not have, with no default */
         cm_cell_format(ld->def, c, &ld->cells[c], ld->pool, v, sizeof v);
         o +=
-            (size_t)snprintf(buf + o, size - o, "%s%s %s", k ? ", " : "", ld->def->cols[c].name, v);
+            (size_t)snprintf(buf + o, size - o, "%s%s %s", o ? ", " : "", ld->def->cols[c].name, v);
     }
     return buf;
+}
+
+/* Where a stocks row of an earlier input or line is, for a message. */
+static const char *age_place(const loader *ld, const struct cm_age_place *at, char *buf,
+                             size_t size)
+{
+    const cm_table *t = ld->table;
+    const char *file = at->source < t->nsources ? t->sources[at->source] : ld->file;
+    snprintf(buf, size, "%s:%" PRIu64, file ? file : "", at->line);
+    return buf;
+}
+
+/*
+ * The age group of a stocks row of a file with an age column: an age group
+ * overlapping no other group of the stocks, and given on every row of its
+ * year or on none. False, with *st set, when the row is to be rejected.
+ * A group not named before is added when the row is in (stock_age_commit).
+ */
+static bool stock_age_check(loader *ld, const cm_csv_pos *row, cm_status *st)
+{
+    cm_table *t = ld->table;
+    ld->new_age = false;
+    if (!t->ages && !(t->ages = calloc(1, sizeof *t->ages))) {
+        *st = CM_ERR_NOMEM;
+        return false;
+    }
+    const cm_cell *cell = &ld->cells[CM_STOCKS_AGE];
+    cm_csv_pos pos = col_pos(ld, CM_STOCKS_AGE, row);
+    int32_t year = ld->cells[CM_STOCKS_YEAR].v.year;
+    const struct cm_age_place *with = &t->ages->with[year - CM_YEAR_MIN];
+    const struct cm_age_place *without = &t->ages->without[year - CM_YEAR_MIN];
+    char q[CM_QUOTE_SIZE], other[CM_QUOTE_SIZE], at[CM_QUOTE_SIZE + 32];
+    if (!cell->present) {
+        if (with->line)
+            *st = report_row(ld, pos,
+                             "column 'age': empty, but rows of the stocks of %" PRId32
+                             " give age groups (first at %s); expected an age group on every "
+                             "row of a year, or on none",
+                             year, age_place(ld, with, at, sizeof at));
+        return !with->line;
+    }
+    const char *label = cm_strpool_str(ld->pool, cell->v.text);
+    size_t len = strlen(label);
+    if (without->line) {
+        *st = report_row(ld, pos,
+                         "column 'age': %s, but rows of the stocks of %" PRId32
+                         " give no age group (first at %s); expected an age group on every row "
+                         "of a year, or on none",
+                         cm_quote(q, sizeof q, label, len), year,
+                         age_place(ld, without, at, sizeof at));
+        return false;
+    }
+    if (cm_age_groups_find(&t->ages->groups, cell->v.text) >= 0)
+        return true;
+    int lo, hi;
+    if (!cm_age_parse(label, len, &lo, &hi)) {
+        *st = report_row(ld, pos,
+                         "column 'age': %s is not an age group (expected A-B or A+ in whole "
+                         "years from 0 to %d, such as 0-14, 15-64 or 65+; a manifest's map.age "
+                         "can rename a publisher's labels)",
+                         cm_quote(q, sizeof q, label, len), CM_AGE_MAX);
+        return false;
+    }
+    const cm_age_groups *g = &t->ages->groups;
+    for (size_t i = 0; i < g->ngroups; i++) {
+        if (!cm_age_overlap(lo, hi, g->groups[i].lo, g->groups[i].hi))
+            continue;
+        const char *name = cm_strpool_str(ld->pool, g->groups[i].label);
+        struct cm_age_place first = {g->groups[i].line, g->groups[i].source};
+        *st = report_row(ld, pos,
+                         "column 'age': age group %s overlaps age group %s (first at %s); "
+                         "expected age groups that share no age, so that each person is in one",
+                         cm_quote(q, sizeof q, label, len),
+                         cm_quote(other, sizeof other, name, strlen(name)),
+                         age_place(ld, &first, at, sizeof at));
+        return false;
+    }
+    if (g->ngroups == CM_AGE_GROUPS_MAX) {
+        *st = report_row(ld, pos, "column 'age': more than %d age groups (expected at most %d)",
+                         CM_AGE_GROUPS_MAX, CM_AGE_GROUPS_MAX);
+        return false;
+    }
+    ld->new_age = true;
+    ld->new_age_label = cell->v.text;
+    ld->new_age_lo = lo;
+    ld->new_age_hi = hi;
+    return true;
+}
+
+/* The stocks row just added: its year gives ages or not, and its group is
+   named. */
+static void stock_age_commit(loader *ld)
+{
+    cm_table *t = ld->table;
+    size_t r = t->nrows - 1;
+    struct cm_age_place here = {t->line[r], t->source[r]};
+    int32_t year = ld->cells[CM_STOCKS_YEAR].v.year;
+    struct cm_age_place *mark = ld->cells[CM_STOCKS_AGE].present
+                                    ? &t->ages->with[year - CM_YEAR_MIN]
+                                    : &t->ages->without[year - CM_YEAR_MIN];
+    if (!mark->line)
+        *mark = here;
+    int index;
+    if (ld->new_age)
+        (void)cm_age_groups_add(&t->ages->groups, ld->new_age_label, ld->new_age_lo, ld->new_age_hi,
+                                here.line, here.source, &index);
+    ld->new_age = false;
 }
 
 static cm_status commit_table_row(loader *ld, const cm_csv_pos *row)
@@ -608,8 +723,11 @@ static cm_status commit_table_row(loader *ld, const cm_csv_pos *row)
             if ((ld->row_inconsistent >> c & 1u) &&
                 cm_table_mark_inconsistent(ld->table, ld->table->nrows - 1, c) != CM_OK)
                 return CM_ERR_NOMEM;
+        if (ld->def == &cm_stocks_def && header_has(ld, CM_STOCKS_AGE))
+            stock_age_commit(ld);
         return CM_OK;
     }
+    ld->new_age = false;
     size_t col = cm_table_row_diff(ld->table, dup, ld->cells);
     uint64_t first = ld->table->line[dup];
     cm_csv_pos at = {row->line, 0, row->file};
@@ -839,6 +957,8 @@ static cm_status on_record(void *ctx, size_t nfields, const cm_csv_pos *row)
         ok = check_areas(ld, row, &st);
     else if (ok && ld->def == &cm_services_def)
         ok = check_services(ld, row, &st);
+    else if (ok && ld->def == &cm_stocks_def && header_has(ld, CM_STOCKS_AGE))
+        ok = stock_age_check(ld, row, &st);
     if (st != CM_OK)
         return st;
     if (!ok) {

@@ -65,7 +65,7 @@ typedef struct table_def {
     size_t frozen;    /* of them, frozen and repeated in print */
     const char *what; /* the title's words */
     const char *row;  /* what a row is */
-    cm_table_id tables[2];
+    cm_table_id tables[3];
     size_t ntables;
     const char *contents;
 } table_def;
@@ -124,13 +124,14 @@ static const table_def tdefs[T_COUNT] = {
      5,
      5,
      "Migrants by age group, by area, year and kind of move",
-     "One row per area, year, kind of move and age group as the flows give them; the shares of "
-     "an area's age groups sum to 100. The rates are over the residents of the same ages, where "
-     "the areas give them.",
-     {CM_TABLE_FLOWS, CM_TABLE_AREAS},
-     2,
-     "Arrivals and departures by age group: each group's share and rate, one row per area, year, "
-     "kind of move and age group"},
+     "One row per area, year, kind of move and age group as the flows give them, and per area, "
+     "year and age group as the stocks give them (the foreign-born, without a kind of move); "
+     "the shares of an area's age groups sum to 100. The rates and the foreign-born shares are "
+     "over the residents of the same ages, where the areas give them.",
+     {CM_TABLE_FLOWS, CM_TABLE_STOCKS, CM_TABLE_AREAS},
+     3,
+     "Arrivals, departures and the foreign-born by age group: each group's share and rate, one "
+     "row per area, year, kind of move and age group"},
     {"Diversity",
      {CM_SCOPE_DIVERSITY, CM_SCOPE_DIVERSITY},
      {K_AREA_ID, K_NAME, K_YEAR, K_ORIGIN},

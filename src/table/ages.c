@@ -51,8 +51,7 @@ bool cm_age_overlap(int lo_a, int hi_a, int lo_b, int hi_b)
 enum { YEARS = CM_YEAR_MAX - CM_YEAR_MIN + 1 };
 
 struct cm_flow_ages {
-    cm_age_group groups[CM_AGE_GROUPS_MAX];
-    size_t ngroups;
+    cm_age_groups groups;
     cm_age_cell *cells;
     size_t count, cap;
     uint32_t *slots; /* cell index + 1; 0 = empty */
@@ -83,30 +82,44 @@ void cm_flow_ages_free(cm_flow_ages *a)
     free(a);
 }
 
-cm_age_group_result cm_flow_ages_group(cm_flow_ages *a, uint32_t label, int lo, int hi,
-                                       uint64_t line, uint16_t source, int *index)
+cm_age_group_result cm_age_groups_add(cm_age_groups *g, uint32_t label, int lo, int hi,
+                                      uint64_t line, uint16_t source, int *index)
 {
-    for (size_t i = 0; i < a->ngroups; i++)
-        if (a->groups[i].label == label) {
-            *index = (int)i;
-            return CM_AGE_GROUP_OK;
-        }
-    for (size_t i = 0; i < a->ngroups; i++)
-        if (cm_age_overlap(lo, hi, a->groups[i].lo, a->groups[i].hi)) {
+    int at = cm_age_groups_find(g, label);
+    if (at >= 0) {
+        *index = at;
+        return CM_AGE_GROUP_OK;
+    }
+    for (size_t i = 0; i < g->ngroups; i++)
+        if (cm_age_overlap(lo, hi, g->groups[i].lo, g->groups[i].hi)) {
             *index = (int)i;
             return CM_AGE_GROUP_OVERLAP;
         }
-    if (a->ngroups == CM_AGE_GROUPS_MAX)
+    if (g->ngroups == CM_AGE_GROUPS_MAX)
         return CM_AGE_GROUP_TOO_MANY;
-    a->groups[a->ngroups] = (cm_age_group){label, lo, hi, line, source};
-    *index = (int)a->ngroups++;
+    g->groups[g->ngroups] = (cm_age_group){label, lo, hi, line, source};
+    *index = (int)g->ngroups++;
     return CM_AGE_GROUP_OK;
+}
+
+int cm_age_groups_find(const cm_age_groups *g, uint32_t label)
+{
+    for (size_t i = 0; g && i < g->ngroups; i++)
+        if (g->groups[i].label == label)
+            return (int)i;
+    return -1;
+}
+
+cm_age_group_result cm_flow_ages_group(cm_flow_ages *a, uint32_t label, int lo, int hi,
+                                       uint64_t line, uint16_t source, int *index)
+{
+    return cm_age_groups_add(&a->groups, label, lo, hi, line, source, index);
 }
 
 size_t cm_flow_ages_groups(const cm_flow_ages *a, const cm_age_group **groups)
 {
-    *groups = a ? a->groups : NULL;
-    return a ? a->ngroups : 0;
+    *groups = a ? a->groups.groups : NULL;
+    return a ? a->groups.ngroups : 0;
 }
 
 static uint64_t key_of(uint32_t area, int32_t year, int kind, int sex, int group)

@@ -83,7 +83,7 @@ static uint64_t words_tag(const cm_table_def *def, const uint64_t *w)
 
 static bool row_has(const cm_table *t, size_t row, const uint64_t *w)
 {
-    uint64_t r[4];
+    uint64_t r[CM_TABLE_MAX_KEY];
     row_words(t, row, r);
     return memcmp(r, w, t->def->nkey * sizeof r[0]) == 0;
 }
@@ -136,7 +136,7 @@ static cm_status build_all(cm_table *t)
     for (size_t at = 0; at < t->nrows; at += BATCH) {
         size_t m = t->nrows - at < BATCH ? t->nrows - at : BATCH;
         for (size_t k = 0; k < m; k++) {
-            uint64_t w[4];
+            uint64_t w[CM_TABLE_MAX_KEY];
             row_words(t, at + k, w);
             tags[k] = words_tag(t->def, w);
             __builtin_prefetch(&slots[tags[k] & mask], 1);
@@ -254,7 +254,7 @@ static cm_status grow_run(cm_table *t)
     r->slots = slots;
     r->mask = mask;
     for (size_t row = r->start; row < t->nrows; row++) {
-        uint64_t w[4];
+        uint64_t w[CM_TABLE_MAX_KEY];
         row_words(t, row, w);
         uint64_t tag = words_tag(t->def, w);
         r->slots[run_probe(t, w, tag)] = tag << 32 | (uint32_t)(row + 1);
@@ -287,7 +287,7 @@ void cm_key_index_free(cm_table *t)
 
 cm_status cm_key_index_look(cm_table *t, const cm_cell *cells, size_t *dup, cm_key_place *place)
 {
-    uint64_t w[4];
+    uint64_t w[CM_TABLE_MAX_KEY];
     key_words(t->def, cells, w);
     place->tag = words_tag(t->def, w);
     struct cm_key_runs *r = t->runs;
@@ -335,7 +335,7 @@ size_t cm_table_find(const cm_table *t, const cm_cell *key)
     memset(cells, 0, sizeof cells);
     for (size_t k = 0; k < t->def->nkey; k++)
         cells[t->def->key[k]] = key[k];
-    uint64_t w[4];
+    uint64_t w[CM_TABLE_MAX_KEY];
     key_words(t->def, cells, w);
     if (t->runs) {
         /* Not sealed: the index holds the current run only. */

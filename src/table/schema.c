@@ -80,6 +80,8 @@ static const cm_column_def stocks_cols[] = {
     [CM_STOCKS_ORIGIN] = {"origin", CM_VALUE_TEXT, REQ | KEY | ID, NULL},
     [CM_STOCKS_COUNT] = {"count", CM_VALUE_COUNT, REQ, NULL},
     [CM_STOCKS_SEX] = {"sex", CM_VALUE_ENUM, OPT | KEY, &cm_sex_enum},
+    /* An age group as published ("0-14", "65+"): checked in the loader. */
+    [CM_STOCKS_AGE] = {"age", CM_VALUE_TEXT, OPT | KEY, NULL},
 };
 _Static_assert(COUNT_OF(stocks_cols) == CM_STOCKS_NCOLS, "stocks columns");
 
@@ -88,8 +90,8 @@ const cm_table_def cm_stocks_def = {
     "stocks.csv",
     stocks_cols,
     CM_STOCKS_NCOLS,
-    {CM_STOCKS_AREA_ID, CM_STOCKS_YEAR, CM_STOCKS_ORIGIN, CM_STOCKS_SEX},
-    4};
+    {CM_STOCKS_AREA_ID, CM_STOCKS_YEAR, CM_STOCKS_ORIGIN, CM_STOCKS_SEX, CM_STOCKS_AGE},
+    5};
 
 static const cm_column_def services_cols[] = {
     [CM_SERVICES_AREA_ID] = {"area_id", CM_VALUE_TEXT, REQ | KEY | ID, NULL},

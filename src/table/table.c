@@ -54,6 +54,7 @@ void cm_table_free(cm_table *t)
         }
     }
     free(t->cols);
+    free(t->ages);
     free(t->line);
     free(t->source);
     for (size_t i = 0; i < t->nsources; i++)

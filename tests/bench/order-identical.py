@@ -16,8 +16,11 @@ same ids, the data rows of stocks.csv and areas.csv are put in other orders:
   shuffled   a fixed pseudo-random order
 
 `citymig indicators` (CSV) must write the same table for each as for the
-files as generated, and `validate` must print the same summary. Exits 1,
-naming each order that differs.
+files as generated, and `validate` must print the same summary. The same
+again with an age column added to the stocks (each origin of an area in
+one of three age groups, by a hash of the two): the stocks' groups are
+numbered in the order the rows first name them, which must change no
+output either. Exits 1, naming each order that differs.
 """
 import csv
 import io
@@ -47,7 +50,13 @@ def main():
     os.makedirs(asis)
     subprocess.run([os.path.join(build, "tests", "gen_shapes"), "stocks", "24000", asis],
                    check=True, stdout=subprocess.DEVNULL)
-    tables = {name: rows_of(os.path.join(asis, name)) for name in ("stocks.csv", "areas.csv")}
+    plain = {name: rows_of(os.path.join(asis, name)) for name in ("stocks.csv", "areas.csv")}
+    groups = ("0-14", "15-64", "65+")
+    stocks = plain["stocks.csv"]
+    at, of = stocks[0].index("area_id"), stocks[0].index("origin")
+    aged = dict(plain)
+    aged["stocks.csv"] = [stocks[0] + ["age"]] + [
+        r + [groups[sum(map(ord, r[at] + "/" + r[of])) % 3]] for r in stocks[1:]]
 
     def year_of(header, row):
         return row[header.index("year")]
@@ -72,21 +81,29 @@ def main():
         summary = subprocess.run([binary, "validate", d], capture_output=True, check=True).stdout
         return data, summary.replace(d.encode(), b"DATASET")
 
-    expected = outputs(asis)
-    if expected[0].count(b"\n") < 1000:
-        sys.exit("order-identical: the generated dataset gave too few rows to compare")
     status = 0
-    for name, order in orders.items():
-        d = os.path.join(scratch, name)
-        os.makedirs(d)
+    for variant, tables in (("", plain), ("aged ", aged)):
+        base = os.path.join(scratch, variant.strip() or "plain")
+        os.makedirs(base)
         for file, rows in tables.items():
-            write(os.path.join(d, file), [rows[0]] + order(rows[0], rows[1:]))
-        got = outputs(d)
-        for what, a, b in (("indicators", expected[0], got[0]), ("validate", expected[1], got[1])):
-            if a != b:
-                print("order-identical: %s: %s differs from the files as generated" % (name, what),
-                      file=sys.stderr)
-                status = 1
+            write(os.path.join(base, file), rows)
+        expected = outputs(base)
+        if expected[0].count(b"\n") < 1000:
+            sys.exit("order-identical: the generated dataset gave too few rows to compare")
+        if variant and b",fb_age_share," not in expected[0]:
+            sys.exit("order-identical: the aged stocks gave no fb_age_share rows")
+        for name, order in orders.items():
+            d = os.path.join(base + "-" + name)
+            os.makedirs(d)
+            for file, rows in tables.items():
+                write(os.path.join(d, file), [rows[0]] + order(rows[0], rows[1:]))
+            got = outputs(d)
+            for what, a, b in (("indicators", expected[0], got[0]),
+                               ("validate", expected[1], got[1])):
+                if a != b:
+                    print("order-identical: %s%s: %s differs from the files as generated"
+                          % (variant, name, what), file=sys.stderr)
+                    status = 1
     sys.exit(status)
 
 

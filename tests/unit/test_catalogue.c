@@ -60,8 +60,15 @@ static const char full_flows[] = "year,origin,destination,kind,count,sex,age\n"
                                  "2011,A,B,internal,0,M,15-64\n"
                                  "2011,X,A,international,0,M,\n"
                                  "2011,A,X,international,0,F,\n";
-static const char full_stocks[] = "area_id,year,origin,count\n"
-                                  "A,2011,IND,50\nA,2011,PAK,30\nA,2011,POL,20\nA,2011,A,900\n";
+/* A's foreign-born by age: IND 10, 30 and 10 (6 women and 4 men aged
+   65+, no T row), PAK 30 aged 15-64, POL 15 and 5; 10, 75 and 15 of 100
+   in all, as the origins' 50, 30 and 20. The natives' 900 take no part. */
+static const char full_stocks[] = "area_id,year,origin,count,sex,age\n"
+                                  "A,2011,IND,10,T,0-14\nA,2011,IND,30,T,15-64\n"
+                                  "A,2011,IND,6,F,65+\nA,2011,IND,4,M,65+\n"
+                                  "A,2011,PAK,30,T,15-64\n"
+                                  "A,2011,POL,15,T,15-64\nA,2011,POL,5,T,65+\n"
+                                  "A,2011,A,200,T,0-14\nA,2011,A,600,T,15-64\nA,2011,A,100,T,65+\n";
 static const char full_services[] =
     "area_id,year,service,group,population,with_access,standard_error\n"
     "A,2011,health,migrant,200,120,2\n"
@@ -84,7 +91,8 @@ static const char zero_flows[] = "year,origin,destination,kind,count,sex,age\n"
                                  "2011,B,A,internal,0,M,15-64\n"
                                  "2011,X,A,international,0,M,\n"
                                  "2011,A,X,international,0,M,\n";
-static const char zero_stocks[] = "area_id,year,origin,count\nA,2011,IND,0\nA,2011,A,0\n";
+static const char zero_stocks[] = "area_id,year,origin,count,age\nA,2011,IND,0,15-64\n"
+                                  "A,2011,A,0,15-64\n";
 static const char zero_services[] =
     "area_id,year,service,group,population,with_access,standard_error\n"
     "A,2011,health,migrant,0,0,1\n"
@@ -327,6 +335,10 @@ static const line table[] = {
      NA("the set has no stocks; a missing natives' row is tested in test_indicators"), true, NULL},
     {"effective_groups", 1.5342601452782934, AT("A"),
      NA("the set has no stocks; a missing natives' row is tested in test_indicators"), true, NULL},
+    {"fb_median_age_group", 15, AT("A"),
+     NA("the set has no stocks; a group given by one sex only is in the case "
+        "indicators/stocks-ages"),
+     true, NULL},
     /* health in A 2011: migrants 120 of 200 (se 2), natives 640 of 800 (se 1.5) */
     {"rate_migrant", 60, AT("A"), AT("A"), true, NULL},
     {"rate_native", 80, AT("A"), AT("A"), true, "water"},
@@ -366,6 +378,16 @@ static const line table[] = {
     {"out_age_share", 50, AT("A"), AT("B"), true, NULL},
     {"in_rate_age", 1000.0 * 30 / 660, AT("A"), AT("A"), true, NULL},
     {"out_rate_age", 1000.0 * 60 / 660, AT("A"), AT("A"), true, NULL},
+    /* the foreign-born by age, A 2011 (checked on group 15-64): 10, 75 and 15 of
+       100; 660 residents aged 15-64; the median (the 50th) is aged 15-64. */
+    {"fb_age_share", 75, AT("A"),
+     NA("the set has no stocks; a group given by one sex only is in the case "
+        "indicators/stocks-ages"),
+     true, NULL},
+    {"fb_share_of_age_group", 100.0 * 75 / 660, AT("A"),
+     NA("the set has no stocks; a group without residents of its ages is in the case "
+        "indicators/stocks-ages"),
+     true, NULL},
 };
 
 /* The subject an indicator of this scope is checked on. */
@@ -379,7 +401,7 @@ static const cm_result *find(const set *s, const char *id, const char *area, con
     if (def->scope == CM_SCOPE_GROWTH)
         base = 2010;
     if (def->scope == CM_SCOPE_FLOW || def->scope == CM_SCOPE_SYSTEM ||
-        def->scope == CM_SCOPE_PARTNER || def->scope == CM_SCOPE_AGE)
+        def->scope == CM_SCOPE_PARTNER || (def->scope == CM_SCOPE_AGE && strncmp(id, "fb_", 3)))
         kind = strcmp(id, "international_share_of_inflow") == 0 ? CM_KIND_ALL : CM_KIND_INTERNAL;
     if (def->scope == CM_SCOPE_SERVICE)
         svc = service ? service : "health";

@@ -145,7 +145,7 @@ static size_t find_stock(const cm_table *t, cm_strpool *p, const char *area, int
 {
     cm_cell cells[CM_TABLE_MAX_COLS];
     stock_row(cells, p, area, year, origin, sex, 1);
-    cm_cell key[4];
+    cm_cell key[CM_TABLE_MAX_KEY];
     for (size_t k = 0; k < t->def->nkey; k++)
         key[k] = cells[t->def->key[k]];
     return cm_table_find(t, key);

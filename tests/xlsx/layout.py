@@ -18,7 +18,7 @@ REQUIRED_KEYS = {
     "Segregation": ["area_id", "name", "year"],
     "Across areas": ["area_id", "name", "year"],
     "Flows": ["area_id", "name", "year", "kind"],
-    "Ages": ["area_id", "name", "year", "kind", "age"],
+    "Ages": ["area_id", "name", "year", "age"],  # the stocks' rows have no kind
     "Diversity": ["area_id", "name", "year"],
     "Services": ["area_id", "name", "year", "service"],
     "Partners": ["area_id", "name", "year", "kind", "partner"],
