@@ -31,6 +31,9 @@
 #define CM_COL_REQUIRED 1u /* the column must be in the header and the value present */
 #define CM_COL_KEY      2u /* part of the table's key */
 #define CM_COL_ID       4u /* an identifier: no spaces around it */
+/* Stored only once a row gives it a value: until then its arrays are NULL
+   (cm_column_has), and a table whose rows never give it costs nothing. */
+#define CM_COL_LAZY 16u
 #define CM_COL_OPTIONAL 8u /* the column may be absent and the value empty */
 
 /** An enumeration: canonical names, with aliases mapping to the same code. */
@@ -80,6 +83,12 @@ typedef struct cm_column {
     } v;
     uint8_t *present;
 } cm_column;
+
+/** Whether row has a value in column c (a lazy column may have no arrays). */
+static inline bool cm_column_has(const cm_column *c, size_t row)
+{
+    return c->present && c->present[row];
+}
 
 typedef struct cm_table {
     const cm_table_def *def;

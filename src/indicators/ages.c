@@ -235,10 +235,9 @@ void eval_stock_ages(engine *e, const size_t *order, size_t from, size_t to)
     const cm_age_groups *groups = &t->ages->groups;
     const uint32_t *origin = t->cols[CM_STOCKS_ORIGIN].v.text;
     const uint32_t *age = t->cols[CM_STOCKS_AGE].v.text;
-    const uint8_t *aged = t->cols[CM_STOCKS_AGE].present;
     uint32_t area = t->cols[CM_STOCKS_AREA_ID].v.text[order[from]];
     int32_t year = t->cols[CM_STOCKS_YEAR].v.year[order[from]];
-    if (!aged[order[from]])
+    if (!cm_column_has(&t->cols[CM_STOCKS_AGE], order[from]))
         return; /* a year whose rows give no age group */
     bool named[CM_AGE_GROUPS_MAX] = {false};
     double sum[CM_AGE_GROUPS_MAX] = {0};

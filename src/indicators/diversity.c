@@ -27,7 +27,7 @@
    groups + 1, 0 without one. */
 static uint64_t age_slot(const cm_table *t, size_t row)
 {
-    if (!t->ages || !t->cols[CM_STOCKS_AGE].present[row])
+    if (!t->ages || !cm_column_has(&t->cols[CM_STOCKS_AGE], row))
         return 0;
     return (uint64_t)(cm_age_groups_find(&t->ages->groups, t->cols[CM_STOCKS_AGE].v.text[row]) + 1);
 }

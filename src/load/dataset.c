@@ -151,14 +151,14 @@ static cm_status sibling(cm_table *t, size_t r, const cm_cell *key, int sex, siz
     const int32_t *year = t->cols[CM_STOCKS_YEAR].v.year;
     const uint8_t *code = t->cols[CM_STOCKS_SEX].v.code;
     const uint8_t *has = t->cols[CM_STOCKS_SEX].present;
-    const uint32_t *age = t->cols[CM_STOCKS_AGE].v.text;
-    const uint8_t *aged = t->cols[CM_STOCKS_AGE].present;
+    const cm_column *age = &t->cols[CM_STOCKS_AGE];
     for (size_t d = 1; d <= 2; d++)
         for (int side = 0; side < 2; side++) {
             size_t n = side ? r + d : r - d;
             if ((side ? n >= t->nrows : d > r) || !has[n] || code[n] != sex || area[n] != area[r] ||
-                origin[n] != origin[r] || year[n] != year[r] || aged[n] != aged[r] ||
-                (aged[r] && age[n] != age[r]))
+                origin[n] != origin[r] || year[n] != year[r] ||
+                cm_column_has(age, n) != cm_column_has(age, r) ||
+                (cm_column_has(age, r) && age->v.text[n] != age->v.text[r]))
                 continue;
             *row = n;
             return CM_OK;

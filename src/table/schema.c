@@ -81,7 +81,7 @@ static const cm_column_def stocks_cols[] = {
     [CM_STOCKS_COUNT] = {"count", CM_VALUE_COUNT, REQ, NULL},
     [CM_STOCKS_SEX] = {"sex", CM_VALUE_ENUM, OPT | KEY, &cm_sex_enum},
     /* An age group as published ("0-14", "65+"): checked in the loader. */
-    [CM_STOCKS_AGE] = {"age", CM_VALUE_TEXT, OPT | KEY, NULL},
+    [CM_STOCKS_AGE] = {"age", CM_VALUE_TEXT, OPT | KEY | CM_COL_LAZY, NULL},
 };
 _Static_assert(COUNT_OF(stocks_cols) == CM_STOCKS_NCOLS, "stocks columns");
 

@@ -73,6 +73,8 @@ static cm_status grow_rows(cm_table *t)
     if (cap > UINT32_MAX - 1)
         return CM_ERR_NOMEM;
     for (size_t c = 0; c < t->def->ncols; c++) {
+        if ((t->def->cols[c].flags & CM_COL_LAZY) && !t->cols[c].present)
+            continue; /* not stored yet */
         size_t sz = cell_size(t->def->cols[c].type);
         void *v = realloc(t->cols[c].v.any, cap * sz);
         if (!v)
@@ -138,6 +140,22 @@ cm_status cm_table_add(cm_table *t, const cm_cell *cells, uint64_t line, size_t 
     return cm_table_add_at(t, cells, NULL, line, dup);
 }
 
+/* A lazy column's arrays, at the table's capacity, the rows before empty. */
+static cm_status store_lazy(cm_table *t, size_t c)
+{
+    size_t cap = t->cap ? t->cap : 1;
+    void *v = calloc(cap, cell_size(t->def->cols[c].type));
+    uint8_t *p = calloc(cap, 1);
+    if (!v || !p) {
+        free(v);
+        free(p);
+        return CM_ERR_NOMEM;
+    }
+    t->cols[c].v.any = v;
+    t->cols[c].present = p;
+    return CM_OK;
+}
+
 cm_status cm_table_add_at(cm_table *t, const cm_cell *cells, const char *source_name, uint64_t line,
                           size_t *dup)
 {
@@ -153,6 +171,10 @@ cm_status cm_table_add_at(cm_table *t, const cm_cell *cells, const char *source_
     for (size_t c = 0; c < t->def->ncols; c++) {
         cm_column *col = &t->cols[c];
         const cm_cell *cell = &cells[c];
+        if (!col->present && !cell->present)
+            continue; /* a lazy column no row has given yet */
+        if (!col->present && store_lazy(t, c) != CM_OK)
+            return CM_ERR_NOMEM;
         col->present[row] = cell->present;
         switch (t->def->cols[c].type) {
         case CM_VALUE_TEXT:
@@ -209,6 +231,8 @@ bool cm_table_get(const cm_table *t, size_t row, size_t col, cm_cell *out)
 {
     const cm_column *c = &t->cols[col];
     memset(out, 0, sizeof *out);
+    if (!c->present)
+        return false; /* a lazy column no row has given */
     out->present = c->present[row];
     switch (t->def->cols[col].type) {
     case CM_VALUE_TEXT:
