@@ -33,7 +33,7 @@
 #define CM_COL_ID       4u /* an identifier: no spaces around it */
 /* Stored only once a row gives it a value: until then its arrays are NULL
    (cm_column_has), and a table whose rows never give it costs nothing. */
-#define CM_COL_LAZY 16u
+#define CM_COL_LAZY     16u
 #define CM_COL_OPTIONAL 8u /* the column may be absent and the value empty */
 
 /** An enumeration: canonical names, with aliases mapping to the same code. */

@@ -151,6 +151,50 @@ static size_t find_stock(const cm_table *t, cm_strpool *p, const char *area, int
     return cm_table_find(t, key);
 }
 
+/* The stocks' age column is lazy: no arrays until a row gives an age; then
+   the rows before have none, the keys differ by age group, and a key with
+   and one without an age group are two keys. */
+static void test_table_lazy_column(void **state)
+{
+    (void)state;
+    cm_strpool *p = cm_strpool_new();
+    cm_table *t = cm_table_new(&cm_stocks_def, p);
+    assert_non_null(t);
+    for (int i = 0; i < 100; i++) {
+        char origin[16];
+        snprintf(origin, sizeof origin, "O%d", i);
+        assert_int_equal(add_stock(t, p, "A", 2011, origin, CM_SEX_TOTAL), SIZE_MAX);
+    }
+    assert_null(t->cols[CM_STOCKS_AGE].present);
+    assert_null(t->cols[CM_STOCKS_AGE].v.any);
+    cm_cell cells[CM_TABLE_MAX_COLS];
+    size_t dup;
+    stock_row(cells, p, "A", 2011, "O1", CM_SEX_TOTAL, 5);
+    cells[CM_STOCKS_AGE] = (cm_cell){.present = true, .v.text = cm_strpool_intern(p, "0-14", 4)};
+    assert_int_equal(cm_table_add(t, cells, 200, &dup), CM_OK);
+    assert_int_equal(dup, SIZE_MAX); /* O1 without an age group is another key */
+    assert_non_null(t->cols[CM_STOCKS_AGE].present);
+    cm_cell got;
+    assert_false(cm_table_get(t, 1, CM_STOCKS_AGE, &got)); /* an earlier row: no age */
+    assert_true(cm_table_get(t, 100, CM_STOCKS_AGE, &got));
+    assert_int_equal(got.v.text, cells[CM_STOCKS_AGE].v.text);
+    assert_false(cm_column_has(&t->cols[CM_STOCKS_AGE], 99));
+    assert_true(cm_column_has(&t->cols[CM_STOCKS_AGE], 100));
+    /* The same key again, with its age group: a duplicate of row 100. */
+    assert_int_equal(cm_table_add(t, cells, 201, &dup), CM_OK);
+    assert_int_equal(dup, 100);
+    /* Rows added past the first capacity keep the column in step. */
+    for (int i = 0; i < 200; i++) {
+        char origin[16];
+        snprintf(origin, sizeof origin, "P%d", i);
+        assert_int_equal(add_stock(t, p, "A", 2011, origin, CM_SEX_TOTAL), SIZE_MAX);
+    }
+    assert_false(cm_column_has(&t->cols[CM_STOCKS_AGE], t->nrows - 1));
+    assert_true(cm_column_has(&t->cols[CM_STOCKS_AGE], 100));
+    cm_table_free(t);
+    cm_strpool_free(p);
+}
+
 /* Stock rows grouped by area and year are checked run by run; a run that
    comes back makes the index whole; either way every duplicate is found,
    and every row is found by its key before and after cm_table_seal. */
@@ -571,17 +615,12 @@ int main(void)
        LC_ALL=de_DE.UTF-8 (decimal comma). */
     setlocale(LC_ALL, "");
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_strpool),
-        cmocka_unit_test(test_table_keys),
-        cmocka_unit_test(test_table_runs),
-        cmocka_unit_test(test_enums),
-        cmocka_unit_test(test_schema_columns),
-        cmocka_unit_test(test_table_sources),
-        cmocka_unit_test(test_flows),
-        cmocka_unit_test(test_flows_places),
-        cmocka_unit_test(test_flows_interval),
-        cmocka_unit_test(test_flows_zone_list),
-        cmocka_unit_test(test_flows_zone_level),
+        cmocka_unit_test(test_strpool),         cmocka_unit_test(test_table_keys),
+        cmocka_unit_test(test_table_runs),      cmocka_unit_test(test_table_lazy_column),
+        cmocka_unit_test(test_enums),           cmocka_unit_test(test_schema_columns),
+        cmocka_unit_test(test_table_sources),   cmocka_unit_test(test_flows),
+        cmocka_unit_test(test_flows_places),    cmocka_unit_test(test_flows_interval),
+        cmocka_unit_test(test_flows_zone_list), cmocka_unit_test(test_flows_zone_level),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
