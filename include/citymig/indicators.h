@@ -87,22 +87,25 @@ const char *cm_unit_str(cm_unit unit);
 const char *cm_scope_str(cm_scope scope);
 
 /** One computed value. */
+/* The fields are in an order that leaves no padding: 56 bytes a result
+   (every result of a report is held). */
 typedef struct cm_result {
-    uint32_t area; /* interned area_id; 0 for the system level */
-    int32_t year;
-    int32_t base_year;  /* the earlier year of a growth indicator, else 0 */
-    int8_t kind;        /* CM_KIND_INTERNAL, _INTERNATIONAL, CM_KIND_ALL, CM_KIND_NONE */
-    uint32_t service;   /* interned service, or the age group (CM_SCOPE_AGE), or 0 */
-    uint32_t origin;    /* interned origin (top_origin_share) or partner, or 0 */
-    uint16_t indicator; /* index in the registry */
-    uint8_t flag;       /* cm_flag */
-    bool has_numerator;
-    bool has_denominator;
     double value; /* meaningful for CM_FLAG_OK and CM_FLAG_PUBLISHED only */
     double numerator;
     double denominator;
-    uint32_t reason; /* interned text: why the value is empty, or a note; 0: none */
+    uint32_t area; /* interned area_id; 0 for the system level */
+    int32_t year;
+    int32_t base_year;  /* the earlier year of a growth indicator, else 0 */
+    uint32_t service;   /* interned service, or the age group (CM_SCOPE_AGE), or 0 */
+    uint32_t origin;    /* interned origin (top_origin_share) or partner, or 0 */
+    uint32_t reason;    /* interned text: why the value is empty, or a note; 0: none */
+    uint16_t indicator; /* index in the registry */
+    int8_t kind;        /* CM_KIND_INTERNAL, _INTERNATIONAL, CM_KIND_ALL, CM_KIND_NONE */
+    uint8_t flag;       /* cm_flag */
+    bool has_numerator;
+    bool has_denominator;
 } cm_result;
+_Static_assert(sizeof(cm_result) == 56, "cm_result without padding");
 
 typedef struct cm_results {
     cm_result *items;
