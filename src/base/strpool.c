@@ -26,8 +26,15 @@ typedef struct block {
     char data[];
 } block;
 
+/* Ids interned lately, by the low bits of their hash: the same few
+   strings interned again and again (the reason of a result, as the same
+   sentence for many areas) are found without a probe of the whole table,
+   which in a pool of a million ids misses the cache at every step. */
+enum { RECENT = 64 };
+
 struct cm_strpool {
-    entry *entries; /* entries[id - 1] */
+    uint32_t recent[RECENT]; /* 0: none */
+    entry *entries;          /* entries[id - 1] */
     uint32_t count, entries_cap;
     uint32_t *slots; /* 0: empty, else an id */
     uint32_t mask;   /* slot count - 1 (a power of two) */
@@ -137,9 +144,17 @@ uint32_t cm_strpool_intern(cm_strpool *pool, const char *s, size_t len)
     if (len > UINT32_MAX - 1 || pool->count == UINT32_MAX - 1)
         return 0;
     uint64_t h = cm_hash_bytes(s, len);
+    uint32_t *recent = &pool->recent[(h >> 32) & (RECENT - 1)];
+    if (*recent) {
+        const entry *e = &pool->entries[*recent - 1];
+        if (e->hash == (uint32_t)h && e->len == len && memcmp(e->str, s, len) == 0)
+            return *recent;
+    }
     uint32_t id = lookup(pool, s, len, h, &slot);
-    if (id)
+    if (id) {
+        *recent = id;
         return id;
+    }
 
     if (pool->count == pool->entries_cap) {
         uint32_t cap = pool->entries_cap ? pool->entries_cap * 2 : 64;
@@ -163,6 +178,7 @@ uint32_t cm_strpool_intern(cm_strpool *pool, const char *s, size_t len)
         pool->count--;
         return 0;
     }
+    *recent = id;
     return id;
 }
 

@@ -193,7 +193,15 @@ cm_result *emit(engine *e, const subject *s, const char *id)
 {
     if (e->status != CM_OK || !year_wanted(e, s->year))
         return NULL;
-    int ind = cm_indicator_find(id);
+    size_t ndefs;
+    const cm_indicator_def *defs = cm_indicator_defs(&ndefs);
+    size_t k = ((uintptr_t)id >> 3) % ENGINE_FOUND;
+    int ind = e->found[k].index;
+    if (e->found[k].id != id || strcmp(defs[ind].id, id) != 0) {
+        ind = cm_indicator_find(id);
+        e->found[k].id = ind >= 0 ? id : NULL;
+        e->found[k].index = ind >= 0 ? ind : 0;
+    }
     if (ind < 0) {
         e->status = CM_ERR_INTERNAL;
         return NULL;
@@ -224,19 +232,43 @@ cm_result *emit(engine *e, const subject *s, const char *id)
     return r;
 }
 
+/* A reason holds at most NOTE_MAX - 1 bytes. */
+enum { NOTE_MAX = 256 };
+
+/* The reason of r: text[0..len), cut as note cuts it. */
+static void note_text(engine *e, cm_result *r, const char *text, size_t len)
+{
+    if (len > NOTE_MAX - 1)
+        len = NOTE_MAX - 1;
+    r->reason = cm_strpool_intern(e->ds->pool, text, len);
+    if (!r->reason)
+        e->status = CM_ERR_NOMEM;
+}
+
 void note(engine *e, cm_result *r, const char *fmt, ...)
 {
-    char text[256];
+    char text[NOTE_MAX];
     va_list ap;
     va_start(ap, fmt);
     int n = vsnprintf(text, sizeof text, fmt, ap);
     va_end(ap);
     if (n < 0)
         return;
-    size_t len = (size_t)n < sizeof text ? (size_t)n : sizeof text - 1;
-    r->reason = cm_strpool_intern(e->ds->pool, text, len);
-    if (!r->reason)
-        e->status = CM_ERR_NOMEM;
+    note_text(e, r, text, (size_t)n);
+}
+
+/* note(e, r, "%s is missing", name) without printf: the reason of most of
+   the results of many areas with no flows. */
+static void note_missing(engine *e, cm_result *r, const char *name)
+{
+    static const char tail[] = " is missing";
+    char text[NOTE_MAX + sizeof tail];
+    size_t n = strlen(name);
+    if (n > NOTE_MAX)
+        n = NOTE_MAX;
+    memcpy(text, name, n);
+    memcpy(text + n, tail, sizeof tail - 1);
+    note_text(e, r, text, n + sizeof tail - 1);
 }
 
 bool decide(engine *e, cm_result *r, in_val x, double v, const char *div0_why)
@@ -248,14 +280,14 @@ bool decide(engine *e, cm_result *r, in_val x, double v, const char *div0_why)
     case IN_MISSING:
         r->flag = CM_FLAG_MISSING;
         if (x.why)
-            note(e, r, "%s", x.why);
+            note_text(e, r, x.why, strlen(x.why));
         else
-            note(e, r, "%s is missing", x.name);
+            note_missing(e, r, x.name);
         return false;
     case IN_SUPPRESSED:
         r->flag = CM_FLAG_SUPPRESSED;
         if (x.why)
-            note(e, r, "%s", x.why);
+            note_text(e, r, x.why, strlen(x.why));
         else
             note(e, r, "%s is below --min-count %" PRId64, x.name, e->opts->min_count);
         /* Nothing that would let it be recovered. */
@@ -274,7 +306,8 @@ bool decide(engine *e, cm_result *r, in_val x, double v, const char *div0_why)
     }
     if (!isfinite(v)) {
         r->flag = CM_FLAG_DIV0;
-        note(e, r, "%s", div0_why ? div0_why : "not finite");
+        const char *why = div0_why ? div0_why : "not finite";
+        note_text(e, r, why, strlen(why));
         return false;
     }
     /* Between two years, a value its publisher flags as the first after a

@@ -60,6 +60,8 @@ typedef struct subject {
 
 typedef struct flowcells flowcells;
 
+enum { ENGINE_FOUND = 64 };
+
 typedef struct engine {
     const cm_dataset *ds;
     const cm_indicator_options *opts;
@@ -73,6 +75,13 @@ typedef struct engine {
     /* Whether areas.csv gives residents by sex in any row (sexes.c): 0 not
        yet known, 1 no, 2 yes. */
     int by_sex;
+    /* emit's last lookups of an indicator id, by the id's address: the
+       registry index of the id found there, checked again at each use (an
+       id may be built in a buffer). */
+    struct {
+        const char *id;
+        int index;
+    } found[ENGINE_FOUND];
 } engine;
 
 /* ---- inputs (engine.c) ---- */

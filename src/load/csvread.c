@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "citymig/encguess.h"
+#include "citymig/swar.h"
 #include "citymig/utf8.h"
 
 /* Buffers are scanned in slices of at most this size, which bounds the
@@ -43,6 +44,10 @@ struct cm_csv {
     unsigned char delim, quote;
     size_t max_field, max_fields;
     const char *utf8_advice;
+    /* Bytes that only lengthen the field they are in, unquoted and quoted:
+       printable ASCII (and TAB) other than the delimiter, the quote and the
+       line ends. The scanner steps over runs of them at once. */
+    bool plain[2][256];
 
     /* Encoding sniffing: the first bytes are held until four are known. */
     unsigned char head[4];
@@ -139,6 +144,11 @@ cm_csv *cm_csv_new(const cm_csv_options *opts, const cm_csv_handler *handler, vo
     csv->utf8_advice = o.utf8_advice; /* NULL: advice by the bytes met (utf8_hint) */
     csv->line = 1;
     csv->state = ROW_NOT_BEGUN;
+    for (unsigned c = 1; c < 0x80; c++) {
+        bool plain = c != o.quote && c != '\r' && c != '\n';
+        csv->plain[1][c] = plain;
+        csv->plain[0][c] = plain && c != o.delimiter;
+    }
     return csv;
 }
 
@@ -213,25 +223,38 @@ static void on_record(int c, void *data)
     }
 }
 
-static int push_pos(cm_csv *csv, cm_csv_pos pos)
+/* Makes room for one more place: moves the queue down, or doubles it. */
+static int grow_queue(cm_csv *csv)
 {
-    if (csv->q_tail == csv->q_cap) {
-        if (csv->q_head > 0) {
-            memmove(csv->queue, csv->queue + csv->q_head,
-                    (csv->q_tail - csv->q_head) * sizeof *csv->queue);
-            csv->q_tail -= csv->q_head;
-            csv->q_head = 0;
-        }
-        if (csv->q_tail == csv->q_cap) {
-            size_t cap = csv->q_cap ? csv->q_cap * 2 : 1024;
-            cm_csv_pos *q = realloc(csv->queue, cap * sizeof *q);
-            if (!q)
-                return -1;
-            csv->queue = q;
-            csv->q_cap = cap;
-        }
+    if (csv->q_head > 0) {
+        memmove(csv->queue, csv->queue + csv->q_head,
+                (csv->q_tail - csv->q_head) * sizeof *csv->queue);
+        csv->q_tail -= csv->q_head;
+        csv->q_head = 0;
     }
-    csv->queue[csv->q_tail++] = pos;
+    if (csv->q_tail == csv->q_cap) {
+        size_t cap = csv->q_cap ? csv->q_cap * 2 : 1024;
+        cm_csv_pos *q = realloc(csv->queue, cap * sizeof *q);
+        if (!q)
+            return -1;
+        csv->queue = q;
+        csv->q_cap = cap;
+    }
+    return 0;
+}
+
+/* Queues the place of a field that starts at the scanner's line and
+   column + 1. The place is written field by field into the queue, not
+   passed by value: a whole struct read back right after its halves were
+   stored stalls the processor at every field. */
+static inline int push_pos(cm_csv *csv)
+{
+    if (csv->q_tail == csv->q_cap && grow_queue(csv) != 0)
+        return -1;
+    cm_csv_pos *pos = &csv->queue[csv->q_tail++];
+    pos->line = csv->line;
+    pos->col = csv->col + 1;
+    pos->file = csv->file;
     return 0;
 }
 
@@ -314,6 +337,42 @@ static const char *describe_byte(unsigned char c, char *buf, size_t size)
 }
 
 /*
+ * Where a run of plain bytes from p[i] ends, eight bytes at a time: at the
+ * first byte that is NUL, not ASCII, a line end, the quote or stop (the
+ * delimiter, or the quote again inside quotes); the last bytes, fewer than
+ * eight, one by one by the table plain.
+ */
+static inline size_t plain_run(const unsigned char *p, size_t i, size_t len, unsigned char stop,
+                               unsigned char quote, const bool *plain)
+{
+#if CM_SWAR_LITTLE_ENDIAN
+    while (len - i >= 8) {
+        uint64_t x;
+        memcpy(&x, p + i, 8);
+        uint64_t m = cm_swar_eq(x, stop) | cm_swar_eq(x, quote) | cm_swar_eq(x, '\r') |
+                     cm_swar_eq(x, '\n') | cm_swar_eq(x, 0) | cm_swar_high(x);
+        if (m)
+            return i + cm_swar_first(m);
+        i += 8;
+    }
+#else
+    (void)stop, (void)quote;
+#endif
+    while (i < len && plain[p[i]])
+        i++;
+    return i;
+}
+
+/* The message for a field past max_field, written into msg. */
+static const char *too_long(const cm_csv *csv, char *msg, size_t size)
+{
+    snprintf(msg, size, "field is longer than %zu bytes%s", csv->max_field,
+             csv->state == FIELD_QUOTED ? " (it starts with a quote: is that quote left unclosed?)"
+                                        : "");
+    return msg;
+}
+
+/*
  * Scans p[0..len), queueing field starts; then lets libcsv parse what was
  * accepted. On an error, libcsv gets only the records before the bad one.
  */
@@ -329,6 +388,25 @@ static cm_status scan_slice(cm_csv *csv, const unsigned char *p, size_t len)
     char msg[512];
 
     for (i = 0; i < len; i++) {
+        /* Inside a field, a run of plain bytes changes nothing but its
+           length and the column: step over it at once. */
+        if ((csv->state == FIELD_UNQUOTED || csv->state == FIELD_QUOTED) && !csv->u8.need) {
+            bool quoted = csv->state == FIELD_QUOTED;
+            size_t j = plain_run(p, i, len, quoted ? quote : delim, quote, csv->plain[quoted]);
+            if (j > i) {
+                csv->field_len += j - i;
+                csv->col += (uint32_t)(j - i);
+                csv->prev_cr = false;
+                csv->ended_term = false;
+                if (csv->field_len > csv->max_field) {
+                    err = too_long(csv, msg, sizeof msg);
+                    err_pos = csv->field_start;
+                    break;
+                }
+                i = j - 1;
+                continue;
+            }
+        }
         unsigned char c = p[i];
         cm_csv_pos here = {csv->line, csv->col + 1, csv->file};
 
@@ -366,7 +444,7 @@ static cm_status scan_slice(cm_csv *csv, const unsigned char *p, size_t len)
             if (c == '\r' || c == '\n') {
                 if (csv->state == FIELD_NOT_BEGUN) {
                     /* An empty last field after a delimiter. */
-                    if (push_pos(csv, here) != 0)
+                    if (push_pos(csv) != 0)
                         return csv->status = CM_ERR_NOMEM;
                     csv->state = ROW_NOT_BEGUN;
                     rec_off = i + 1;
@@ -384,7 +462,7 @@ static cm_status scan_slice(cm_csv *csv, const unsigned char *p, size_t len)
                 err_pos = here;
                 break;
             }
-            if (push_pos(csv, here) != 0)
+            if (push_pos(csv) != 0)
                 return csv->status = CM_ERR_NOMEM;
             csv->field_start = here;
             csv->field_len = 0;
@@ -441,11 +519,7 @@ static cm_status scan_slice(cm_csv *csv, const unsigned char *p, size_t len)
         if (err)
             break;
         if (csv->field_len > csv->max_field) {
-            err = msg;
-            snprintf(msg, sizeof msg, "field is longer than %zu bytes%s", csv->max_field,
-                     csv->state == FIELD_QUOTED
-                         ? " (it starts with a quote: is that quote left unclosed?)"
-                         : "");
+            err = too_long(csv, msg, sizeof msg);
             err_pos = csv->field_start;
             break;
         }
@@ -582,8 +656,7 @@ cm_status cm_csv_finish(cm_csv *csv)
     /* A last line ending in a delimiter, with no line end: libcsv submits
        the empty last field at the end, so it needs its place too. */
     if (csv->state == FIELD_NOT_BEGUN) {
-        cm_csv_pos here = {csv->line, csv->col + 1, csv->file};
-        if (push_pos(csv, here) != 0)
+        if (push_pos(csv) != 0)
             return csv->status = CM_ERR_NOMEM;
     }
     if (csv_fini(&csv->parser, on_field, on_record, csv) != 0 && !csv->stop) {

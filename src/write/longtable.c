@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "citymig/swar.h"
 #include "citymig/value.h"
 #include "citymig/writer.h"
 
@@ -148,14 +149,35 @@ static bool formula_like(const char *s)
     return *s == '=' || *s == '+' || *s == '-' || *s == '@' || *s == '\t' || *s == '\r';
 }
 
+/* The bytes that make a CSV field need quotes. */
+static const bool csv_special[256] = {[','] = true, ['"'] = true, ['\r'] = true, ['\n'] = true};
+
 /* A text field: quoted when it must be (RFC 4180); formula-like text, unless
    raw, gets a leading "'" inside the quotes, so that a spreadsheet shows it
-   as text. Numbers never come here. */
-static void csv_text(sink *out, const char *s, bool raw)
+   as text. Numbers never come here. s[len] is its NUL. */
+static void csv_text_n(sink *out, const char *s, size_t len, bool raw)
 {
     bool guard = !raw && formula_like(s);
-    if (!guard && !strpbrk(s, ",\"\r\n")) {
-        put_s(out, s);
+    size_t i = 0;
+#if CM_SWAR_LITTLE_ENDIAN
+    if (!guard)
+        while (len - i >= 8) {
+            uint64_t x;
+            memcpy(&x, s + i, 8);
+            uint64_t m =
+                cm_swar_eq(x, ',') | cm_swar_eq(x, '"') | cm_swar_eq(x, '\r') | cm_swar_eq(x, '\n');
+            if (m) {
+                i += cm_swar_first(m);
+                break;
+            }
+            i += 8;
+        }
+#endif
+    if (!guard)
+        while (i < len && !csv_special[(unsigned char)s[i]])
+            i++;
+    if (i == len && !guard) {
+        put(out, s, len);
         return;
     }
     put_c(out, '"');
@@ -167,6 +189,11 @@ static void csv_text(sink *out, const char *s, bool raw)
         put_c(out, *s);
     }
     put_c(out, '"');
+}
+
+static void csv_text(sink *out, const char *s, bool raw)
+{
+    csv_text_n(out, s, strlen(s), raw);
 }
 
 static bool has_value(const cm_result *r)
@@ -194,36 +221,100 @@ static void csv_begin(writer *w, const char *dataset)
                   "denominator,flag,reason,rules\r\n");
 }
 
+/* A text field of the results' string pool (0: empty), by its stored
+   length. */
+static void csv_pooled(const writer *w, uint32_t id)
+{
+    if (id)
+        csv_text_n(w->out, str(w->results, id), cm_strpool_len(w->results->pool, id), w->raw_text);
+}
+
+/* The lengths of the fixed words of a row, measured once. */
+typedef struct words {
+    size_t ndefs;
+    const cm_indicator_def *defs;
+    uint8_t *id_len; /* ndefs */
+    uint8_t kind_len[4], unit_len[CM_UNIT_COUNT_], flag_len[CM_FLAG_COUNT];
+} words;
+
+static words row_words;
+static pthread_once_t row_words_once = PTHREAD_ONCE_INIT;
+static uint8_t row_id_len[1024];
+
+static uint8_t short_len(const char *s)
+{
+    size_t n = strlen(s);
+    return n < UINT8_MAX ? (uint8_t)n : UINT8_MAX;
+}
+
+static void measure_words(void)
+{
+    words *m = &row_words;
+    m->defs = cm_indicator_defs(&m->ndefs);
+    m->id_len = row_id_len;
+    for (size_t i = 0; i < m->ndefs && i < sizeof row_id_len; i++)
+        row_id_len[i] = short_len(m->defs[i].id);
+    for (int k = 0; k < 4; k++)
+        m->kind_len[k] = short_len(cm_kind_str(k - 1));
+    for (int u = 0; u < CM_UNIT_COUNT_; u++)
+        m->unit_len[u] = short_len(cm_unit_str((cm_unit)u));
+    for (int f = 0; f < CM_FLAG_COUNT; f++)
+        m->flag_len[f] = short_len(cm_flag_str((cm_flag)f));
+}
+
+/* A fixed word by its measured length (UINT8_MAX: measured now). */
+static void put_word(sink *out, const char *s, uint8_t len)
+{
+    if (len == UINT8_MAX)
+        put_s(out, s);
+    else
+        put(out, s, len);
+}
+
 static void csv_row(writer *w, const cm_result *r, const cm_hit *hits, size_t nhits)
 {
     sink *out = w->out;
-    size_t ndefs;
-    const cm_indicator_def *def = &cm_indicator_defs(&ndefs)[r->indicator];
-    csv_text(out, str(w->results, r->area), w->raw_text);
+    pthread_once(&row_words_once, measure_words);
+    const words *m = &row_words;
+    const cm_indicator_def *def = &m->defs[r->indicator];
+    csv_pooled(w, r->area);
     put_c(out, ',');
     put_i32(out, r->year);
     put_c(out, ',');
     if (r->base_year)
         put_i32(out, r->base_year);
     put_c(out, ',');
-    put_s(out, cm_kind_str(r->kind));
+    if (r->kind >= -1 && r->kind <= 2)
+        put_word(out, cm_kind_str(r->kind), m->kind_len[r->kind + 1]);
+    else
+        put_s(out, cm_kind_str(r->kind));
     put_c(out, ',');
-    csv_text(out, str(w->results, r->service), w->raw_text);
+    csv_pooled(w, r->service);
     put_c(out, ',');
-    csv_text(out, str(w->results, r->origin), w->raw_text);
-    put_between(out, def->id);
+    csv_pooled(w, r->origin);
+    put_c(out, ',');
+    put_word(out, def->id, r->indicator < sizeof row_id_len ? m->id_len[r->indicator] : UINT8_MAX);
+    put_c(out, ',');
     if (has_value(r))
         put_number(out, r->value);
     put_c(out, ',');
-    csv_text(out, cm_unit_str(def->unit), w->raw_text);
+    if ((unsigned)def->unit < CM_UNIT_COUNT_ && m->unit_len[def->unit] != UINT8_MAX)
+        csv_text_n(out, cm_unit_str(def->unit), m->unit_len[def->unit], w->raw_text);
+    else
+        csv_text(out, cm_unit_str(def->unit), w->raw_text);
     put_c(out, ',');
     if (r->has_numerator)
         put_number(out, r->numerator);
     put_c(out, ',');
     if (r->has_denominator)
         put_number(out, r->denominator);
-    put_between(out, cm_flag_str((cm_flag)r->flag));
-    csv_text(out, str(w->results, r->reason), w->raw_text);
+    put_c(out, ',');
+    if (r->flag < CM_FLAG_COUNT)
+        put_word(out, cm_flag_str((cm_flag)r->flag), m->flag_len[r->flag]);
+    else
+        put_s(out, cm_flag_str((cm_flag)r->flag));
+    put_c(out, ',');
+    csv_pooled(w, r->reason);
     put_c(out, ',');
     /* The rules hit, "a;b": one field, quoted and guarded as any text. */
     bool quote = nhits && !w->raw_text && formula_like(w->rules->items[hits[0].rule].id);

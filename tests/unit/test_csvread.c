@@ -170,6 +170,27 @@ static const csv_case cases[] = {
      "holds ISO-8859-1's letters); the file must be UTF-8: convert it first, for example with "
      "iconv -f WINDOWS-1252 -t UTF-8\n"},
     {"tab is text", "a\tb,c\n", 0, CM_OK, "1:1=a\tb 1:5=c\n"},
+    /* Fields longer than a machine word: the scanner steps over plain runs
+       eight bytes at a time, and must stop at each byte that matters. */
+    {"long plain runs",
+     "abcdefghijkl,mnopqrstuvwxyz0123\nABCDEFGHIJ\r\nx\tyz\x01"
+     "abcdefgh\n",
+     0, CM_OK,
+     "1:1=abcdefghijkl 1:14=mnopqrstuvwxyz0123\n2:1=ABCDEFGHIJ\n3:1=x\tyz\x01"
+     "abcdefgh\n"},
+    {"long quoted runs", "\"abcdefghij,klmnop\"\"qrstuvw\nxyz\",1\nabcdefghi,\"\"\n", 0, CM_OK,
+     "1:1=abcdefghij,klmnop\"qrstuvw\nxyz 2:6=1\n3:1=abcdefghi 3:11=\n"},
+    {"utf8 after a long run", "abcdefghij\xc3\xa9klmnopqrs,x\n", 0, CM_OK,
+     "1:1=abcdefghij\xc3\xa9klmnopqrs 1:22=x\n"},
+    {"quote after a long run", "abcdefghijklmnop\"q\n", 0, CM_ERR_DATA,
+     "! 1:17 quote inside an unquoted field (quote the whole field and double the quote, as in "
+     "\"a \"\"b\"\"\")\n"},
+    {"nul after a long run", BIN("abcdefghijklmnop\0\n"), CM_ERR_DATA,
+     "! 1:17 NUL byte in a text file (is it binary, or UTF-16?)\n"},
+    {"invalid utf8 after a long quoted run", "\"abcdefghijklmnop\xe9\"\n", 0, CM_ERR_DATA,
+     "! 1:18 invalid UTF-8 (byte 0xE9); the bytes look like a Latin code page (Windows-1252, "
+     "which holds ISO-8859-1's letters); the file must be UTF-8: convert it first, for example "
+     "with iconv -f WINDOWS-1252 -t UTF-8\n"},
     {"truncated utf8 at end", "a\xc3", 0, CM_ERR_DATA,
      "! 1:2 invalid UTF-8 (a truncated character) at the end of the file\n"},
     {"utf16le bom",
@@ -233,6 +254,18 @@ static void test_field_cap(void **state)
     assert_int_equal(run("\"abcdefgh", 9, 9, &o, &out), CM_ERR_DATA);
     assert_string_equal(out.text, "! 1:1 field is longer than 4 bytes (it starts with a quote: is "
                                   "that quote left unclosed?)\n");
+    /* Past the cap inside a run of plain bytes longer than a word, cut
+       anywhere. */
+    static const char longer[] = "a,b\nx,abcdefghijklmnopqrstuvwxyz,c\n";
+    cm_csv_options ten = {.max_field = 10};
+    for (size_t cut = 0; cut <= sizeof longer - 1; cut++) {
+        assert_int_equal(run(longer, sizeof longer - 1, cut, &ten, &out), CM_ERR_DATA);
+        assert_string_equal(out.text, "1:1=a 1:3=b\n! 2:3 field is longer than 10 bytes\n");
+    }
+    assert_int_equal(run("\"abcdefghijklmnopqrstuvwxyz\"\n", 29, 29, &ten, &out), CM_ERR_DATA);
+    assert_string_equal(out.text, "! 1:1 field is longer than 10 bytes (it starts with a quote: "
+                                  "is that quote left unclosed?)\n");
+    assert_int_equal(run("abcdefghij,\"abcdefghij\"\n", 24, 24, &ten, &out), CM_OK);
 }
 
 static void test_field_count_cap(void **state)

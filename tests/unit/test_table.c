@@ -42,6 +42,24 @@ static void test_strpool(void **state)
     assert_int_equal(cm_strpool_count(p), 100002);
     assert_string_equal(cm_strpool_str(p, 3 + 77777), "area-77777");
     assert_string_equal(cm_strpool_str(p, a), "GB-LND");
+    /* Interned again, in turns that share and evict the slots of the ids
+       met lately: the same ids, and nothing added. */
+    for (int round = 0; round < 3; round++)
+        for (int i = round; i < 100000; i += 997) {
+            int n = snprintf(buf, sizeof buf, "area-%d", i);
+            assert_int_equal(cm_strpool_intern(p, buf, (size_t)n), (uint32_t)i + 3);
+            assert_int_equal(cm_strpool_intern(p, "GB-LND", 6), a);
+            /* A string one byte off, whose hash differs: a new id. */
+            buf[n - 1] = buf[n - 1] == 'x' ? 'y' : 'x';
+            assert_int_equal(cm_strpool_find(p, buf, (size_t)n), 0);
+        }
+    assert_int_equal(cm_strpool_count(p), 100002);
+    /* A prefix of the one met last (its length apart, the same bytes): a
+       new id, found again as itself. */
+    uint32_t prefix = cm_strpool_intern(p, "area-1", 5);
+    assert_int_equal(prefix, 100003);
+    assert_int_equal(cm_strpool_intern(p, "area-", 5), prefix);
+    assert_int_equal(cm_strpool_intern(p, "area-1", 6), 4);
     /* A long string and an empty one. */
     static char big[100000];
     memset(big, 'x', sizeof big);

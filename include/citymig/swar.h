@@ -1,0 +1,36 @@
+/*
+ * swar.h - looking for bytes eight at a time in a machine word.
+ */
+#ifndef CITYMIG_SWAR_H
+#define CITYMIG_SWAR_H
+
+#include <stdint.h>
+
+/* Whether cm_swar_first may be used: bytes in memory order from the low one. */
+#define CM_SWAR_LITTLE_ENDIAN (__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__)
+
+/*
+ * The bytes of x equal to b, as their high bits. Only the lowest one is
+ * sure: a byte past it may be flagged wrongly, so a caller takes the first
+ * (cm_swar_first) and no other.
+ */
+static inline uint64_t cm_swar_eq(uint64_t x, unsigned char b)
+{
+    const uint64_t ones = 0x0101010101010101u;
+    uint64_t y = x ^ (b * ones);
+    return (y - ones) & ~y & (ones << 7);
+}
+
+/* The bytes of x of 0x80 or more, as their high bits. */
+static inline uint64_t cm_swar_high(uint64_t x)
+{
+    return x & 0x8080808080808080u;
+}
+
+/* The index of the first flagged byte of a mask that is not 0 (little-endian). */
+static inline unsigned cm_swar_first(uint64_t mask)
+{
+    return (unsigned)__builtin_ctzll(mask) / 8;
+}
+
+#endif
