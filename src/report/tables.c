@@ -70,6 +70,36 @@ typedef struct table_def {
     const char *contents;
 } table_def;
 
+/* A table's words: its title's, what a row is, its line on Contents. */
+typedef struct table_words {
+    const char *what, *row, *contents;
+} table_words;
+
+/*
+ * A table keyed by kind of move whose rows may have none (the ages of the
+ * stocks beside those of the flows): its words when no row has a kind, and
+ * when some have; otherwise its table_def's.
+ */
+static const struct {
+    int which;
+    table_words no_kind, some_kind;
+} kind_words[] = {
+    {T_AGES,
+     {"The foreign-born by age group, by area and year",
+      "One row per area, year and age group as the stocks give them; the shares of an area's age "
+      "groups sum to 100. The foreign-born shares are over the residents of the same ages, where "
+      "the areas give them.",
+      "The foreign-born by age group: each group's share of them, and their share of its "
+      "residents, one row per area, year and age group"},
+     {"Migrants and the foreign-born by age group, by area, year and kind of move",
+      "One row per area, year, kind of move and age group as the flows give them, and per area, "
+      "year and age group as the stocks give them (the foreign-born, without a kind of move); "
+      "the shares of an area's age groups sum to 100. The rates and the foreign-born shares are "
+      "over the residents of the same ages, where the areas give them.",
+      "Arrivals, departures and the foreign-born by age group: each group's share and rate, one "
+      "row per area, year, kind of move and age group"}},
+};
+
 static const table_def tdefs[T_COUNT] = {
     {"Areas",
      {CM_SCOPE_AREA, CM_SCOPE_GROWTH},
@@ -124,14 +154,13 @@ static const table_def tdefs[T_COUNT] = {
      5,
      5,
      "Migrants by age group, by area, year and kind of move",
-     "One row per area, year, kind of move and age group as the flows give them, and per area, "
-     "year and age group as the stocks give them (the foreign-born, without a kind of move); "
-     "the shares of an area's age groups sum to 100. The rates and the foreign-born shares are "
-     "over the residents of the same ages, where the areas give them.",
+     "One row per area, year, kind of move and age group as the flows give them; the shares of "
+     "an area's age groups sum to 100. The rates are over the residents of the same ages, where "
+     "the areas give them.",
      {CM_TABLE_FLOWS, CM_TABLE_STOCKS, CM_TABLE_AREAS},
      3,
-     "Arrivals, departures and the foreign-born by age group: each group's share and rate, one "
-     "row per area, year, kind of move and age group"},
+     "Arrivals and departures by age group: each group's share and rate, one row per area, "
+     "year, kind of move and age group"},
     {"Diversity",
      {CM_SCOPE_DIVERSITY, CM_SCOPE_DIVERSITY},
      {K_AREA_ID, K_NAME, K_YEAR, K_ORIGIN},
@@ -619,15 +648,23 @@ static void data_table(cm_report *r, int which, int *number)
     s->rows = dcursor_rows;
     s->cursor = d;
     s->cursor_free = dcursor_free;
+    /* The words for the rows there are: with a kind of move, without, or
+       both. */
+    table_words words = {t->what, t->row, t->contents};
+    for (size_t k = 0; k < t->nkeys; k++)
+        for (size_t v = 0; v < sizeof kind_words / sizeof kind_words[0]; v++)
+            if (t->keys[k] == K_KIND && kind_words[v].which == which && filled[k] < rows)
+                words = filled[k] ? kind_words[v].some_kind : kind_words[v].no_kind;
+    const char *what = words.what, *row = words.row, *contents = words.contents;
     char span[40];
     rp_years(lo, hi, span, sizeof span);
-    s->title = rp_printf(r, "Table %d: %s, %s", ++*number, t->what, span);
+    s->title = rp_printf(r, "Table %d: %s, %s", ++*number, what, span);
     s->about = rp_printf(r,
                          "%s An empty cell has no value: the flag beside it says why (the codes "
                          "are on the Notes sheet).",
-                         t->row);
+                         row);
     s->source = rp_source_line(r, t->tables, t->ntables);
-    s->contents = rp_strdup(r, t->contents);
+    s->contents = rp_strdup(r, contents);
     free(filled);
 }
 
