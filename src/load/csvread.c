@@ -44,10 +44,11 @@ struct cm_csv {
     unsigned char delim, quote;
     size_t max_field, max_fields;
     const char *utf8_advice;
-    /* Bytes that only lengthen the field they are in, unquoted and quoted:
-       printable ASCII (and TAB) other than the delimiter, the quote and the
-       line ends. The scanner steps over runs of them at once. */
-    bool plain[2][256];
+    /* Bytes that end a run inside a field, unquoted and quoted: NUL, the
+       bytes of 0x80 or more, the line ends, the quote and (unquoted) the
+       delimiter. Every other byte only lengthens the field, and the scanner
+       steps over runs of them at once. */
+    bool stops[2][256];
 
     /* Encoding sniffing: the first bytes are held until four are known. */
     unsigned char head[4];
@@ -144,10 +145,10 @@ cm_csv *cm_csv_new(const cm_csv_options *opts, const cm_csv_handler *handler, vo
     csv->utf8_advice = o.utf8_advice; /* NULL: advice by the bytes met (utf8_hint) */
     csv->line = 1;
     csv->state = ROW_NOT_BEGUN;
-    for (unsigned c = 1; c < 0x80; c++) {
-        bool plain = c != o.quote && c != '\r' && c != '\n';
-        csv->plain[1][c] = plain;
-        csv->plain[0][c] = plain && c != o.delimiter;
+    for (unsigned c = 0; c < 256; c++) {
+        bool stop = c == 0 || c >= 0x80 || c == o.quote || c == '\r' || c == '\n';
+        csv->stops[1][c] = stop;
+        csv->stops[0][c] = stop || c == o.delimiter;
     }
     return csv;
 }
@@ -336,33 +337,6 @@ static const char *describe_byte(unsigned char c, char *buf, size_t size)
     return buf;
 }
 
-/*
- * Where a run of plain bytes from p[i] ends, eight bytes at a time: at the
- * first byte that is NUL, not ASCII, a line end, the quote or stop (the
- * delimiter, or the quote again inside quotes); the last bytes, fewer than
- * eight, one by one by the table plain.
- */
-static inline size_t plain_run(const unsigned char *p, size_t i, size_t len, unsigned char stop,
-                               unsigned char quote, const bool *plain)
-{
-#if CM_SWAR_LITTLE_ENDIAN
-    while (len - i >= 8) {
-        uint64_t x;
-        memcpy(&x, p + i, 8);
-        uint64_t m = cm_swar_eq(x, stop) | cm_swar_eq(x, quote) | cm_swar_eq(x, '\r') |
-                     cm_swar_eq(x, '\n') | cm_swar_eq(x, 0) | cm_swar_high(x);
-        if (m)
-            return i + cm_swar_first(m);
-        i += 8;
-    }
-#else
-    (void)stop, (void)quote;
-#endif
-    while (i < len && plain[p[i]])
-        i++;
-    return i;
-}
-
 /* The message for a field past max_field, written into msg. */
 static const char *too_long(const cm_csv *csv, char *msg, size_t size)
 {
@@ -392,7 +366,8 @@ static cm_status scan_slice(cm_csv *csv, const unsigned char *p, size_t len)
            length and the column: step over it at once. */
         if ((csv->state == FIELD_UNQUOTED || csv->state == FIELD_QUOTED) && !csv->u8.need) {
             bool quoted = csv->state == FIELD_QUOTED;
-            size_t j = plain_run(p, i, len, quoted ? quote : delim, quote, csv->plain[quoted]);
+            size_t j = cm_swar_run(p, i, len, quoted ? quote : delim, quote, '\r', '\n', true,
+                                   csv->stops[quoted]);
             if (j > i) {
                 csv->field_len += j - i;
                 csv->col += (uint32_t)(j - i);

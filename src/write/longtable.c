@@ -158,25 +158,8 @@ static const bool csv_special[256] = {[','] = true, ['"'] = true, ['\r'] = true,
 static void csv_text_n(sink *out, const char *s, size_t len, bool raw)
 {
     bool guard = !raw && formula_like(s);
-    size_t i = 0;
-#if CM_SWAR_LITTLE_ENDIAN
-    if (!guard)
-        while (len - i >= 8) {
-            uint64_t x;
-            memcpy(&x, s + i, 8);
-            uint64_t m =
-                cm_swar_eq(x, ',') | cm_swar_eq(x, '"') | cm_swar_eq(x, '\r') | cm_swar_eq(x, '\n');
-            if (m) {
-                i += cm_swar_first(m);
-                break;
-            }
-            i += 8;
-        }
-#endif
-    if (!guard)
-        while (i < len && !csv_special[(unsigned char)s[i]])
-            i++;
-    if (i == len && !guard) {
+    if (!guard && cm_swar_run((const unsigned char *)s, 0, len, ',', '"', '\r', '\n', false,
+                              csv_special) == len) {
         put(out, s, len);
         return;
     }
@@ -229,17 +212,14 @@ static void csv_pooled(const writer *w, uint32_t id)
         csv_text_n(w->out, str(w->results, id), cm_strpool_len(w->results->pool, id), w->raw_text);
 }
 
-/* The lengths of the fixed words of a row, measured once. */
-typedef struct words {
-    size_t ndefs;
-    const cm_indicator_def *defs;
-    uint8_t *id_len; /* ndefs */
-    uint8_t kind_len[4], unit_len[CM_UNIT_COUNT_], flag_len[CM_FLAG_COUNT];
-} words;
-
-static words row_words;
-static pthread_once_t row_words_once = PTHREAD_ONCE_INIT;
-static uint8_t row_id_len[1024];
+/* The lengths of a row's fixed words (indicator ids, kinds from -1,
+   units, flags), measured once; UINT8_MAX: too long, measured when
+   written. */
+enum { ROW_IDS = 1024 };
+static struct {
+    uint8_t id[ROW_IDS], kind[4], unit[CM_UNIT_COUNT_], flag[CM_FLAG_COUNT];
+} word_len;
+static pthread_once_t word_len_once = PTHREAD_ONCE_INIT;
 
 static uint8_t short_len(const char *s)
 {
@@ -249,34 +229,34 @@ static uint8_t short_len(const char *s)
 
 static void measure_words(void)
 {
-    words *m = &row_words;
-    m->defs = cm_indicator_defs(&m->ndefs);
-    m->id_len = row_id_len;
-    for (size_t i = 0; i < m->ndefs && i < sizeof row_id_len; i++)
-        row_id_len[i] = short_len(m->defs[i].id);
+    size_t ndefs;
+    const cm_indicator_def *defs = cm_indicator_defs(&ndefs);
+    for (size_t i = 0; i < ndefs && i < ROW_IDS; i++)
+        word_len.id[i] = short_len(defs[i].id);
     for (int k = 0; k < 4; k++)
-        m->kind_len[k] = short_len(cm_kind_str(k - 1));
+        word_len.kind[k] = short_len(cm_kind_str(k - 1));
     for (int u = 0; u < CM_UNIT_COUNT_; u++)
-        m->unit_len[u] = short_len(cm_unit_str((cm_unit)u));
+        word_len.unit[u] = short_len(cm_unit_str((cm_unit)u));
     for (int f = 0; f < CM_FLAG_COUNT; f++)
-        m->flag_len[f] = short_len(cm_flag_str((cm_flag)f));
+        word_len.flag[f] = short_len(cm_flag_str((cm_flag)f));
 }
 
-/* A fixed word by its measured length (UINT8_MAX: measured now). */
-static void put_word(sink *out, const char *s, uint8_t len)
+/* The length of word s, entry i of a table of n lengths. */
+static size_t word_length(const char *s, const uint8_t *lens, size_t n, long i)
 {
-    if (len == UINT8_MAX)
-        put_s(out, s);
-    else
-        put(out, s, len);
+    return i >= 0 && (size_t)i < n && lens[i] != UINT8_MAX ? lens[i] : strlen(s);
 }
+
+#define WORD_LEN(s, table, i) word_length(s, table, sizeof table, (long)(i))
 
 static void csv_row(writer *w, const cm_result *r, const cm_hit *hits, size_t nhits)
 {
     sink *out = w->out;
-    pthread_once(&row_words_once, measure_words);
-    const words *m = &row_words;
-    const cm_indicator_def *def = &m->defs[r->indicator];
+    pthread_once(&word_len_once, measure_words);
+    size_t ndefs;
+    const cm_indicator_def *def = &cm_indicator_defs(&ndefs)[r->indicator];
+    const char *kind = cm_kind_str(r->kind), *unit = cm_unit_str(def->unit);
+    const char *flag = cm_flag_str((cm_flag)r->flag);
     csv_pooled(w, r->area);
     put_c(out, ',');
     put_i32(out, r->year);
@@ -284,24 +264,18 @@ static void csv_row(writer *w, const cm_result *r, const cm_hit *hits, size_t nh
     if (r->base_year)
         put_i32(out, r->base_year);
     put_c(out, ',');
-    if (r->kind >= -1 && r->kind <= 2)
-        put_word(out, cm_kind_str(r->kind), m->kind_len[r->kind + 1]);
-    else
-        put_s(out, cm_kind_str(r->kind));
+    put(out, kind, WORD_LEN(kind, word_len.kind, r->kind + 1));
     put_c(out, ',');
     csv_pooled(w, r->service);
     put_c(out, ',');
     csv_pooled(w, r->origin);
     put_c(out, ',');
-    put_word(out, def->id, r->indicator < sizeof row_id_len ? m->id_len[r->indicator] : UINT8_MAX);
+    put(out, def->id, WORD_LEN(def->id, word_len.id, r->indicator));
     put_c(out, ',');
     if (has_value(r))
         put_number(out, r->value);
     put_c(out, ',');
-    if ((unsigned)def->unit < CM_UNIT_COUNT_ && m->unit_len[def->unit] != UINT8_MAX)
-        csv_text_n(out, cm_unit_str(def->unit), m->unit_len[def->unit], w->raw_text);
-    else
-        csv_text(out, cm_unit_str(def->unit), w->raw_text);
+    csv_text_n(out, unit, WORD_LEN(unit, word_len.unit, def->unit), w->raw_text);
     put_c(out, ',');
     if (r->has_numerator)
         put_number(out, r->numerator);
@@ -309,10 +283,7 @@ static void csv_row(writer *w, const cm_result *r, const cm_hit *hits, size_t nh
     if (r->has_denominator)
         put_number(out, r->denominator);
     put_c(out, ',');
-    if (r->flag < CM_FLAG_COUNT)
-        put_word(out, cm_flag_str((cm_flag)r->flag), m->flag_len[r->flag]);
-    else
-        put_s(out, cm_flag_str((cm_flag)r->flag));
+    put(out, flag, WORD_LEN(flag, word_len.flag, r->flag));
     put_c(out, ',');
     csv_pooled(w, r->reason);
     put_c(out, ',');
